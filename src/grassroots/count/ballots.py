@@ -1,0 +1,170 @@
+"""The ballots of one election: candidates, seats and grouped rankings.
+
+A ranking is a tuple of ranks; each rank is a tuple of candidate indices (more than one
+index means the voter ranked those candidates equally). Identical rankings are grouped
+with a weight, so a million ballots with a few thousand distinct orders stay small.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from grassroots.count.errors import InputError
+
+if TYPE_CHECKING:
+    from grassroots.count.packed import PackedBallots
+
+__all__ = ["Election", "Rank", "Ranking", "election_from_rankings", "group_ballots"]
+
+Rank = tuple[int, ...]
+Ranking = tuple[Rank, ...]
+
+
+@dataclass(frozen=True)
+class Election:
+    """Candidates, seats and the grouped ballots of one election.
+
+    ``rankings[i]`` was cast ``weights[i]`` times. ``withdrawn`` holds indices of candidates
+    who withdrew: they stay in ``candidates`` (so indices stay stable) but are never counted.
+    ``irregularities`` records what the reader repaired or set aside, so it can be reported.
+    """
+
+    candidates: tuple[str, ...]
+    seats: int
+    rankings: tuple[Ranking, ...]
+    weights: tuple[int, ...]
+    title: str = ""
+    withdrawn: frozenset[int] = frozenset()
+    irregularities: tuple[str, ...] = ()
+    source: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.rankings) != len(self.weights):
+            raise InputError("rankings and weights differ in length")
+        if len(set(self.candidates)) != len(self.candidates):
+            dupes = sorted(name for name, n in Counter(self.candidates).items() if n > 1)
+            raise InputError(f"candidate names must be unique; repeated: {', '.join(dupes)}")
+        if self.seats < 0:
+            raise InputError(f"seats must not be negative, found {self.seats}")
+        n = len(self.candidates)
+        for w in self.weights:
+            if w <= 0:
+                raise InputError(f"ballot weights must be positive, found {w}")
+        for ranking in self.rankings:
+            for rank in ranking:
+                for c in rank:
+                    if not 0 <= c < n:
+                        raise InputError(f"ranking names candidate index {c}, outside 0..{n - 1}")
+
+    @classmethod
+    def from_packed(
+        cls, candidates: tuple[str, ...], seats: int, packed: PackedBallots, *, title: str = ""
+    ) -> Election:
+        """An election held only as packed arrays (millions of ballots, no Python tuples).
+
+        ``rankings`` stays empty; ``effective_rankings`` unpacks on demand, so only the rules
+        that count from ``packed`` are quick on such an election.
+        """
+        election = cls(tuple(candidates), seats, (), (), title=title)
+        n = len(candidates)
+        if packed.size and (int(packed.prefs.min()) < 0 or int(packed.prefs.max()) >= n):
+            raise InputError(f"packed ballots name a candidate outside 0..{n - 1}")
+        election.__dict__["packed"] = packed
+        election.__dict__["_packed_only"] = True
+        return election
+
+    @property
+    def is_packed_only(self) -> bool:
+        """Whether the ballots exist only as packed arrays."""
+        return bool(self.__dict__.get("_packed_only", False))
+
+    @cached_property
+    def packed(self) -> PackedBallots:
+        """Effective ballots as numpy arrays (strict rankings; see ``packed.py``)."""
+        from grassroots.count.packed import PackedBallots
+
+        return PackedBallots.from_rankings(self.effective_rankings())
+
+    @property
+    def total_ballots(self) -> int:
+        """All ballots, blank ones included."""
+        if self.is_packed_only:
+            return self.packed.total
+        return sum(self.weights)
+
+    @property
+    def hopeful(self) -> tuple[int, ...]:
+        """Indices of candidates standing (not withdrawn), in ballot order."""
+        return tuple(i for i in range(len(self.candidates)) if i not in self.withdrawn)
+
+    def with_seats(self, seats: int) -> Election:
+        """The same ballots with another number of seats."""
+        return Election(
+            self.candidates,
+            seats,
+            self.rankings,
+            self.weights,
+            self.title,
+            self.withdrawn,
+            self.irregularities,
+            self.source,
+        )
+
+    def effective_rankings(self) -> tuple[tuple[Ranking, int], ...]:
+        """Rankings with withdrawn candidates removed and identical results regrouped.
+
+        Blank rankings (nothing left after removal) are dropped.
+        """
+        if self.is_packed_only:
+            return tuple((tuple((c,) for c in prefs), w) for prefs, w in self.packed.rows())
+        if not self.withdrawn:
+            pairs: Iterable[tuple[Ranking, int]] = zip(self.rankings, self.weights, strict=True)
+        else:
+            out: list[tuple[Ranking, int]] = []
+            for ranking, weight in zip(self.rankings, self.weights, strict=True):
+                kept = tuple(
+                    r2
+                    for r2 in (tuple(c for c in r if c not in self.withdrawn) for r in ranking)
+                    if r2
+                )
+                out.append((kept, weight))
+            pairs = out
+        return tuple(group_ballots((r, w) for r, w in pairs if r).items())
+
+
+def group_ballots(pairs: Iterable[tuple[Ranking, int]]) -> dict[Ranking, int]:
+    """Sum the weights of identical rankings, keeping first-seen order."""
+    grouped: dict[Ranking, int] = {}
+    for ranking, weight in pairs:
+        grouped[ranking] = grouped.get(ranking, 0) + weight
+    return grouped
+
+
+def election_from_rankings(
+    candidates: Sequence[str],
+    seats: int,
+    ballots: Iterable[Sequence[str | Sequence[str]]],
+    *,
+    title: str = "",
+) -> Election:
+    """Build an election from rankings written with candidate names (handy in tests).
+
+    Each ballot is a sequence of ranks; a rank is a name, or a sequence of names ranked equal.
+    """
+    index = {name: i for i, name in enumerate(candidates)}
+    pairs: list[tuple[Ranking, int]] = []
+    for ballot in ballots:
+        ranking: list[Rank] = []
+        for rank in ballot:
+            names = (rank,) if isinstance(rank, str) else tuple(rank)
+            try:
+                ranking.append(tuple(index[n] for n in names))
+            except KeyError as exc:
+                raise InputError(f"unknown candidate {exc.args[0]!r}") from None
+        pairs.append((tuple(ranking), 1))
+    grouped = group_ballots(pairs)
+    return Election(tuple(candidates), seats, tuple(grouped), tuple(grouped.values()), title=title)
