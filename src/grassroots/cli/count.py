@@ -1,0 +1,88 @@
+"""``grassroots count``: count one ballot file under one rule set and print the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grassroots.count.ballots import Election
+from grassroots.count.errors import InputError
+from grassroots.count.formats import blt
+from grassroots.count.report.text import render_text
+from grassroots.count.rules import RULES, count
+from grassroots.count.stages import CountResult
+
+__all__ = ["register"]
+
+
+class OutputFormat(StrEnum):
+    """What ``--format`` may ask for."""
+
+    text = "text"
+    json = "json"
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line error and give the exit code for bad input (2)."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def read_election(path: Path) -> Election:
+    """Read a ballot file."""
+    return blt.read(path)
+
+
+def render(result: CountResult, fmt: str) -> str:
+    """The result in the format asked for."""
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return render_text(result)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to the file asked for, or to standard output."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write the result: {exc.strerror}") from None
+
+
+def count_file(
+    file: Annotated[Path, typer.Argument(help="Ballot file (BLT, PrefLib .soi/.toi, CSV, JSON).")],
+    rule: Annotated[
+        str, typer.Option("--rule", "-r", help=f"Rule set: {', '.join(RULES)}.")
+    ] = "scottish",
+    seats: Annotated[
+        int | None, typer.Option("--seats", "-s", help="Seats to fill (default: the file's).")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        OutputFormat.text
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for ties broken by lot (replays a count).")
+    ] = None,
+) -> None:
+    """Count a ballot file under a rule set and show every stage."""
+    try:
+        election = read_election(file)
+        result = count(election, rule, seats=seats, seed=seed)
+        write_output(render(result, fmt.value), output)
+    except InputError as exc:
+        raise fail(str(exc)) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``count`` to the command-line app."""
+    app.command("count")(count_file)

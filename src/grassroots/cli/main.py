@@ -1,0 +1,28 @@
+"""The ``grassroots`` command: one typer app, each command a thin wrapper over a use case."""
+
+from __future__ import annotations
+
+import typer
+
+from grassroots.cli import count as count_command
+
+app = typer.Typer(
+    name="grassroots",
+    help="Transparent internal democracy: count ballots, compare rule sets, run the web app.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root() -> None:
+    """Transparent internal democracy: count ballots, compare rule sets, run the web app."""
+
+
+count_command.register(app)
+
+
+def main() -> None:
+    """Entry point for ``python -m grassroots``."""
+    app()
