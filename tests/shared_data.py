@@ -24,8 +24,14 @@ def shared_available() -> bool:
 
 
 def require_shared(*parts: str) -> Path:
-    """The path under ``../shared/data``, or skip the test saying what is missing."""
+    """The path under ``../shared/data``, or skip the test saying what is missing.
+
+    With ``GRASSROOTS_REQUIRE_SHARED=1`` (set by CI) a missing path fails instead of skipping.
+    """
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} is absent: the full shared data sets are not beside this checkout")
+        message = f"{path} is absent: the full shared data sets are not beside this checkout"
+        if os.environ.get("GRASSROOTS_REQUIRE_SHARED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     return path
