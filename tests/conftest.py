@@ -1,0 +1,28 @@
+"""Suite-wide settings: in CI, a skip for want of shared data or a browser is a failure."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+
+import pytest
+
+# Skip reasons that mean "the environment is missing something CI must have".
+_CI_MUST_HAVE = {
+    "GRASSROOTS_REQUIRE_SHARED": ("shared data", "../shared", "shared/data"),
+    "GRASSROOTS_REQUIRE_BROWSER": ("chromium", "browser", "playwright"),
+}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None]:
+    """Turn environment skips into failures where CI says the environment must be complete."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or not isinstance(report.longrepr, tuple):
+        return
+    reason = str(report.longrepr[2]).lower()
+    for variable, words in _CI_MUST_HAVE.items():
+        if os.environ.get(variable) == "1" and any(w in reason for w in words):
+            report.outcome = "failed"
+            report.longrepr = f"skipped in CI where it must run ({variable}=1): {reason}"
