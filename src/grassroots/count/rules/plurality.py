@@ -1,0 +1,114 @@
+"""First past the post (``fptp``) and the block vote (``block``), for comparisons.
+
+Source: the plurality rule as used for UK parliamentary and English local elections (Electoral
+Administration Act 2006 / Local Elections Rules: "the candidate(s) to whom the greatest number
+of votes is given shall be declared elected"), applied to preference ballots:
+
+* ``fptp``: each paper gives one vote to its first preference; the ``seats`` candidates with
+  the most votes are elected (with several seats this is the single non-transferable vote).
+* ``block``: each paper gives one vote to each of its first ``seats`` preferences, as if the
+  voter had put a cross against that many candidates; the ``seats`` candidates with the most
+  votes are elected.
+
+A rank holding several candidates (equal ranking) is counted only when every candidate in it
+fits within the paper's allowance (one for ``fptp``, ``seats`` for ``block``); otherwise the
+rank and everything after it is set aside, because it cannot be said which of them the voter
+meant to mark. Each paper carries as many votes as it may mark (one, or ``seats``); the votes
+it leaves unused are recorded as non-transferable, so that votes plus non-transferable equal
+the votes available. A tie for the last seat is decided by lot (seed recorded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from grassroots.count.ballots import Election, Ranking
+from grassroots.count.errors import InputError
+from grassroots.count.rules import CountOptions
+from grassroots.count.stages import CountResult, Stage
+from grassroots.count.tiebreak import Lot
+
+__all__ = ["count", "marks", "top_by_lot"]
+
+
+def marks(ranking: Ranking, allowance: int) -> list[int]:
+    """The candidates a paper gives one vote each: its first ``allowance`` preferences."""
+    chosen: list[int] = []
+    for rank in ranking:
+        if len(chosen) + len(rank) > allowance:
+            break
+        chosen.extend(rank)
+    return chosen
+
+
+def top_by_lot(
+    totals: dict[int, int], seats: int, lot: Lot, names: Sequence[str], purpose: str
+) -> list[int]:
+    """The ``seats`` candidates with the highest totals, most first; a tie at the cut by lot."""
+    ordered = sorted(totals, key=lambda c: (-totals[c], c))
+    if len(ordered) <= seats:
+        return ordered
+    cut = totals[ordered[seats - 1]]
+    sure = [c for c in ordered if totals[c] > cut]
+    level = [c for c in ordered if totals[c] == cut]
+    chosen = list(sure)
+    while len(chosen) < seats:
+        if len(level) == 1 or len(chosen) + len(level) == seats:
+            chosen.extend(level)
+            break
+        pick = lot.choose(level, names, f"{purpose} (tied on {cut})")
+        chosen.append(pick)
+        level.remove(pick)
+    return chosen[:seats]
+
+
+def count(election: Election, options: CountOptions) -> CountResult:
+    """Count ``fptp`` or ``block`` (see the module docstring), by ``options.rule``."""
+    if options.rule not in ("fptp", "block"):
+        raise InputError(f"the plurality module counts fptp or block, not {options.rule!r}")
+    if options.constraints:
+        raise InputError(
+            f"{options.rule} is for comparisons and does not apply representation "
+            "constraints; count with an STV rule to honour them"
+        )
+    names = election.candidates
+    standing = election.hopeful
+    seats = options.seats
+    allowance = 1 if options.rule == "fptp" else seats
+    lot = Lot(options.seed)
+    totals = dict.fromkeys(standing, 0)
+    papers = 0
+    used = 0
+    for ranking, weight in election.effective_rankings():
+        papers += weight
+        chosen = marks(ranking, allowance)
+        used += weight * len(chosen)
+        for c in chosen:
+            totals[c] += weight
+    available = papers * allowance
+    elected = top_by_lot(totals, seats, lot, names, f"{options.rule}: last seat")
+    what = "first preferences" if options.rule == "fptp" else f"first {seats} preferences"
+    stage = Stage(
+        number=1,
+        action="round",
+        subject=(),
+        votes={names[c]: Decimal(totals[c]) for c in standing},
+        non_transferable=Decimal(available - used),
+        note=f"one vote to each of a paper's {what}; the {seats} highest are elected",
+        elected=tuple(names[c] for c in elected),
+    )
+    return CountResult(
+        rule=options.rule,
+        seats=seats,
+        candidates=tuple(names[c] for c in standing),
+        quota=None,
+        elected=tuple(names[c] for c in elected),
+        stages=(stage,),
+        places=0,
+        title=election.title,
+        seed=options.seed,
+        tie_breaks=tuple(lot.log),
+        notes=(f"each paper carries {allowance} vote(s); unused votes are non-transferable",),
+        valid_votes=Decimal(available),
+    )
