@@ -1,0 +1,416 @@
+"""The keep-factor iteration shared by Meek and Warren STV, in exact fixed point.
+
+Source: the Proportional Representation Foundation's "Reference Rule: Meek's Method"
+(prfound.org/resources/reference/reference-meek-rule/), itself after Hill, Wichmann & Woodall,
+"Algorithm 123: Single Transferable Vote by Meek's method", Computer Journal 30(3), 1987.
+Clause labels in comments (A, B.1, B.2.a ... B.3, C) are that rule's. Warren's method
+(C.H.E. Warren, "Counting in STV elections", Voting matters 1, 1994) differs only in how a
+ballot's value is shared out (B.2.a), so both rules run this one loop.
+
+Every figure is an integer count of units of 10**-places. The strict ballots are counted with
+numpy, column by column over all rows at once, in int64 only (a weight times a keep factor is
+at most 10**18 < 2**63; candidate totals are summed with ``np.add.reduceat`` on int64, never
+through float64). Ballots that rank candidates equally take a slower exact Python path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from grassroots.count.arithmetic import div_ceil, from_units
+from grassroots.count.ballots import Election, Ranking
+from grassroots.count.errors import CountError
+from grassroots.count.packed import PackedBallots
+from grassroots.count.rules import CountOptions
+from grassroots.count.stages import CountResult, Stage
+from grassroots.count.tiebreak import Lot
+
+__all__ = ["MEEK", "WARREN", "Method", "count_keep_factors"]
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Method:
+    """What distinguishes one keep-factor rule from another."""
+
+    name: str
+    places: int
+    omega_places: int  # omega is 10**-omega_places
+    warren: bool  # Warren: each candidate keeps kf of the whole vote, not of what reaches them
+    description: str
+
+
+MEEK = Method("meek", 9, 6, False, "Meek STV (PRF reference rule, 9-decimal fixed point)")
+WARREN = Method("warren", 9, 9, True, "Warren STV (PRF reference iteration, 9-decimal fixed point)")
+
+
+@dataclass
+class _Columns:
+    """Strict ballots laid out column by column, rows sorted longest first.
+
+    Column ``j`` concerns the first ``sizes[j]`` rows (those with more than ``j``
+    preferences); ``cands[j]`` is their ``j``-th preference. ``orders[j]`` sorts that column
+    by candidate and ``starts[j]``/``segs[j]`` mark each candidate's run, so the totals are
+    exact int64 ``reduceat`` sums.
+    """
+
+    mult: IntArray
+    sizes: list[int] = field(default_factory=list)
+    cands: list[IntArray] = field(default_factory=list)
+    orders: list[IntArray] = field(default_factory=list)
+    starts: list[IntArray] = field(default_factory=list)
+    segs: list[IntArray] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, packed: PackedBallots) -> _Columns:
+        lengths = packed.lengths
+        order = np.argsort(-lengths, kind="stable")
+        lengths = lengths[order]
+        begin = packed.offsets[:-1][order]
+        cols = cls(mult=packed.weights[order].astype(np.int64))
+        width = int(lengths[0]) if lengths.size else 0
+        for j in range(width):
+            size = int(np.searchsorted(-lengths, -j, side="left"))
+            # rows 0..size-1 have length > j (lengths sorted descending)
+            cand = packed.prefs[begin[:size] + j].astype(np.int64)
+            by_cand = np.argsort(cand, kind="stable")
+            sorted_cand = cand[by_cand]
+            starts = np.flatnonzero(np.r_[True, sorted_cand[1:] != sorted_cand[:-1]])
+            cols.sizes.append(size)
+            cols.cands.append(cand)
+            cols.orders.append(by_cand)
+            cols.starts.append(starts.astype(np.int64))
+            cols.segs.append(sorted_cand[starts])
+        return cols
+
+
+class _Ballots:
+    """All the ballots of a count, ready to be distributed again and again."""
+
+    def __init__(self, election: Election, n: int, unit: int, warren: bool) -> None:
+        self.n = n
+        self.unit = unit
+        self.warren = warren
+        self.equal: list[tuple[Ranking, int]] = []
+        packed = election.packed
+        if packed.cut_at_equal:
+            # the shared packing cuts a ballot where candidates are ranked equal; Meek and
+            # Warren share such a ballot among them instead, so those ballots go apart
+            strict: list[tuple[Ranking, int]] = []
+            for ranking, weight in election.effective_rankings():
+                if all(len(rank) == 1 for rank in ranking):
+                    strict.append((ranking, weight))
+                else:
+                    self.equal.append((ranking, weight))
+            packed = PackedBallots.from_rankings(strict)
+        self.cols = _Columns.build(packed)
+        self.total = int(packed.weights.sum()) + sum(w for _, w in self.equal)
+
+    def distribute(self, kf: Sequence[int]) -> list[int]:
+        """Each candidate's vote (in units) when every ballot is shared out by ``kf``."""
+        unit = self.unit
+        kfa = np.asarray(kf, dtype=np.int64)
+        votes = np.zeros(self.n, dtype=np.int64)
+        cols = self.cols
+        if cols.sizes:
+            w = np.full(cols.sizes[0], unit, dtype=np.int64)
+            for j, size in enumerate(cols.sizes):
+                k = kfa[cols.cands[j]]
+                wj = w[:size]
+                # B.2.a (Meek): add w x kf (to 9 places, rounded up) and reduce w by the same;
+                # Warren: the candidate takes kf of the ballot's whole value, or what is left
+                keep = np.minimum(wj, k) if self.warren else (wj * k + (unit - 1)) // unit
+                wj -= keep
+                contrib = keep * cols.mult[:size]
+                votes[cols.segs[j]] += np.add.reduceat(contrib[cols.orders[j]], cols.starts[j])
+        out = [int(v) for v in votes]
+        for ranking, weight in self.equal:
+            self._distribute_equal(ranking, weight, kf, out)
+        return out
+
+    def _distribute_equal(
+        self, ranking: Ranking, weight: int, kf: Sequence[int], out: list[int]
+    ) -> None:
+        # Equally ranked candidates share the weight that reaches their rank equally: each
+        # keeps kf of its 1/k share (rounded up once, at 9 places) and the rest passes on.
+        unit = self.unit
+        w = unit
+        for rank in ranking:
+            if w <= 0:
+                break
+            k = len(rank)
+            kept = 0
+            for c in rank:
+                keep = min(w // k, kf[c]) if self.warren else div_ceil(w * kf[c], k * unit)
+                out[c] += keep * weight
+                kept += keep
+            w -= kept
+
+
+@dataclass
+class _Count:
+    """The mutable state of one count, and the stages it has written."""
+
+    election: Election
+    options: CountOptions
+    method: Method
+    tie_order: Sequence[int] | None
+    names: tuple[str, ...] = ()
+    unit: int = 0
+    kf: list[int] = field(default_factory=list)
+    hopeful: list[int] = field(default_factory=list)
+    elected: list[int] = field(default_factory=list)
+    defeated: list[int] = field(default_factory=list)
+    votes: list[int] = field(default_factory=list)
+    quota: int = 0
+    stages: list[Stage] = field(default_factory=list)
+    lot: Lot = field(default_factory=lambda: Lot(0))
+
+    def stage(
+        self,
+        action: str,
+        note: str,
+        *,
+        subject: Sequence[int] = (),
+        elected: Sequence[int] = (),
+        excluded: Sequence[int] = (),
+    ) -> None:
+        places = self.method.places
+        standing = self.election.hopeful
+        votes = {self.names[c]: from_units(self.votes[c], places) for c in standing}
+        nt = self.total_units - sum(self.votes[c] for c in standing)
+        if nt < 0:
+            raise CountError(f"stage {len(self.stages) + 1}: candidates hold more than the total")
+        self.stages.append(
+            Stage(
+                number=len(self.stages) + 1,
+                action=action,
+                subject=tuple(self.names[c] for c in subject),
+                votes=votes,
+                non_transferable=from_units(nt, places),
+                note=note,
+                elected=tuple(self.names[c] for c in elected),
+                excluded=tuple(self.names[c] for c in excluded),
+                quota=from_units(self.quota, places),
+            )
+        )
+
+    @property
+    def total_units(self) -> int:
+        return self.ballots.total * self.unit
+
+    ballots: _Ballots = field(init=False)
+
+
+def _fmt(units: int, places: int) -> str:
+    return f"{from_units(units, places):.{places}f}"
+
+
+def count_keep_factors(
+    election: Election,
+    options: CountOptions,
+    method: Method,
+    *,
+    tie_order: Sequence[int] | None = None,
+) -> CountResult:
+    """Count by the keep-factor iteration; see the module docstring for the rule.
+
+    ``tie_order`` (candidate indices, first = first to lose) breaks ties for defeat the way
+    Droop's "ballot order" does; without it, ties are broken by lot with ``options.seed``.
+    """
+    places = method.places
+    unit = 10**places
+    omega = 10 ** (places - method.omega_places)
+    n = len(election.candidates)
+    seats = options.seats
+    st = _Count(election, options, method, tie_order, names=election.candidates, unit=unit)
+    st.lot = Lot(options.seed)
+    st.ballots = _Ballots(election, n, unit, method.warren)
+    constraints = options.constraints
+
+    # A: hopeful candidates keep everything (kf 1), withdrawn ones nothing (kf 0).
+    st.hopeful = list(election.hopeful)
+    st.kf = [0] * n
+    for c in st.hopeful:
+        st.kf[c] = unit
+
+    dirty = [False]  # whether keep factors changed since the last distribution
+
+    def distribute() -> None:
+        dirty[0] = False
+        st.votes = st.ballots.distribute(st.kf)
+        # B.2.b: quota = votes / (seats + 1), truncated to 9 places, plus 10**-9
+        st.quota = sum(st.votes) // (seats + 1) + 1
+
+    def defeat(c: int) -> None:
+        st.hopeful.remove(c)
+        st.defeated.append(c)
+        st.kf[c] = 0  # B.3: a defeated candidate's keep factor is set to 0
+        dirty[0] = True
+
+    def finish(elect: list[int], exclude: list[int]) -> None:
+        # C: fill the seats left with every hopeful candidate, or defeat those left over
+        if len(st.elected) < seats:
+            for c in list(st.hopeful):
+                st.hopeful.remove(c)
+                st.elected.append(c)
+                elect.append(c)
+        for c in list(st.hopeful):
+            defeat(c)
+            exclude.append(c)
+
+    def complete() -> bool:
+        # B.1: all seats filled, or no more hopeful candidates than seats left
+        return len(st.elected) >= seats or len(st.elected) + len(st.hopeful) <= seats
+
+    distribute()
+    st.stage("first", "first preferences")
+
+    while st.hopeful:
+        if complete():
+            elect: list[int] = []
+            exclude: list[int] = []
+            finish(elect, exclude)
+            st.stage(
+                "iteration" if elect else "exclusion",
+                "count complete: the remaining candidates take the seats left"
+                if elect
+                else "count complete: every seat is filled",
+                subject=elect or exclude,
+                elected=elect,
+                excluded=exclude,
+            )
+            break
+        if constraints:
+            forced = constraints.forced_exclusions(st.elected, st.hopeful, seats - len(st.elected))
+            if forced:
+                for c, _ in forced:
+                    defeat(c)
+                reasons = "; ".join(f"{st.names[c]}: {why}" for c, why in forced)
+                st.stage(
+                    "constraint",
+                    f"excluded to keep the constraints satisfiable ({reasons})",
+                    subject=[c for c, _ in forced],
+                    excluded=[c for c, _ in forced],
+                )
+                continue
+        # B.2: iterate
+        iterations = 0
+        previous: int | None = None
+        newly: list[int] = []
+        surplus = 0
+        reason = ""
+        blocked: int | None = None
+        while True:
+            if dirty[0]:
+                distribute()
+            iterations += 1
+            # B.2.c: elect each hopeful candidate whose vote reaches the quota
+            reached = [c for c in st.hopeful if st.votes[c] >= st.quota]
+            for c in reached:
+                if constraints and not constraints.electable(
+                    c, st.elected, st.hopeful, seats - len(st.elected)
+                ):
+                    blocked = c
+                    break
+                st.hopeful.remove(c)
+                st.elected.append(c)
+                newly.append(c)
+            if newly or blocked is not None:
+                break
+            # B.2.d: total surplus of the elected, not less than 0
+            surplus = max(0, sum(st.votes[c] - st.quota for c in st.elected))
+            # B.2.e: stop when the surplus is below omega, or no longer falls
+            if surplus < omega:
+                reason = f"surplus {_fmt(surplus, places)} < omega"
+                break
+            if previous is not None and surplus >= previous:
+                reason = f"stable surplus {_fmt(surplus, places)}"
+                break
+            previous = surplus
+            # B.2.f: kf <- kf x quota (rounded up) / vote (rounded up)
+            for c in st.elected:
+                st.kf[c] = div_ceil(div_ceil(st.kf[c] * st.quota, unit) * unit, st.votes[c])
+            dirty[0] = True
+        plural = "s" if iterations != 1 else ""
+        if newly or blocked is not None:
+            if newly:
+                elect = list(newly)
+                exclude = []
+                done = complete() and blocked is None
+                if done:
+                    finish(elect, exclude)
+                st.stage(
+                    "iteration",
+                    f"{iterations} iteration{plural}; reached the quota"
+                    + ("; count complete" if done else ""),
+                    subject=newly,
+                    elected=elect,
+                    excluded=exclude,
+                )
+                if done:
+                    break
+            if blocked is not None:
+                why = constraints.blocking(blocked, st.elected, st.hopeful, seats - len(st.elected))
+                defeat(blocked)
+                st.stage(
+                    "constraint",
+                    f"{st.names[blocked]} reached the quota but electing them would break: {why}",
+                    subject=[blocked],
+                    excluded=[blocked],
+                )
+            continue
+        # B.3: defeat the hopeful candidate with the lowest vote; candidates within the
+        # total surplus of the lowest are tied with it
+        low = min(st.votes[c] for c in st.hopeful)
+        tied = [c for c in st.hopeful if st.votes[c] == low or st.votes[c] < low + surplus]
+        loser = _break_tie(st, tied) if len(tied) > 1 else tied[0]
+        defeat(loser)
+        elect = []
+        exclude = [loser]
+        done = complete()
+        if done:
+            finish(elect, exclude)
+        st.stage(
+            "exclusion",
+            f"{iterations} iteration{plural}; {reason}" + ("; count complete" if done else ""),
+            subject=[loser],
+            elected=elect,
+            excluded=exclude,
+        )
+        if done:
+            break
+
+    return CountResult(
+        rule=options.rule,
+        seats=seats,
+        candidates=tuple(st.names[c] for c in election.hopeful),
+        quota=from_units(st.quota, places),
+        elected=tuple(st.names[c] for c in st.elected),
+        stages=tuple(st.stages),
+        places=places,
+        title=election.title,
+        seed=options.seed,
+        tie_breaks=tuple(st.lot.log),
+        notes=(method.description,),
+        valid_votes=Decimal(st.ballots.total),
+    )
+
+
+def _break_tie(st: _Count, tied: list[int]) -> int:
+    if st.tie_order is not None:
+        rank: Callable[[int], int] = {c: i for i, c in enumerate(st.tie_order)}.__getitem__
+        pick = min(tied, key=rank)
+        st.lot.log.append(
+            "defeat: tie between "
+            + ", ".join(st.names[c] for c in sorted(tied, key=rank))
+            + f" broken by the given order: {st.names[pick]}"
+        )
+        return pick
+    return st.lot.choose(tied, st.names, f"stage {len(st.stages) + 1} defeat")
