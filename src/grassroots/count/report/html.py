@@ -1,0 +1,409 @@
+"""A count's result as an HTML page people can read: result sheet, charts, constraint actions.
+
+``render_fragment`` returns a self-contained ``<section>`` (the web app's results page embeds
+it and loads Plotly once); ``render_page`` wraps it into a whole page with the CSS and the
+Plotly library inlined, so the file opens with no network at all (issue 3, "Reports").
+
+The result sheet shows exact figures as the rule wrote them; the charts are drawn from the
+same figures as floating point, which is fine for a picture and never used for a decision.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from grassroots.count.compare import NON_TRANSFERABLE, flow_totals, stage_flows
+from grassroots.count.rules import RULES
+from grassroots.count.stages import CountResult, Stage, format_votes
+
+__all__ = ["plotly_js", "render_fragment", "render_page", "report_css"]
+
+# Plotly's default colours, so that a candidate's line and Sankey node match.
+_PALETTE = (
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+)
+
+_ACTION_WORDS = {
+    "first": "First preferences",
+    "surplus": "Surplus of {who}",
+    "exclusion": "Exclusion of {who}",
+    "constraint": "Constraint: {who} excluded",
+    "iteration": "Round {who}",
+    "round": "Round {who}",
+}
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("grassroots.count.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def report_css() -> str:
+    """The report's stylesheet (also served by the web app)."""
+    return (
+        resources.files("grassroots.count.report")
+        .joinpath("static/report.css")
+        .read_text(encoding="utf-8")
+    )
+
+
+@cache
+def plotly_js() -> str:
+    """The Plotly library, minified, from the pinned ``plotly`` package (no CDN)."""
+    from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
+
+    js: str = get_plotlyjs()
+    return js
+
+
+def _label(stage: Stage) -> str:
+    who = ", ".join(stage.subject)
+    text = _ACTION_WORDS.get(stage.action, stage.action).format(who=who)
+    return text.rstrip()
+
+
+def _signed(value: Decimal, places: int) -> str:
+    if value == 0:
+        return ""
+    text = format_votes(abs(value), places)
+    return f"+{text}" if value > 0 else f"\u2212{text}"
+
+
+def _json_for_script(data: Any) -> Markup:
+    # "<" escaped so that no "</script>" inside a candidate's name can end the script early.
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text.replace("&", "\\u0026"))
+
+
+def _first_stage(stages: tuple[Stage, ...], attr: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for s in stages:
+        for name in getattr(s, attr):
+            found.setdefault(name, s.number)
+    return found
+
+
+def _rows(result: CountResult) -> list[dict[str, Any]]:
+    p = result.places
+    stages = result.stages
+    names = list(stages[0].votes) if stages else list(result.candidates)
+    elected_at = _first_stage(stages, "elected")
+    excluded_at = _first_stage(stages, "excluded")
+    by_constraint = {n for s in stages if s.action == "constraint" for n in s.excluded}
+    by_constraint |= {n for s in stages if s.action == "constraint" for n in s.subject}
+    for s in stages:
+        if s.action == "constraint":
+            for n in s.subject:
+                excluded_at.setdefault(n, s.number)
+    rows = []
+    for name in names:
+        cells = []
+        previous = Decimal(0)
+        for i, s in enumerate(stages):
+            value = s.votes.get(name, Decimal(0))
+            css = []
+            mark = ""
+            title = ""
+            if s.action == "constraint":
+                css.append("gr-in-constraint")
+            if elected_at.get(name) == s.number:
+                css.append("gr-is-elected")
+                mark = "elected"
+            elif excluded_at.get(name) == s.number:
+                if name in by_constraint:
+                    css.append("gr-is-constraint-excluded")
+                    mark = "excluded (constraint)"
+                else:
+                    css.append("gr-is-excluded")
+                    mark = "excluded"
+            elif name in excluded_at and excluded_at[name] < s.number:
+                css.append("gr-gone")
+                title = "excluded earlier"
+            cells.append(
+                {
+                    "change": "" if i == 0 else _signed(value - previous, p),
+                    "total": format_votes(value, p),
+                    "css": " ".join(css),
+                    "mark": mark,
+                    "title": title,
+                }
+            )
+            previous = value
+        if name in elected_at:
+            outcome, outcome_css = "elected", "elected"
+        elif name in by_constraint:
+            outcome, outcome_css = "excluded by constraint", "constraint"
+        else:
+            outcome, outcome_css = "", ""
+        rows.append(
+            {
+                "name": name,
+                "cells": cells,
+                "outcome": outcome,
+                "outcome_css": outcome_css,
+                "css": "gr-row-elected" if name in elected_at else "",
+            }
+        )
+    return rows
+
+
+def _votes_chart(result: CountResult) -> dict[str, Any]:
+    stages = result.stages
+    x = [f"Stage {s.number}" for s in stages]
+    names = list(stages[0].votes) if stages else []
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": x,
+            "y": [float(s.votes.get(name, Decimal(0))) for s in stages],
+            "hovertemplate": "%{x}: %{y}<extra>" + name.replace("<", "&lt;") + "</extra>",
+        }
+        for name in names
+    ]
+    if any(s.quota is not None for s in stages) or result.quota is not None:
+        quota = [float(s.quota if s.quota is not None else result.quota or 0) for s in stages]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Quota",
+                "x": x,
+                "y": quota,
+                "line": {"dash": "dash", "color": "#1a1a1a", "width": 2},
+            }
+        )
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": i - 0.5,
+            "x1": i + 0.5,
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": "#ffd08a",
+            "opacity": 0.35,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for i, s in enumerate(stages)
+        if s.action == "constraint"
+    ]
+    layout = {
+        "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
+        "xaxis": {"type": "category", "automargin": True},
+        "yaxis": {"title": {"text": "Votes"}, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.12, "yanchor": "top"},
+        "hovermode": "closest",
+        "shapes": shapes,
+        "font": {"color": "#1a1a1a"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
+    return {"data": traces, "layout": layout}
+
+
+def _flows(
+    result: CountResult, slates: Mapping[str, str] | None
+) -> tuple[list[dict[str, str]], dict[str, Any] | None]:
+    totals = flow_totals(stage_flows(result), slates)
+    # Sorted by size so the table reads from the biggest transfer down.
+    items = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    items = [(k, v) for k, v in items if v > 0]
+    if not items:
+        return [], None
+    p = result.places
+    quantum = Decimal(1).scaleb(-p)
+    table = [
+        {
+            "source": src,
+            "target": dst,
+            "votes": str((Decimal(v.numerator) / Decimal(v.denominator)).quantize(quantum)),
+        }
+        for (src, dst), v in items
+    ]
+    sources = list(dict.fromkeys(src for (src, _), _ in items))
+    targets = list(dict.fromkeys(dst for (_, dst), _ in items))
+    # Givers on the left and receivers on the right: a candidate who both gave and received
+    # appears once on each side, so the diagram never loops back on itself.
+    labels = [f"{s} (gave)" for s in sources] + [
+        (t if t == NON_TRANSFERABLE else f"{t} (received)") for t in targets
+    ]
+    everyone = list(dict.fromkeys([*sources, *targets]))
+
+    def colour(name: str, alpha: float) -> str:
+        r, g, b = (
+            (90, 90, 90)
+            if name == NON_TRANSFERABLE
+            else _PALETTE[everyone.index(name) % len(_PALETTE)]
+        )
+        return f"rgba({r},{g},{b},{alpha})"
+
+    link = {
+        "color": [colour(src, 0.35) for (src, _), _ in items],
+        "source": [sources.index(src) for (src, _), _ in items],
+        "target": [len(sources) + targets.index(dst) for (_, dst), _ in items],
+        "value": [float(v) for _, v in items],
+    }
+    chart = {
+        "data": [
+            {
+                "type": "sankey",
+                "arrangement": "snap",
+                "node": {
+                    "label": labels,
+                    "color": [colour(n, 0.9) for n in [*sources, *targets]],
+                    "pad": 14,
+                    "thickness": 16,
+                    "line": {"color": "#333333", "width": 0.5},
+                },
+                "link": link,
+                "valueformat": f".{p}f",
+            }
+        ],
+        "layout": {
+            "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
+            "font": {"color": "#1a1a1a", "size": 12},
+            "paper_bgcolor": "#ffffff",
+        },
+    }
+    return table, chart
+
+
+def _context(
+    result: CountResult,
+    slates: Mapping[str, str] | None,
+    element_id: str,
+    heading_level: int,
+) -> dict[str, Any]:
+    p = result.places
+    stages = []
+    for s in result.stages:
+        stages.append(
+            {
+                "number": s.number,
+                "action": s.action,
+                "label": _label(s),
+                "subject": s.subject,
+                "note": s.note,
+                "elected": s.elected,
+                "excluded": s.excluded,
+                "total": format_votes(s.total, p),
+                "quota": format_votes(s.quota, p)
+                if s.quota is not None
+                else (format_votes(result.quota, p) if result.quota is not None else ""),
+            }
+        )
+    nt_cells = []
+    previous = Decimal(0)
+    for i, s in enumerate(result.stages):
+        nt_cells.append(
+            {
+                "change": "" if i == 0 else _signed(s.non_transferable - previous, p),
+                "total": format_votes(s.non_transferable, p),
+            }
+        )
+        previous = s.non_transferable
+    elected_at = _first_stage(result.stages, "elected")
+    elected = [{"name": n, "stage": elected_at.get(n, "—")} for n in result.elected]
+    flows, flow_chart = _flows(result, slates)
+    by_slate = bool(slates)
+    names = list(result.stages[0].votes) if result.stages else []
+    votes_alt = (
+        f"Line chart of the votes held by each of the {len(names)} candidates at each of the "
+        f"{len(result.stages)} stages"
+        + (", with the quota as a dashed line" if result.quota is not None else "")
+        + ". "
+        + (f"Elected: {', '.join(result.elected)}. " if result.elected else "")
+        + "The result sheet above gives the exact figures."
+    )
+    flows_alt = (
+        "Sankey diagram of the votes transferred over the whole count, from those who gave "
+        "(left) to those who received (right)"
+        + (", grouped by slate" if by_slate else "")
+        + ". Derived from the change in each stage's totals; where several gave at once, each "
+        "receipt is shared among them in proportion to what they lost."
+    )
+    notes = [*result.tie_breaks, *result.notes]
+    if result.seed is not None and result.tie_breaks:
+        notes.append(f"Seed for lots: {result.seed} (replay with --seed {result.seed}).")
+    description = RULES.get(result.rule, ("", result.rule))[1]
+    charts: dict[str, Any] = {"votes": _votes_chart(result)}
+    if flow_chart is not None:
+        charts["flows"] = flow_chart
+    return {
+        "id": element_id,
+        "level": heading_level,
+        "title": result.title or "Election result",
+        "rule": f"{result.rule} ({description})" if description else result.rule,
+        "seats": result.seats,
+        "valid_votes": format_votes(result.valid_votes, p),
+        "quota": format_votes(result.quota, p) if result.quota is not None else "",
+        "stages": stages,
+        "rows": _rows(result),
+        "nt_cells": nt_cells,
+        "elected": elected,
+        "constraint_stages": [s for s in stages if s["action"] == "constraint"],
+        "flows": flows,
+        "by_slate": by_slate,
+        "votes_alt": votes_alt,
+        "flows_alt": flows_alt,
+        "notes": notes,
+        "charts_json": _json_for_script(charts),
+    }
+
+
+def render_fragment(
+    result: CountResult,
+    *,
+    slates: Mapping[str, str] | None = None,
+    element_id: str = "gr-result",
+    heading_level: int = 2,
+) -> str:
+    """The result as an HTML ``<section>``: headings, result sheet, charts, constraint actions.
+
+    The charts need ``window.Plotly`` (``plotly_js()``) and the page needs ``report_css()``;
+    ``element_id`` keeps several results on one page apart.
+    """
+    if not 1 <= heading_level <= 5:
+        raise ValueError(f"heading_level must be 1 to 5, found {heading_level}")
+    template = _environment().get_template("result_fragment.html.j2")
+    return template.render(**_context(result, slates, element_id, heading_level))
+
+
+def render_page(result: CountResult, *, slates: Mapping[str, str] | None = None) -> str:
+    """A whole HTML page for one result, with CSS and Plotly inlined: it needs no network."""
+    fragment = render_fragment(result, slates=slates, heading_level=1)
+    template = _environment().get_template("result_page.html.j2")
+    return template.render(
+        title=result.title or "Election result",
+        css=Markup(report_css()),
+        # The library is trusted package data; "</script" never occurs in it (checked in tests).
+        plotly_js=Markup(plotly_js()),
+        fragment=Markup(fragment),
+    )
