@@ -139,11 +139,14 @@ class _Ballots:
     ) -> None:
         # Equally ranked candidates share the weight that reaches their rank equally: each
         # keeps kf of its 1/k share (rounded up once, at 9 places) and the rest passes on.
+        # A defeated candidate (kf 0) counts as if not on the ballot, as a withdrawn one
+        # does, so the share is split among the others of the rank (as Droop does).
         unit = self.unit
         w = unit
-        for rank in ranking:
+        for full_rank in ranking:
             if w <= 0:
                 break
+            rank = [c for c in full_rank if kf[c]]
             k = len(rank)
             kept = 0
             for c in rank:
