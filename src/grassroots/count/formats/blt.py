@@ -1,171 +1,323 @@
 """BLT ballot files (ERS, OpenSTV, Droop, OpaVote): reader and writer.
 
-Layout: ``candidates seats``; an optional line of negative numbers naming withdrawn
-candidates; ballot lines ``weight pref pref ... 0`` (``=`` joins equally ranked candidates);
-a line ``0``; one quoted name per candidate; a quoted title. ``#`` starts a comment.
+Layout, as written by the ERS's counting programs and read by OpenSTV and Droop:
+
+- ``candidates seats``;
+- optionally a line of negative numbers naming withdrawn candidates (``-4`` = candidate 4);
+- ballot lines ``weight pref pref ... 0``; ``=`` joins candidates ranked equal (``2=3``);
+- a line ``0`` ending the ballots;
+- one double-quoted name per candidate, then a double-quoted title.
+
+``#`` starts a comment. Droop's extensions are read where they make sense: ``[nick a b c]``
+gives candidates nicknames that ballot lines may use, ``[withdrawn 4]`` (numbers or
+nicknames) withdraws candidates. ``[tie ...]`` (a tie-break order), ``[droop ...]`` (counting
+options) and any other ``[...]`` line are refused with a message saying why: grassroots breaks
+ties as the chosen rule says, and rule options are chosen when counting, not by the file.
+Quoted strings after the title (Droop reads them as source and comment) and any other text
+there are not used; that is recorded in ``Election.irregularities``.
+
+Policy for irregular ballots (recorded in ``Election.irregularities``, never silent): a
+candidate marked twice on one ballot keeps its first (highest) mark; the later mark is ignored.
+Blank ballots (``1 0``) are kept as empty rankings: they count towards the ballots cast but
+never towards a candidate.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from grassroots.count.ballots import Election, Rank, Ranking, group_ballots
-from grassroots.count.errors import BallotFileError
+from grassroots.count.errors import BallotFileError, InputError
+from grassroots.count.formats._text import read_text, split_lines
 
-__all__ = ["dumps", "loads", "read"]
+__all__ = ["dump", "dumps", "loads", "read"]
 
+# A double-quoted string (backslash escapes \" and \\) or a run of non-blank characters.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\S+')
+_UNESCAPE = re.compile(r'\\([\\"])')
+_REFUSED_OPTIONS = {
+    "tie": "a tie-break order ([tie ...]) is not supported: grassroots breaks ties as the "
+    "counting rule says (looking back, then by lot with a recorded seed); remove the line",
+    "droop": "Droop's counting options ([droop ...]) are not read from ballot files: choose "
+    "the rule and its options when counting; remove the line",
+}
 
 
 def read(path: str | Path) -> Election:
     """Read a BLT file from disk."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise BallotFileError(str(p), None, f"cannot read the file: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BallotFileError(str(p), line, "the file is not UTF-8 text") from None
-    return loads(text, source=str(p))
+    return loads(read_text(path), source=str(path))
 
 
-def _lines(text: str) -> Iterator[tuple[int, list[str]]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        tokens = []
-        for tok in _TOKEN.findall(line):
-            if tok.startswith("#"):
-                break
-            tokens.append(tok)
-        if tokens:
-            yield number, tokens
+def _is_number(token: str) -> bool:
+    return token.isascii() and token.isdigit()
 
 
-def _int(token: str, source: str, line: int, what: str) -> int:
-    try:
-        return int(token)
-    except ValueError:
-        raise BallotFileError(source, line, f"expected {what}, found {token!r}") from None
+def _tokens(line: str) -> list[str]:
+    """The tokens of one line, comments removed (``#`` inside quotes is kept)."""
+    if '"' not in line:
+        cut = line.find("#")
+        return (line if cut < 0 else line[:cut]).split()
+    out: list[str] = []
+    for tok in _TOKEN.findall(line):
+        if tok.startswith("#"):
+            break
+        out.append(tok)
+    return out
 
 
 def _unquote(token: str, source: str, line: int, what: str) -> str:
     if len(token) < 2 or not (token.startswith('"') and token.endswith('"')):
+        if token.startswith('"'):
+            raise BallotFileError(source, line, f"{what} has no closing double quote: {token}")
         raise BallotFileError(source, line, f"expected {what} in double quotes, found {token!r}")
-    return re.sub(r"\\(.)", r"\1", token[1:-1])
+    return _UNESCAPE.sub(r"\1", token[1:-1])
+
+
+class _Reader:
+    """One pass over the lines of a BLT file."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.lines = split_lines(text)
+        self.pos = 0  # index of the next line to read
+        self.n = 0
+        self.nicks: dict[str, int] = {}
+        self.irregular: list[str] = []
+
+    def fail(self, line: int, problem: str) -> BallotFileError:
+        return BallotFileError(self.source, line, problem)
+
+    def next_tokens(self) -> tuple[int, list[str]] | None:
+        """The next line that has tokens, with its number, or None at the end."""
+        while self.pos < len(self.lines):
+            self.pos += 1
+            tokens = _tokens(self.lines[self.pos - 1])
+            if tokens:
+                return self.pos, tokens
+        return None
+
+    def candidate(self, token: str, line: int) -> int:
+        """A candidate's index from its number (1-based) or Droop nickname."""
+        if _is_number(token):
+            c = int(token)
+            if not 1 <= c <= self.n:
+                raise self.fail(line, f"candidate {c} is not one of 1..{self.n}")
+            return c - 1
+        if token in self.nicks:
+            return self.nicks[token]
+        if self.nicks:
+            raise self.fail(line, f"expected a candidate number or nickname, found {token!r}")
+        raise self.fail(line, f"expected a candidate number, found {token!r}")
+
+    def header(self) -> int:
+        first = self.next_tokens()
+        if first is None:
+            raise self.fail(1, "the file is empty: expected 'candidates seats'")
+        line, tokens = first
+        if len(tokens) != 2 or not all(_is_number(t) for t in tokens):
+            raise self.fail(line, f"expected 'candidates seats', found {' '.join(tokens)!r}")
+        self.n = int(tokens[0])
+        if self.n < 1:
+            raise self.fail(line, "expected at least one candidate, found 0")
+        return int(tokens[1])
+
+    def option(self, line: int, tokens: list[str], withdrawn: set[int]) -> None:
+        """A Droop option line ``[keyword ...]``."""
+        text = " ".join(tokens)
+        if not text.endswith("]"):
+            raise self.fail(line, f"an option line must end with ']', found {text!r}")
+        words = text[1:-1].split()
+        if not words:
+            raise self.fail(line, "an empty option line '[]'")
+        keyword, args = words[0], words[1:]
+        if keyword == "nick":
+            if len(args) > self.n:
+                raise self.fail(line, f"[nick] gives {len(args)} nicknames for {self.n} candidates")
+            for i, nick in enumerate(args):
+                if _is_number(nick) or nick in self.nicks or "=" in nick:
+                    raise self.fail(line, f"nickname {nick!r} is a number, repeated or has '='")
+                self.nicks[nick] = i
+        elif keyword == "withdrawn":
+            if not args:
+                raise self.fail(line, "[withdrawn] names no candidate")
+            withdrawn.update(self.candidate(arg, line) for arg in args)
+        elif keyword in _REFUSED_OPTIONS:
+            raise self.fail(line, _REFUSED_OPTIONS[keyword])
+        else:
+            raise self.fail(
+                line,
+                f"unknown option line [{keyword} ...]; grassroots reads "
+                "[nick ...] and [withdrawn ...] only",
+            )
+
+    def withdrawn_line(self, line: int, tokens: list[str], withdrawn: set[int]) -> None:
+        """The OpenSTV withdrawn line: ``-2 -5``."""
+        for tok in tokens:
+            if not (tok.startswith("-") and _is_number(tok[1:])):
+                raise self.fail(line, f"expected a withdrawn candidate like -3, found {tok!r}")
+            c = int(tok[1:])
+            if not 1 <= c <= self.n:
+                raise self.fail(line, f"withdrawn candidate {tok} is not one of -1..-{self.n}")
+            withdrawn.add(c - 1)
+
+    def ranking(self, line: int, prefs: Sequence[str]) -> tuple[Ranking, list[str]]:
+        """The ranking on one ballot line (without weight and final 0), and its irregularities."""
+        ranking: list[Rank] = []
+        problems: list[str] = []
+        seen: set[int] = set()
+        for tok in prefs:
+            rank: list[int] = []
+            for part in tok.split("="):
+                if part == "0":
+                    raise self.fail(line, "a 0 before the end of a ballot line")
+                if not part:
+                    raise self.fail(line, f"an '=' must join two candidates, found {tok!r}")
+                c = self.candidate(part, line)
+                if c in seen:
+                    problems.append(f"candidate {part} ranked twice; the later mark is ignored")
+                    continue
+                seen.add(c)
+                rank.append(c)
+            if rank:
+                ranking.append(tuple(rank))
+        return tuple(ranking), problems
+
+    def ballots(self, withdrawn: set[int]) -> list[tuple[Ranking, int]]:
+        pairs: list[tuple[Ranking, int]] = []
+        singles: list[Rank] = [(), *((c,) for c in range(self.n))]  # number -> rank
+        n = self.n
+        before_first_ballot = True
+        last_line = self.pos
+        lines = self.lines
+        while self.pos < len(lines):
+            text = lines[self.pos]
+            self.pos += 1
+            line = self.pos
+            tokens = _tokens(text)
+            if not tokens:
+                continue
+            last_line = line
+            first = tokens[0]
+            if before_first_ballot:
+                if first.startswith("["):
+                    self.option(line, tokens, withdrawn)
+                    continue
+                if first.startswith("-"):
+                    self.withdrawn_line(line, tokens, withdrawn)
+                    continue
+                before_first_ballot = False
+            prefs = tokens[1:-1]
+            joined = "".join(tokens)
+            if joined.isdigit() and joined.isascii() and tokens[-1] == "0" and len(tokens) > 1:
+                # Fast path: weight, candidate numbers, 0.
+                weight = int(first)
+                ints = list(map(int, prefs))
+                in_range = not ints or (min(ints) >= 1 and max(ints) <= n)
+                if weight and in_range and len(set(ints)) == len(ints):
+                    pairs.append((tuple(map(singles.__getitem__, ints)), weight))
+                    continue
+            if len(tokens) == 1 and first == "0":
+                return pairs
+            if not _is_number(first):
+                if first.startswith('"'):
+                    raise self.fail(
+                        line, "the ballots never end: expected a line '0' before the names"
+                    )
+                if first.startswith("["):
+                    raise self.fail(line, "option lines [...] must come before the ballots")
+                raise self.fail(line, f"expected a ballot weight, found {first!r}")
+            weight = int(first)
+            if weight == 0:
+                raise self.fail(line, "a ballot weight must be positive, found 0")
+            if tokens[-1] != "0" or len(tokens) == 1:
+                raise self.fail(line, "a ballot line must end with 0")
+            ranking, problems = self.ranking(line, prefs)
+            self.irregular.extend(f"{self.source}:{line}: {p}" for p in problems)
+            pairs.append((ranking, weight))
+        raise self.fail(last_line, "the ballots never end: expected a line '0'")
+
+    def names(self) -> tuple[list[str], str]:
+        names: list[str] = []
+        title: str | None = None
+        last_line = self.pos
+        while True:
+            got = self.next_tokens()
+            if got is None:
+                break
+            line, tokens = got
+            last_line = line
+            for i, tok in enumerate(tokens):
+                if len(names) < self.n:
+                    what = f"the name of candidate {len(names) + 1}"
+                    names.append(_unquote(tok, self.source, line, what))
+                elif title is None:
+                    title = _unquote(tok, self.source, line, "the title")
+                else:
+                    rest = " ".join(tokens[i:])
+                    more = len(self.lines) - line
+                    tail = f" (and {more} more lines)" if more else ""
+                    self.irregular.append(
+                        f"{self.source}:{line}: text after the title is not used: {rest!r}{tail}"
+                    )
+                    return names, title
+        if len(names) < self.n:
+            raise self.fail(last_line, f"expected {self.n} candidate names, found {len(names)}")
+        return names, title or ""
+
+    def read(self) -> Election:
+        seats = self.header()
+        withdrawn: set[int] = set()
+        pairs = self.ballots(withdrawn)
+        names, title = self.names()
+        if len(set(names)) != len(names):
+            repeated = sorted({name for name in names if names.count(name) > 1})
+            raise self.fail(self.pos, f"candidate names repeat: {', '.join(repeated)}")
+        grouped = group_ballots(pairs)
+        return Election(
+            candidates=tuple(names),
+            seats=seats,
+            rankings=tuple(grouped),
+            weights=tuple(grouped.values()),
+            title=title,
+            withdrawn=frozenset(withdrawn),
+            irregularities=tuple(self.irregular),
+            source=self.source,
+        )
 
 
 def loads(text: str, *, source: str = "<ballots>") -> Election:
     """Parse BLT text; every problem raises ``BallotFileError`` naming the line."""
-    lines = list(_lines(text))
-    if not lines:
-        raise BallotFileError(source, 1, "the file is empty: expected 'candidates seats'")
-    it = iter(lines)
-    line_no, header = next(it)
-    if len(header) != 2:
-        raise BallotFileError(
-            source,
-            line_no,
-            f"expected 'candidates seats', found {' '.join(header)!r}",
-        )
-    n = _int(header[0], source, line_no, "the number of candidates")
-    seats = _int(header[1], source, line_no, "the number of seats")
-    if n < 1:
-        raise BallotFileError(source, line_no, f"expected at least one candidate, found {n}")
-    if seats < 0:
-        raise BallotFileError(source, line_no, f"the number of seats cannot be negative ({seats})")
-
-    withdrawn: set[int] = set()
-    pairs: list[tuple[Ranking, int]] = []
-    irregular: list[str] = []
-    ended = False
-    first_body = True
-    for line_no, tokens in it:
-        if first_body and tokens[0].startswith("-"):
-            for tok in tokens:
-                k = _int(tok, source, line_no, "a withdrawn candidate like -3")
-                if not -n <= k <= -1:
-                    raise BallotFileError(
-                        source, line_no, f"withdrawn candidate {tok} is not one of -1..-{n}"
-                    )
-                withdrawn.add(-k - 1)
-            first_body = False
-            continue
-        first_body = False
-        if tokens == ["0"]:
-            ended = True
-            break
-        weight = _int(tokens[0], source, line_no, "a ballot weight")
-        if weight <= 0:
-            raise BallotFileError(
-                source, line_no, f"a ballot weight must be positive, found {weight}"
-            )
-        if tokens[-1] != "0":
-            raise BallotFileError(source, line_no, "a ballot line must end with 0")
-        ranking: list[Rank] = []
-        seen: set[int] = set()
-        for tok in tokens[1:-1]:
-            rank: list[int] = []
-            for part in tok.split("="):
-                c = _int(part, source, line_no, "a candidate number")
-                if not 1 <= c <= n:
-                    raise BallotFileError(source, line_no, f"candidate {c} is not one of 1..{n}")
-                if c - 1 in seen:
-                    irregular.append(
-                        f"{source}:{line_no}: candidate {c} ranked twice; the later mark is ignored"
-                    )
-                    continue
-                seen.add(c - 1)
-                rank.append(c - 1)
-            if rank:
-                ranking.append(tuple(rank))
-        pairs.append((tuple(ranking), weight))
-    if not ended:
-        raise BallotFileError(source, line_no, "the ballots never end: expected a line '0'")
-
-    names: list[str] = []
-    title = ""
-    for line_no, tokens in it:
-        for tok in tokens:
-            if len(names) < n:
-                names.append(
-                    _unquote(tok, source, line_no, f"the name of candidate {len(names) + 1}")
-                )
-            elif not title:
-                title = _unquote(tok, source, line_no, "the title")
-            else:
-                raise BallotFileError(source, line_no, f"unexpected text after the title: {tok}")
-    if len(names) < n:
-        raise BallotFileError(source, line_no, f"expected {n} candidate names, found {len(names)}")
-    grouped = group_ballots(pairs)
-    return Election(
-        candidates=tuple(names),
-        seats=seats,
-        rankings=tuple(grouped),
-        weights=tuple(grouped.values()),
-        title=title,
-        withdrawn=frozenset(withdrawn),
-        irregularities=tuple(irregular),
-        source=source,
-    )
+    return _Reader(text, source).read()
 
 
-def _quote(text: str) -> str:
+def _quote(text: str, what: str) -> str:
+    if "\n" in text or "\r" in text:
+        raise InputError(f"a BLT file cannot hold {what} with a line break: {text!r}")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def dumps(election: Election) -> str:
-    """Write an election as BLT text that ``loads`` reads back to an equal election."""
+    """Write an election as BLT text that ``loads`` reads back to an equal election.
+
+    Irregularities the reader recorded are not part of the ballots and are not written.
+    """
     out = [f"{len(election.candidates)} {election.seats}"]
     if election.withdrawn:
-        out.append(" ".join(str(-(c + 1)) for c in sorted(election.withdrawn)))
+        out.append(" ".join(f"-{c + 1}" for c in sorted(election.withdrawn)))
     for ranking, weight in zip(election.rankings, election.weights, strict=True):
+        if any(not rank for rank in ranking):
+            raise InputError("a ranking has an empty rank, which BLT cannot write")
         prefs = " ".join("=".join(str(c + 1) for c in rank) for rank in ranking)
         out.append(f"{weight} {prefs} 0" if prefs else f"{weight} 0")
     out.append("0")
-    out.extend(_quote(name) for name in election.candidates)
-    out.append(_quote(election.title))
+    out.extend(_quote(name, "a candidate name") for name in election.candidates)
+    out.append(_quote(election.title, "a title"))
     return "\n".join(out) + "\n"
+
+
+def dump(election: Election, stream: TextIO) -> None:
+    """Write an election as BLT text to an open text stream."""
+    stream.write(dumps(election))
