@@ -1,0 +1,248 @@
+"""Scottish STV on small hand-worked elections (SSI 2007/42, Schedule 1, rules 45-52).
+
+Every expected figure below was worked out by hand from the rule text, in the comments.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grassroots.count.ballots import Election, election_from_rankings
+from grassroots.count.constraints import Constraint, ConstraintSet
+from grassroots.count.packed import PackedBallots
+from grassroots.count.rules import count
+from grassroots.count.rules.scottish import droop_quota, transfer_values
+from tests.strategies import elections
+
+D = Decimal
+
+
+def _ballots(*groups: tuple[int, list[str | list[str]]]) -> list[list[str | list[str]]]:
+    return [ranking for n, ranking in groups for _ in range(n)]
+
+
+def test_scottish_quota_is_valid_papers_over_seats_plus_one_ignoring_decimals_plus_one() -> None:
+    # rule 46: 8800 / 5 = 1760, plus one.
+    assert droop_quota(8800, 4) == 1761
+    assert droop_quota(10, 2) == 4  # 10 / 3 = 3.33.. -> 3, plus one
+
+
+def test_scottish_truncates_transfer_value_to_five_places() -> None:
+    # 7 papers A>B, 2 for C, 1 for D; 2 seats: quota 10/3 -> 3, +1 = 4.
+    # A's surplus 3 moves all 7 papers at 3 x 1 / 7 = 0.428571.. -> 0.42857 each:
+    # B gains 7 x 0.42857 = 2.99999 and 0.00001 is lost to truncation (non-transferable).
+    e = election_from_rankings(
+        ["A", "B", "C", "D"], 2, _ballots((7, ["A", "B"]), (2, ["C"]), (1, ["D"]))
+    )
+    r = count(e, "scottish", seed=0)
+    assert r.quota == 4
+    first, surplus = r.stages[0], r.stages[1]
+    assert first.elected == ("A",)
+    assert surplus.action == "surplus" and surplus.subject == ("A",)
+    assert surplus.votes == {"A": D(4), "B": D("2.99999"), "C": D(2), "D": D(1)}
+    assert surplus.non_transferable == D("0.00001")
+    assert "0.42857" in surplus.note
+    assert all(s.total == 10 for s in r.stages)
+
+
+def test_scottish_transfer_value_of_a_transferred_paper_is_truncated_per_paper() -> None:
+    # rule 48(3): surplus x (value of the paper when received) / total, to 5 places.
+    # Surplus 100.5, total 1100.5; a paper worth 0.33333 now: 100.5 x 0.33333 / 1100.5
+    # = 0.030440.. -> 0.03044; a first-preference paper: 0.0913221.. -> 0.09132.
+    values = np.array([100_000, 33_333], dtype=np.int64)
+    assert transfer_values(10_050_000, 110_050_000, values).tolist() == [9132, 3044]
+
+
+def test_scottish_transfers_the_largest_surplus_first_and_keeps_the_quota() -> None:
+    # Quota 24/4 -> 6, +1 = 7. A has 12 (surplus 5), B has 9 (surplus 2): A's goes first,
+    # 12 papers at 5/12 = 0.41666 give C 4.99992; then B's, 9 papers at 2/9 = 0.22222 give
+    # D 1.99998. Each keeps exactly the quota.
+    e = election_from_rankings(
+        ["A", "B", "C", "D", "E"],
+        3,
+        _ballots((12, ["A", "C"]), (9, ["B", "D"]), (3, ["E"])),
+    )
+    r = count(e, "scottish", seed=0)
+    assert r.stages[0].elected == ("A", "B")
+    assert [s.subject for s in r.stages[1:3]] == [("A",), ("B",)]
+    assert r.stages[1].votes["A"] == 7 and r.stages[1].votes["C"] == D("4.99992")
+    assert r.stages[2].votes["B"] == 7 and r.stages[2].votes["D"] == D("1.99998")
+    assert r.stages[2].non_transferable == D("0.00010")
+    e2 = e.with_seats(2)  # quota 24/3 -> 8, +1 = 9: both seats filled, nothing transferred
+    assert len(count(e2, "scottish", seed=0).stages) == 1
+
+
+def test_scottish_makes_no_stage_for_a_surplus_of_exactly_zero() -> None:
+    # rule 48(1) moves papers only when the vote *exceeds* the quota; the official 2017
+    # tables agree (sc_borders_2017_ward3, shetland_2017_ward7). Quota 9/3 -> 3, +1 = 4.
+    e = election_from_rankings(
+        ["A", "B", "C"], 2, _ballots((4, ["A", "B"]), (3, ["B"]), (2, ["C"]))
+    )
+    r = count(e, "scottish", seed=0)
+    assert r.stages[0].elected == ("A",)
+    assert r.stages[1].action == "exclusion" and r.stages[1].subject == ("C",)
+    assert r.elected == ("A", "B")
+
+
+def test_scottish_breaks_a_tie_for_exclusion_by_looking_back_to_an_unequal_stage() -> None:
+    # Quota 11/2 -> 5, +1 = 6. Stage 1: A 5, B 3, C 2, D 1. D is excluded and C gets D's
+    # paper: B 3, C 3 tie at stage 2. At stage 1 C had fewer, so C goes (rule 51(2)(a)).
+    e = election_from_rankings(
+        ["A", "B", "C", "D"],
+        1,
+        _ballots((5, ["A"]), (3, ["B"]), (2, ["C"]), (1, ["D", "C"])),
+    )
+    r = count(e, "scottish", seed=0)
+    assert r.stages[1].votes["B"] == r.stages[1].votes["C"] == 3
+    assert r.stages[2].subject == ("C",)
+    assert len(r.tie_breaks) == 1
+    assert "most recent earlier stage" in r.tie_breaks[0]
+    assert "lot" not in r.tie_breaks[0]
+
+
+def test_scottish_breaks_a_tie_equal_at_every_stage_by_lot_and_records_the_seed() -> None:
+    # Quota 8/2 -> 4, +1 = 5. A 4, B 2, C 2: B and C are equal at every stage (rule 51(2)(b)).
+    e = election_from_rankings(
+        ["A", "B", "C"], 1, _ballots((4, ["A"]), (2, ["B", "A"]), (2, ["C"]))
+    )
+    excluded = set()
+    for seed in range(20):
+        r = count(e, "scottish", seed=seed)
+        assert r.seed == seed
+        assert len(r.tie_breaks) == 1
+        assert "lot drawn between B, C" in r.tie_breaks[0]
+        assert f"(seed {seed})" in r.tie_breaks[0]
+        excluded.add(r.stages[1].subject)
+        # The same seed replays the same count.
+        assert count(e, "scottish", seed=seed).to_dict() == r.to_dict()
+    assert excluded == {("B",), ("C",)}
+
+
+def test_scottish_treats_a_paper_with_equal_next_preferences_as_non_transferable() -> None:
+    # A paper marked A, then B and C equal: once A is excluded it is non-transferable, as
+    # the Order's definition has it (two or more candidates marked equal and next).
+    # Quota 6/2 -> 3, +1 = 4. Stage 1: A 1, B 3, C 2.
+    e = election_from_rankings(
+        ["A", "B", "C"], 1, _ballots((1, ["A", ["B", "C"]]), (3, ["B"]), (2, ["C"]))
+    )
+    r = count(e, "scottish", seed=0)
+    stage2 = r.stages[1]
+    assert stage2.subject == ("A",)
+    assert stage2.votes == {"A": D(0), "B": D(3), "C": D(2)}
+    assert stage2.non_transferable == 1
+    assert any("equal" in note for note in r.notes)
+
+
+def test_scottish_elects_the_continuing_candidates_when_as_many_as_the_vacancies() -> None:
+    # The truncation example continues: D (1) then C (2) are excluded; B is then the only
+    # continuing candidate for the one vacancy left and is elected with 2.99999, below the
+    # quota, at the stage C's exclusion ends (rule 52(1)); nothing more is transferred.
+    e = election_from_rankings(
+        ["A", "B", "C", "D"], 2, _ballots((7, ["A", "B"]), (2, ["C"]), (1, ["D"]))
+    )
+    r = count(e, "scottish", seed=0)
+    assert [s.action for s in r.stages] == ["first", "surplus", "exclusion", "exclusion"]
+    assert [s.subject for s in r.stages[2:]] == [("D",), ("C",)]
+    assert r.stages[-1].elected == ("B",)
+    assert r.stages[-1].votes["B"] == D("2.99999")
+    assert r.stages[-1].non_transferable == D("3.00001")
+    assert r.elected == ("A", "B")
+
+
+def test_scottish_skips_preferences_for_candidates_no_longer_continuing() -> None:
+    # Quota 13/3 -> 4, +1 = 5. A 6 elected; A's papers read A, B, C. Stage 2 moves A's
+    # surplus 1 at 1/6 = 0.16666 to B. Later, B's exclusion sends its papers on to C.
+    e = election_from_rankings(
+        ["A", "B", "C", "D"],
+        2,
+        _ballots((6, ["A", "B", "C"]), (1, ["B", "A", "C"]), (3, ["C"]), (3, ["D"])),
+    )
+    r = count(e, "scottish", seed=0)
+    assert r.stages[1].votes["B"] == D("1.99996")  # 1 + 6 x 0.16666
+    assert r.stages[2].subject == ("B",)
+    # B's own paper skips A (elected) and goes to C at value 1; A's 6 papers at 0.16666.
+    assert r.stages[2].votes["C"] == D("4.99996")
+    assert r.stages[2].total == 13
+
+
+def test_scottish_orders_those_elected_at_one_stage_by_their_votes() -> None:
+    e = election_from_rankings(["A", "B", "C"], 2, _ballots((4, ["A"]), (5, ["B"]), (1, ["C"])))
+    r = count(e, "scottish", seed=0)
+    assert r.stages[0].elected == ("B", "A")
+    assert r.elected == ("B", "A")
+
+
+def test_scottish_excludes_a_quota_winner_whose_election_would_break_a_constraint() -> None:
+    # 2 seats, at least one woman (B, C). Quota 16/3 -> 5, +1 = 6. A 7 and D 6 reach the
+    # quota; A is elected, but D would leave no seat for a woman: D is excluded instead and
+    # D's papers go to B, who reaches the quota.
+    e = election_from_rankings(
+        ["A", "B", "C", "D"],
+        2,
+        _ballots((7, ["A"]), (6, ["D", "B"]), (2, ["B"]), (1, ["C"])),
+    )
+    women = ConstraintSet({"women": frozenset({1, 2})}, (Constraint("women", 1),))
+    r = count(e, "scottish", seed=0, constraints=women)
+    assert r.stages[0].elected == ("A",)
+    assert r.stages[1].action == "constraint" and r.stages[1].subject == ("D",)
+    assert "at least 1" in r.stages[1].note
+    assert r.stages[1].elected == ("B",)
+    assert r.elected == ("A", "B")
+    assert count(e, "scottish", seed=0).elected == ("A", "D")
+
+
+def test_scottish_forces_out_the_candidates_a_constraint_cannot_seat() -> None:
+    # 2 seats, at least one woman (B, C). Quota 16/3 -> 5, +1 = 6. A is elected at stage 1;
+    # one seat left and a woman still needed, so D is excluded in a constraint stage.
+    e = election_from_rankings(
+        ["A", "B", "C", "D"],
+        2,
+        _ballots((6, ["A"]), (5, ["D", "C"]), (3, ["B"]), (2, ["C"])),
+    )
+    women = ConstraintSet({"women": frozenset({1, 2})}, (Constraint("women", 1),))
+    r = count(e, "scottish", seed=0, constraints=women)
+    assert r.stages[1].action == "constraint" and r.stages[1].subject == ("D",)
+    assert r.stages[1].votes["C"] == 7
+    assert r.elected == ("A", "C")
+
+
+def test_scottish_counts_an_election_held_only_as_packed_arrays() -> None:
+    e = election_from_rankings(
+        ["A", "B", "C", "D"], 2, _ballots((7, ["A", "B"]), (2, ["C"]), (1, ["D"]))
+    )
+    packed = PackedBallots.from_rankings(e.effective_rankings())
+    only = Election.from_packed(e.candidates, 2, packed)
+    assert count(only, "scottish", seed=0).to_dict() == count(e, "scottish", seed=0).to_dict()
+
+
+@settings(max_examples=150, deadline=None)
+@given(elections())
+def test_scottish_votes_plus_non_transferable_equal_the_valid_papers_at_every_stage(
+    e: Election,
+) -> None:
+    r = count(e, "scottish", seed=3)
+    valid = sum(e.weights)
+    assert r.valid_votes == valid
+    for stage in r.stages:
+        assert stage.total == valid
+        assert all(v >= 0 for v in stage.votes.values())
+    assert len(r.elected) == min(e.seats, len(e.candidates))
+    assert len(set(r.elected)) == len(r.elected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(elections(), st.randoms(use_true_random=False))
+def test_scottish_result_does_not_depend_on_the_order_of_the_ballots(
+    e: Election, rnd: random.Random
+) -> None:
+    pairs = list(zip(e.rankings, e.weights, strict=True))
+    rnd.shuffle(pairs)
+    shuffled = Election(
+        e.candidates, e.seats, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    )
+    assert count(shuffled, "scottish", seed=5).to_dict() == count(e, "scottish", seed=5).to_dict()
