@@ -38,6 +38,7 @@ __all__ = ["dump", "dumps", "loads", "read"]
 # A double-quoted string (backslash escapes \" and \\) or a run of non-blank characters.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\S+')
 _UNESCAPE = re.compile(r'\\([\\"])')
+_PREBUILT = 4096  # candidates whose single-candidate ranks are prebuilt
 _REFUSED_OPTIONS = {
     "tie": "a tie-break order ([tie ...]) is not supported: grassroots breaks ties as the "
     "counting rule says (looking back, then by lot with a recorded seed); remove the line",
@@ -187,7 +188,8 @@ class _Reader:
 
     def ballots(self, withdrawn: set[int]) -> list[tuple[Ranking, int]]:
         pairs: list[tuple[Ranking, int]] = []
-        singles: list[Rank] = [(), *((c,) for c in range(self.n))]  # number -> rank
+        # number -> rank, prebuilt for speed (a huge header number must not allocate)
+        singles: list[Rank] = [(), *((c,) for c in range(min(self.n, _PREBUILT)))]
         n = self.n
         before_first_ballot = True
         last_line = self.pos
@@ -217,7 +219,10 @@ class _Reader:
                 ints = list(map(int, prefs))
                 in_range = not ints or (min(ints) >= 1 and max(ints) <= n)
                 if weight and in_range and len(set(ints)) == len(ints):
-                    pairs.append((tuple(map(singles.__getitem__, ints)), weight))
+                    if n <= _PREBUILT:
+                        pairs.append((tuple(map(singles.__getitem__, ints)), weight))
+                    else:
+                        pairs.append((tuple((c - 1,) for c in ints), weight))
                     continue
             if len(tokens) == 1 and first == "0":
                 return pairs
@@ -252,7 +257,10 @@ class _Reader:
             for i, tok in enumerate(tokens):
                 if len(names) < self.n:
                     what = f"the name of candidate {len(names) + 1}"
-                    names.append(_unquote(tok, self.source, line, what))
+                    name = _unquote(tok, self.source, line, what)
+                    if name in names:
+                        raise self.fail(line, f"candidate name {name!r} is given twice")
+                    names.append(name)
                 elif title is None:
                     title = _unquote(tok, self.source, line, "the title")
                 else:
@@ -272,9 +280,6 @@ class _Reader:
         withdrawn: set[int] = set()
         pairs = self.ballots(withdrawn)
         names, title = self.names()
-        if len(set(names)) != len(names):
-            repeated = sorted({name for name in names if names.count(name) > 1})
-            raise self.fail(self.pos, f"candidate names repeat: {', '.join(repeated)}")
         grouped = group_ballots(pairs)
         return Election(
             candidates=tuple(names),

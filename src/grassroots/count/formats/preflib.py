@@ -77,7 +77,8 @@ class _Reader:
             joined = "".join(parts)
             if joined.isascii() and joined.isdigit() and all(parts):
                 ints = list(map(int, parts))
-                if min(ints) >= 1 and max(ints) <= self.n and len(set(ints)) == len(ints):
+                top = min(self.n, len(self.singles) - 1)
+                if min(ints) >= 1 and max(ints) <= top and len(set(ints)) == len(ints):
                     return tuple(map(self.singles.__getitem__, ints))
         ranks: list[list[str]] = []
         pos = 0
@@ -131,7 +132,8 @@ class _Reader:
         if n < 1:
             raise self.fail(line, "expected at least one alternative, found 0")
         self.n = n
-        self.singles = [(), *((c,) for c in range(n))]
+        # prebuilt for speed, but a huge header number must not allocate
+        self.singles = [(), *((c,) for c in range(min(n, 4096)))]
 
     def read(self, seats: int) -> Election:
         first = next((i for i, text in enumerate(self.lines) if text.strip()), None)
