@@ -372,7 +372,11 @@ class _Ers97Count:
             return tied
         return [self._break_tie(tied, lowest=True, purpose="rule 5.2.5: candidate to exclude")]
 
-    def _elect_remaining(self, cont: list[int], rule: str) -> None:
+    def _elect_remaining(
+        self, cont: list[int], rule: str, passed_over: tuple[int, ...] = ()
+    ) -> None:
+        """Deem the remaining candidates elected without further transfers (4.3, 5.5.1); any
+        candidates whose proposed exclusion led here are formally excluded (5.5.2)."""
         ordered = self._order_by_history(sorted(cont, key=lambda c: -self.votes[c]), lowest=False)
         ordered.sort(key=lambda c: -self.votes[c])
         for c in ordered:
@@ -382,9 +386,13 @@ class _Ers97Count:
             self.seats_left -= 1
         last = self.stages[-1]
         extra = f"{rule}: " + ", ".join(self.names[c] for c in ordered) + " deemed elected"
+        if passed_over:
+            extra += " and " + ", ".join(self.names[c] for c in passed_over)
+            extra += " formally excluded without transfer (rule 5.5.2)"
         self.stages[-1] = replace(
             last,
             elected=last.elected + tuple(self.names[c] for c in ordered),
+            excluded=last.excluded + tuple(self.names[c] for c in passed_over),
             note=f"{last.note}; {extra}" if last.note else extra,
         )
 
@@ -425,7 +433,7 @@ class _Ers97Count:
             rest = [c for c in cont if c not in out]
             if len(rest) == self.seats_left and self._all_electable(rest):
                 # 5.5.1: the exclusion would leave as many candidates as places: elect them.
-                self._elect_remaining(rest, "rule 5.5.1")
+                self._elect_remaining(rest, "rule 5.5.1", tuple(out))
                 break
             self.exclude(out, "exclusion", note)
 
