@@ -1,13 +1,15 @@
 """Representation constraints: "at least k (or at most m) seats to candidates in group G".
 
-The rule sets ask two questions of a ``ConstraintSet`` as they count:
+The rule sets ask three questions of a ``ConstraintSet`` as they count:
 
 * ``electable(c, elected, continuing, seats_left)``: may ``c`` be elected now, or would that
   leave some constraint impossible to meet with the candidates still in the count?
 * ``forced_exclusions(elected, continuing, seats_left)``: which continuing candidates can no
   longer be elected without breaking a constraint? They are excluded in a stage of their own.
+* ``excludable(c, elected, continuing, seats_left)``: may ``c`` be excluded as the lowest, or
+  is ``c`` needed to meet a constraint (then the next lowest goes instead)?
 
-Both reduce to one feasibility test: can the seats still to fill be filled from the continuing
+All reduce to one feasibility test: can the seats still to fill be filled from the continuing
 candidates so that every minimum and maximum holds? Candidates who belong to exactly the same
 groups are interchangeable for that test, so it enumerates how many seats go to each kind of
 candidate rather than which candidates take them: fast even with 150 candidates.
@@ -139,6 +141,32 @@ class ConstraintSet:
         for con in self.constraints:
             alone = ConstraintSet(self.groups, (con,))
             if not alone.feasible([*elected, candidate], rest, seats_left - 1):
+                return con.describe()
+        return "; ".join(c.describe() for c in self.constraints)
+
+    def excludable(
+        self, candidate: int, elected: Collection[int], continuing: Collection[int], seats_left: int
+    ) -> bool:
+        """May ``candidate`` be excluded now (as the lowest) with every constraint still met?
+
+        A rule choosing whom to exclude takes the lowest candidate for whom this is true:
+        excluding the only woman left when a seat must go to a woman would make the minimum
+        impossible, so the next lowest is excluded instead (DOMAIN.md, "Representation
+        constraints"; the mirror of ``electable``).
+        """
+        if not self.constraints:
+            return True
+        rest = [c for c in continuing if c != candidate]
+        return self.feasible(elected, rest, seats_left)
+
+    def protecting(
+        self, candidate: int, elected: Collection[int], continuing: Collection[int], seats_left: int
+    ) -> str:
+        """Which constraint keeps ``candidate`` from being excluded, in words (for notes)."""
+        rest = [c for c in continuing if c != candidate]
+        for con in self.constraints:
+            alone = ConstraintSet(self.groups, (con,))
+            if not alone.feasible(elected, rest, seats_left):
                 return con.describe()
         return "; ".join(c.describe() for c in self.constraints)
 
