@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from grassroots.cli import count as count_command
+from grassroots.cli import web as web_commands
 
 app = typer.Typer(
     name="grassroots",
@@ -21,6 +22,7 @@ def root() -> None:
 
 
 count_command.register(app)
+web_commands.register(app)
 
 
 def main() -> None:

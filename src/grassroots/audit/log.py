@@ -1,0 +1,89 @@
+"""Writing and verifying the audit log: every action calls ``record`` inside its transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from grassroots.audit.models import AuditEntry
+
+__all__ = ["GENESIS", "Broken", "record", "verify"]
+
+GENESIS = "0" * 64
+
+
+def _digest(previous: str, fields: dict[str, Any]) -> str:
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((previous + body).encode()).hexdigest()
+
+
+def _fields(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "at": e.at.isoformat(),
+        "actor": e.actor_id,
+        "actor_name": e.actor_name,
+        "action": e.action,
+        "subject": e.subject,
+        "summary": e.summary,
+        "reason": e.reason,
+        "detail": e.detail,
+    }
+
+
+def record(
+    by: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    subject: str,
+    summary: str,
+    *,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry; must run inside the action's transaction so both land or neither."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must be called inside the action's transaction")
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    # Lock the tail so two writers cannot both chain to the same previous entry.
+    last = AuditEntry.objects.select_for_update().order_by("-id").only("digest").first()
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor=user,
+        actor_name=user.get_username() if user is not None else "system",
+        action=action,
+        subject=subject,
+        summary=summary,
+        reason=reason,
+        detail=json.loads(json.dumps(detail or {}, default=str)),
+        previous=last.digest if last else GENESIS,
+    )
+    entry.digest = _digest(entry.previous, _fields(entry))
+    entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class Broken:
+    """Where the chain breaks, and how."""
+
+    entry_id: int
+    problem: str
+
+
+def verify() -> Broken | None:
+    """Recompute the chain from the start; None if every entry is intact and in order."""
+    previous = GENESIS
+    for e in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if e.previous != previous:
+            return Broken(
+                e.id, f"entry {e.id} follows {e.previous[:12]}…, expected {previous[:12]}…"
+            )
+        if _digest(previous, _fields(e)) != e.digest:
+            return Broken(e.id, f"entry {e.id} was altered: its digest does not match its content")
+        previous = e.digest
+    return None

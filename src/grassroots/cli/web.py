@@ -1,0 +1,141 @@
+"""``grassroots demo``, ``serve`` and ``import-members``: thin wrappers over web use cases."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def _django() -> None:
+    """Set up Django only when a web command runs (the counting commands never load it)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.site.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _runserver(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    # --insecure: serve the static files without a separate web server (one-machine use)
+    call_command("runserver", f"{host}:{port}", "--insecure", "--noreload")
+
+
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    members: Annotated[int, typer.Option(help="How many demo members to create.")] = 3000,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where the demo's SQLite database goes (default: a fresh one under var/demo)."
+        ),
+    ] = None,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Seed only; do not start the server.")
+    ] = False,
+) -> None:
+    """Start the web app on SQLite with a demo organisation, printing the address and logins."""
+    if "DATABASE_URL" in os.environ:
+        typer.echo("error: the demo runs on its own SQLite database; unset DATABASE_URL", err=True)
+        raise typer.Exit(2)
+    from grassroots.site.paths import data_dir as default_dir
+
+    target = data_dir or default_dir() / "demo"
+    target.mkdir(parents=True, exist_ok=True)
+    os.environ["GRASSROOTS_DATA_DIR"] = str(target)
+    _django()
+    from grassroots.members.demo import DEMO_PASSWORD, seed
+    from grassroots.members.models import Unit
+
+    _migrate()
+    if Unit.objects.exists():
+        typer.echo(f"Using the demo organisation already in {target}.")
+        logins = None
+    else:
+        typer.echo(f"Creating the demo organisation in {target} ({members} members)…")
+        logins = seed(members=members)
+    typer.echo(f"\ngrassroots demo: http://{host}:{port}/")
+    typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for name, role in (
+        [(login.username, login.role) for login in logins]
+        if logins
+        else [("admin", "administrator"), ("secretary", "branch secretary"), ("member", "member")]
+    ):
+        typer.echo(f"  {name:<10} {role}")
+    typer.echo("")
+    if not no_serve:
+        _runserver(host, port)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Apply migrations and serve the web app (SQLite by default, PostgreSQL with DATABASE_URL)."""
+    _django()
+    _migrate()
+    typer.echo(f"grassroots: http://{host}:{port}/")
+    _runserver(host, port)
+
+
+def import_members(
+    file: Annotated[Path, typer.Argument(help="Register CSV (see docs/web.md for the columns).")],
+    unit: Annotated[str, typer.Option(help="Code of the unit to import into (e.g. national).")],
+    import_valid: Annotated[
+        bool,
+        typer.Option("--import-valid", help="Import the valid rows even if some rows have errors."),
+    ] = False,
+) -> None:
+    """Check a register CSV and import it, printing a row-by-row error report."""
+    _django()
+    _migrate()
+    from grassroots.members import actions, csvio
+    from grassroots.members.models import Member, Unit
+
+    target = Unit.objects.filter(code=unit).first()
+    if target is None:
+        typer.echo(f"error: no unit with code {unit!r}", err=True)
+        raise typer.Exit(2)
+    refs = {
+        c: csvio.UnitRef(pk, kind, parent)
+        for c, pk, kind, parent in Unit.objects.values_list("code", "pk", "kind", "parent_id")
+    }
+    allowed = set(Unit.objects.filter(path__startswith=target.path).values_list("pk", flat=True))
+    with file.open(encoding="utf-8-sig", newline="") as fh:
+        parsed = csvio.parse(
+            fh,
+            refs,
+            allowed_branches=allowed,
+            existing_numbers=set(Member.objects.values_list("number", flat=True)),
+        )
+    for e in parsed.errors[:200]:
+        typer.echo(f"{file}: {e}", err=True)
+    if len(parsed.errors) > 200:
+        typer.echo(f"…and {len(parsed.errors) - 200} more problems", err=True)
+    try:
+        out = actions.import_members(
+            parsed, unit=target, by=None, import_valid=import_valid, source=file.name
+        )
+    except actions.ActionRefused as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"imported {out.created} member(s); skipped {out.skipped} row(s) with errors")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the web commands to the ``grassroots`` command."""
+    app.command("demo")(demo)
+    app.command("serve")(serve)
+    app.command("import-members")(import_members)

@@ -1,0 +1,407 @@
+"""Every change to units, members, roles and occasions: atomic, checked, and audited.
+
+Each action checks its preconditions (the actor's role over the unit, the state the record is in),
+saves, and writes one audit entry saying who, when, what and why. ``by=None`` is the operator at
+the command line (demo seeding, ``grassroots import``), who is trusted and recorded as "system".
+Views and the CLI never call ``.save()`` themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from grassroots.audit.log import record
+from grassroots.count.errors import InputError
+from grassroots.members import csvio
+from grassroots.members.eligibility import STATUSES, RuleSet
+from grassroots.members.models import Member, Occasion, Role, Unit
+from grassroots.members.permissions import require
+
+__all__ = [
+    "TRANSITIONS",
+    "ActionRefused",
+    "ImportOutcome",
+    "change_status",
+    "create_login",
+    "create_member",
+    "create_occasion",
+    "create_unit",
+    "grant_role",
+    "import_members",
+    "link_account",
+    "record_payment",
+    "update_member",
+]
+
+User = AbstractBaseUser | AnonymousUser
+
+# transition: (statuses it may start from, status it leads to, whether a reason is required)
+TRANSITIONS: dict[str, tuple[frozenset[str], str, bool]] = {
+    "confirm": (frozenset({"provisional"}), "full", False),
+    "lapse": (frozenset({"provisional", "full"}), "lapsed", False),
+    "suspend": (frozenset({"provisional", "full", "lapsed"}), "suspended", True),
+    "readmit": (frozenset({"lapsed", "suspended"}), "full", True),
+    "expel": (frozenset({"provisional", "full", "lapsed", "suspended"}), "expelled", True),
+}
+
+_PARENT_KIND = {
+    "national": (None,),
+    "region": ("national",),
+    "branch": ("region", "national"),
+    "ward": ("branch",),
+    "affiliate": ("national", "region", "branch"),
+}
+
+EDITABLE = ("name", "email", "branch", "ward", "join_date", "rate_band", "gender", "birth_date")
+
+
+class ActionRefused(InputError):
+    """An action's precondition is not met; the message says which and how to proceed."""
+
+
+def _check(by: User | None, perm: str, unit: Unit) -> None:
+    if by is not None:
+        require(by, perm, unit)
+
+
+@transaction.atomic
+def create_unit(
+    *, kind: str, code: str, name: str, parent: Unit | None, by: User | None, reason: str = ""
+) -> Unit:
+    """Add a unit to the organisation tree under ``parent``."""
+    if kind not in _PARENT_KIND:
+        raise ActionRefused(f"unknown unit kind {kind!r}")
+    parent_kind = parent.kind if parent is not None else None
+    if parent_kind not in _PARENT_KIND[kind]:
+        raise ActionRefused(f"a {kind} cannot sit under {parent_kind or 'nothing'}")
+    if parent is not None:
+        _check(by, "manage_units", parent)
+    elif by is not None and not getattr(by, "is_superuser", False):
+        raise ActionRefused("only a superuser may create the national unit")
+    if Unit.objects.filter(code=code).exists():
+        raise ActionRefused(f"a unit with code {code!r} already exists")
+    unit = Unit(kind=kind, code=code, name=name, parent=parent, path="")
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    record(by, "create_unit", f"unit:{unit.pk}", f"created {kind} {name} ({code})", reason=reason)
+    return unit
+
+
+@transaction.atomic
+def grant_role(
+    *, user: AbstractBaseUser, kind: str, unit: Unit, by: User | None, reason: str = ""
+) -> Role:
+    """Give ``user`` the role ``kind`` over ``unit`` and everything below it."""
+    _check(by, "manage_roles", unit)
+    if kind in ("branch_secretary", "branch_officer") and unit.kind not in ("branch", "ward"):
+        raise ActionRefused(f"a {kind.replace('_', ' ')} is scoped to a branch, not a {unit.kind}")
+    role, created = Role.objects.get_or_create(user=user, kind=kind, unit=unit)
+    if not created:
+        raise ActionRefused(f"{user.get_username()} already holds that role over {unit.name}")
+    record(
+        by,
+        "grant_role",
+        f"user:{user.pk}",
+        f"made {user.get_username()} {role.get_kind_display().lower()} of {unit.name}",
+        reason=reason,
+    )
+    return role
+
+
+def _check_branch_and_ward(branch: Unit, ward: Unit | None) -> None:
+    if branch.kind != "branch":
+        raise ActionRefused(f"{branch.name} is a {branch.kind}, not a branch")
+    if ward is not None and (ward.kind != "ward" or ward.parent_id != branch.pk):
+        raise ActionRefused(f"{ward.name} is not a ward of {branch.name}")
+
+
+@transaction.atomic
+def create_member(
+    *,
+    by: User | None,
+    number: str,
+    name: str,
+    branch: Unit,
+    join_date: dt.date,
+    status: str = "provisional",
+    email: str = "",
+    ward: Unit | None = None,
+    paid_up_to: dt.date | None = None,
+    rate_band: str = "standard",
+    gender: str = "",
+    birth_date: dt.date | None = None,
+    reason: str = "",
+) -> Member:
+    """Add a member to a branch's register."""
+    _check(by, "edit_register", branch)
+    _check_branch_and_ward(branch, ward)
+    if status not in STATUSES:
+        raise ActionRefused(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    if Member.objects.filter(number=number).exists():
+        raise ActionRefused(f"membership number {number} is already in the register")
+    m = Member.objects.create(
+        number=number,
+        name=name,
+        email=email,
+        branch=branch,
+        ward=ward,
+        join_date=join_date,
+        status=status,
+        paid_up_to=paid_up_to,
+        rate_band=rate_band,
+        gender=gender,
+        birth_date=birth_date,
+    )
+    record(
+        by,
+        "create_member",
+        f"member:{m.number}",
+        f"added {m.name} ({m.number}) to {branch.name} as {status}",
+        reason=reason,
+    )
+    return m
+
+
+@transaction.atomic
+def update_member(
+    member: Member, *, by: User | None, changes: Mapping[str, Any], reason: str = ""
+) -> Member:
+    """Change a member's details (not their status: that is ``change_status``)."""
+    bad = set(changes) - set(EDITABLE)
+    if bad:
+        raise ActionRefused(f"cannot change {', '.join(sorted(bad))} here")
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    _check(by, "edit_register", member.branch)
+    new_branch = changes.get("branch", member.branch)
+    if new_branch != member.branch:
+        _check(by, "edit_register", new_branch)
+    _check_branch_and_ward(new_branch, changes.get("ward", member.ward))
+    diff = {}
+    for k, v in changes.items():
+        old = getattr(member, k)
+        if old != v:
+            diff[k] = [str(old) if old is not None else None, str(v) if v is not None else None]
+            setattr(member, k, v)
+    if not diff:
+        return member
+    member.save()
+    record(
+        by,
+        "update_member",
+        f"member:{member.number}",
+        f"changed {', '.join(diff)} of {member.name} ({member.number})",
+        reason=reason,
+        detail={"changes": diff},
+    )
+    return member
+
+
+@transaction.atomic
+def change_status(member: Member, transition: str, *, by: User | None, reason: str = "") -> Member:
+    """Move a member along one allowed transition (confirm, lapse, suspend, readmit, expel)."""
+    if transition not in TRANSITIONS:
+        raise ActionRefused(f"unknown status change {transition!r}")
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    _check(by, "edit_register", member.branch)
+    start, end, needs_reason = TRANSITIONS[transition]
+    if member.status not in start:
+        raise ActionRefused(
+            f"cannot {transition} {member.name}: status is {member.status}, "
+            f"must be {' or '.join(sorted(start))}"
+        )
+    if needs_reason and not reason.strip():
+        raise ActionRefused(f"a reason is required to {transition} a member")
+    old = member.status
+    member.status = end
+    member.save(update_fields=["status"])
+    record(
+        by,
+        f"{transition}_member",
+        f"member:{member.number}",
+        f"{transition}: {member.name} ({member.number}) {old} → {end}",
+        reason=reason,
+        detail={"from": old, "to": end},
+    )
+    return member
+
+
+@transaction.atomic
+def record_payment(
+    member: Member, *, paid_up_to: dt.date, by: User | None, reason: str = ""
+) -> Member:
+    """Record that a member's subscription is now paid up to ``paid_up_to``."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    _check(by, "edit_register", member.branch)
+    if member.paid_up_to is not None and paid_up_to <= member.paid_up_to:
+        raise ActionRefused(f"{member.name} is already paid up to {member.paid_up_to}")
+    old = member.paid_up_to
+    member.paid_up_to = paid_up_to
+    member.save(update_fields=["paid_up_to"])
+    record(
+        by,
+        "record_payment",
+        f"member:{member.number}",
+        f"{member.name} ({member.number}) paid up to {paid_up_to} (was {old or 'none'})",
+        reason=reason,
+    )
+    return member
+
+
+@transaction.atomic
+def link_account(member: Member, *, user: AbstractBaseUser, by: User | None) -> Member:
+    """Link a login account to a member so they can see their own standing."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    _check(by, "edit_register", member.branch)
+    if member.user_id is not None:
+        raise ActionRefused(f"{member.name} already has an account")
+    member.user = user
+    member.save(update_fields=["user"])
+    record(
+        by,
+        "link_account",
+        f"member:{member.number}",
+        f"linked {user.get_username()} to {member.name}",
+    )
+    return member
+
+
+@transaction.atomic
+def create_login(
+    *, username: str, password: str, email: str = "", member: Member | None = None, by: User | None
+) -> AbstractBaseUser:
+    """Create a login account, linked to ``member`` when given."""
+    from django.contrib.auth import get_user_model
+
+    if member is not None:
+        _check(by, "edit_register", member.branch)
+    elif by is not None:
+        raise ActionRefused("only the operator may create an account not linked to a member")
+    model = get_user_model()
+    if model.objects.filter(username=username).exists():
+        raise ActionRefused(f"the username {username!r} is taken")
+    user = model.objects.create_user(username=username, password=password, email=email)
+    record(by, "create_login", f"user:{user.pk}", f"created the login {username}")
+    if member is not None:
+        link_account(member, user=user, by=by)
+    return user
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: rows written, rows skipped for errors."""
+
+    created: int
+    skipped: int
+
+
+@transaction.atomic
+def import_members(
+    parsed: csvio.ParseResult,
+    *,
+    unit: Unit,
+    by: User | None,
+    import_valid: bool = False,
+    source: str = "upload",
+    batch_size: int = 5000,
+) -> ImportOutcome:
+    """Write a checked register file; with errors, nothing changes unless ``import_valid``.
+
+    ``parsed`` must have been checked against ``unit``'s branches (``csvio.parse`` with
+    ``allowed_branches``); the branch of every row is checked again here.
+    """
+    _check(by, "edit_register", unit)
+    if not parsed.header_ok:
+        raise ActionRefused("the file's header is wrong: nothing can be imported")
+    if parsed.errors and not import_valid:
+        raise ActionRefused(
+            f"{len(parsed.errors)} problem(s) in {parsed.bad_rows} row(s): nothing was imported; "
+            "fix the file or choose to import the valid rows"
+        )
+    allowed = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    stray = next((r for r in parsed.rows if r.branch_id not in allowed), None)
+    if stray is not None:
+        raise ActionRefused(f"row {stray.row}: its branch is outside {unit.name}")
+    numbers = [r.number for r in parsed.rows]
+    taken: set[str] = set()
+    for i in range(0, len(numbers), 10000):
+        taken.update(
+            Member.objects.filter(number__in=numbers[i : i + 10000]).values_list(
+                "number", flat=True
+            )
+        )
+    if taken:
+        first = min(taken)
+        raise ActionRefused(
+            f"{len(taken)} membership number(s) already in the register, e.g. {first}"
+        )
+    Member.objects.bulk_create(
+        (
+            Member(
+                number=r.number,
+                name=r.name,
+                email=r.email,
+                branch_id=r.branch_id,
+                ward_id=r.ward_id,
+                join_date=r.join_date,
+                status=r.status,
+                paid_up_to=r.paid_up_to,
+                rate_band=r.rate_band,
+                gender=r.gender,
+                birth_date=r.birth_date,
+            )
+            for r in parsed.rows
+        ),
+        batch_size=batch_size,
+    )
+    skipped = parsed.bad_rows
+    record(
+        by,
+        "import_members",
+        f"unit:{unit.pk}",
+        f"imported {len(parsed.rows)} member(s) into {unit.name} from {source}"
+        + (f", skipping {skipped} row(s) with errors" if skipped else ""),
+        detail={
+            "created": len(parsed.rows),
+            "skipped_rows": sorted({e.row for e in parsed.errors})[:1000],
+            "source": source,
+        },
+    )
+    return ImportOutcome(len(parsed.rows), skipped)
+
+
+@transaction.atomic
+def create_occasion(
+    *,
+    by: User | None,
+    title: str,
+    kind: str,
+    unit: Unit,
+    date: dt.date,
+    rules: RuleSet,
+    reason: str = "",
+) -> Occasion:
+    """Open a meeting or ballot with its eligibility rules."""
+    _check(by, "manage_occasions", unit)
+    if kind not in dict(Occasion.KINDS):
+        raise ActionRefused(f"unknown occasion kind {kind!r}")
+    if rules.on != date:
+        raise ActionRefused(f"the rules are set for {rules.on}, the {kind} is on {date}")
+    o = Occasion.objects.create(
+        title=title, kind=kind, unit=unit, date=date, rules=rules.to_dict(), is_open=True
+    )
+    record(
+        by,
+        "create_occasion",
+        f"occasion:{o.pk}",
+        f"opened {kind} {title} on {date} for {unit.name}",
+        reason=reason,
+        detail={"rules": rules.to_dict()},
+    )
+    return o

@@ -1,0 +1,94 @@
+"""Forms only validate; the views pass their cleaned data to an action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from grassroots.members.actions import TRANSITIONS
+from grassroots.members.csvio import RATE_BANDS
+from grassroots.members.eligibility import STATUSES
+from grassroots.members.models import Unit
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class MemberForm(forms.Form):
+    """A member's details; branch and ward limited to the units the user may edit."""
+
+    number = forms.CharField(max_length=32, label="Membership number")
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField(required=False)
+    branch = forms.ModelChoiceField(queryset=Unit.objects.none())
+    ward = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False)
+    join_date = forms.DateField(widget=DATE, label="Join date")
+    status = forms.ChoiceField(
+        choices=[(s, s.capitalize()) for s in STATUSES], initial="provisional"
+    )
+    paid_up_to = forms.DateField(widget=DATE, required=False, label="Paid up to")
+    rate_band = forms.ChoiceField(
+        choices=[(b, b.capitalize()) for b in RATE_BANDS], label="Rate band"
+    )
+    gender = forms.CharField(max_length=40, required=False, help_text="As the member describes it.")
+    birth_date = forms.DateField(widget=DATE, required=False, label="Date of birth")
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(
+        self, *args: object, units: object, editing: bool = False, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["branch"].queryset = units.filter(kind="branch")  # type: ignore[attr-defined]
+        self.fields["ward"].queryset = units.filter(kind="ward")  # type: ignore[attr-defined]
+        if editing:
+            # number and status have their own actions
+            del self.fields["number"]
+            del self.fields["status"]
+
+    def clean_join_date(self) -> dt.date:
+        d: dt.date = self.cleaned_data["join_date"]
+        if d > dt.date.today():
+            raise forms.ValidationError("The join date cannot be in the future.")
+        return d
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        branch, ward = data.get("branch"), data.get("ward")
+        if branch and ward and ward.parent_id != branch.pk:
+            self.add_error("ward", f"{ward} is not a ward of {branch}.")
+        return data
+
+
+class StatusForm(forms.Form):
+    """A status change with its reason."""
+
+    transition = forms.ChoiceField(choices=[(t, t.capitalize()) for t in TRANSITIONS])
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PaymentForm(forms.Form):
+    paid_up_to = forms.DateField(widget=DATE, label="Now paid up to")
+    reason = forms.CharField(required=False)
+
+
+class ImportForm(forms.Form):
+    """A register file to check and import."""
+
+    file = forms.FileField(label="Register file (CSV)")
+    import_valid = forms.BooleanField(
+        required=False,
+        label="If some rows have errors, import the valid rows anyway",
+    )
+
+
+class DelegateForm(forms.Form):
+    """Which formula and snapshot date the delegate page uses."""
+
+    snapshot = forms.DateField(widget=DATE, label="Snapshot date")
+    formula = forms.ChoiceField(
+        choices=[
+            ("conference", "Conference (first 749, then per 250, cap 6)"),
+            ("gc", "General Committee (1 per N)"),
+        ]
+    )
+    per = forms.IntegerField(min_value=1, initial=25, label="N (members per GC delegate)")

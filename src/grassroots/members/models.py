@@ -1,0 +1,138 @@
+"""The organisation tree, members, roles scoped to a unit, and occasions with eligibility rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from grassroots.members.eligibility import STATUSES, MemberFacts, RuleSet
+
+__all__ = ["ROLE_KINDS", "UNIT_KINDS", "Member", "Occasion", "Role", "Unit"]
+
+UNIT_KINDS = (
+    ("national", "National"),
+    ("region", "Region"),
+    ("branch", "Branch"),
+    ("ward", "Ward"),
+    ("affiliate", "Affiliated body"),
+)
+
+ROLE_KINDS = (
+    ("member", "Member"),
+    ("branch_secretary", "Branch secretary"),
+    ("branch_officer", "Branch officer"),
+    ("returning_officer", "Returning officer"),
+    ("executive", "Executive member"),
+    ("administrator", "Administrator"),
+)
+
+
+class Unit(models.Model):
+    """A node of the organisation tree: national → region → branch → ward, or an affiliate."""
+
+    kind = models.CharField(max_length=16, choices=UNIT_KINDS)
+    code = models.SlugField(max_length=40, unique=True)  # used by CSV files
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # materialised path "/1/4/17/": a unit's subtree is every unit whose path starts with its own
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+
+class Member(models.Model):
+    """One person's membership record."""
+
+    number = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members")
+    ward = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="ward_members"
+    )
+    join_date = models.DateField()
+    status = models.CharField(max_length=16, choices=[(s, s.capitalize()) for s in STATUSES])
+    paid_up_to = models.DateField(null=True, blank=True)
+    rate_band = models.CharField(max_length=16, default="standard")
+    gender = models.CharField(max_length=40, blank=True)  # self-described
+    birth_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        indexes = [models.Index(fields=["branch", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"
+
+    def facts(self) -> MemberFacts:
+        """What the eligibility rules look at."""
+        return MemberFacts(
+            self.join_date, self.status, self.paid_up_to, self.branch_id, self.branch.name
+        )
+
+
+class Role(models.Model):
+    """A user's role over a unit and everything below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
+    kind = models.CharField(max_length=24, choices=ROLE_KINDS)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="roles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "unit"], name="one_role_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} of {self.unit}"
+
+
+class Occasion(models.Model):
+    """A meeting or ballot whose eligibility rules members can check themselves against.
+
+    The meetings and elections apps attach their own records to an occasion; here it holds
+    what the register needs: the unit holding it, the date, and the rule set as data.
+    """
+
+    KINDS = (("meeting", "Meeting"), ("ballot", "Ballot"))
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=KINDS)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="occasions")
+    date = models.DateField()
+    is_open = models.BooleanField(default=True)
+    rules = models.JSONField()  # RuleSet.to_dict()
+
+    class Meta:
+        ordering = ["date", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date})"
+
+    def rule_set(self) -> RuleSet:
+        return RuleSet.from_dict(self.rules)
+
+    @property
+    def past(self) -> bool:
+        return self.date < dt.date.today()

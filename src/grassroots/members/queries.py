@@ -1,0 +1,104 @@
+"""Read-side use cases shared by the pages and the CLI: standing, electorates, delegate figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from grassroots.members.delegates import Entitlement, Figures, Formula, entitlement
+from grassroots.members.eligibility import (
+    Decision,
+    Electorate,
+    ElectorateResult,
+    decide,
+    evaluate,
+)
+from grassroots.members.models import Member, Occasion, Unit
+
+__all__ = [
+    "REASON_LABELS",
+    "WOMEN",
+    "BranchEntitlement",
+    "delegate_table",
+    "electorate_of",
+    "standing",
+]
+
+REASON_LABELS = {
+    "status": "lapsed or expelled",
+    "suspended": "suspended",
+    "branch": "not a member of the branch",
+    "freeze": "joined after the freeze date",
+    "provisional": "in the provisional period",
+    "min_length": "not a member long enough",
+    "arrears": "in arrears",
+}
+
+# Self-described genders counted as women for delegate figures (configuration, not judgement).
+WOMEN = ("woman", "female", "f", "w", "trans woman")
+
+
+def standing(member: Member, occasions: QuerySet[Occasion]) -> list[tuple[Occasion, Decision]]:
+    """For each open occasion a member's branch takes part in, whether they may and why not."""
+    facts = member.facts()
+    ancestors = [int(p) for p in member.branch.path.strip("/").split("/")]
+    out = []
+    for o in occasions.filter(is_open=True, unit_id__in=ancestors).select_related("unit"):
+        out.append((o, decide(o.rule_set(), facts)))
+    return out
+
+
+def electorate_of(occasion: Occasion) -> tuple[int, ElectorateResult]:
+    """Evaluate an occasion's rules for every member under its unit, in one pass."""
+    rows = Member.objects.filter(branch__path__startswith=occasion.unit.path).values_list(
+        "join_date", "paid_up_to", "status", "branch_id"
+    )
+    cols = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    e = Electorate.from_columns(*cols)  # type: ignore[arg-type]
+    return len(e), evaluate(occasion.rule_set(), e)
+
+
+@dataclass(frozen=True)
+class BranchEntitlement:
+    """One branch's figures and what the formula gives it."""
+
+    branch: Unit
+    figures: Figures
+    result: Entitlement
+
+
+def _years_before(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - years, day=28)
+
+
+def delegate_table(
+    units: QuerySet[Unit], formula: Formula, snapshot: dt.date
+) -> list[BranchEntitlement]:
+    """Entitlement per branch at ``snapshot``: members paying dues then (not lapsed or expelled)."""
+    young_after = _years_before(snapshot, 27)  # under 27 on the snapshot date
+    counted = Q(
+        members__join_date__lte=snapshot,
+        members__paid_up_to__gte=snapshot,
+        members__status__in=("provisional", "full", "suspended"),
+    )
+    women = Q(members__gender__iregex=r"^(" + "|".join(WOMEN) + r")$")
+    young = Q(members__birth_date__gt=young_after)
+    rows = (
+        units.filter(kind="branch")
+        .annotate(
+            n=Count("members", filter=counted),
+            women=Count("members", filter=counted & women),
+            young=Count("members", filter=counted & young),
+        )
+        .order_by("path")
+    )
+    out = []
+    for b in rows:
+        fig = Figures(b.n, {"women": b.women, "young": b.young})
+        out.append(BranchEntitlement(b, fig, entitlement(formula, fig)))
+    return out

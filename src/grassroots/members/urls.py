@@ -1,0 +1,22 @@
+"""Member register URLs."""
+
+from django.urls import path
+
+from grassroots.members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("me/", views.my_standing, name="standing"),
+    path("units/", views.unit_list, name="units"),
+    path("units/<slug:code>/", views.register, name="register"),
+    path("units/<slug:code>/members/new/", views.member_new, name="member_new"),
+    path("units/<slug:code>/import/", views.import_register, name="import"),
+    path("units/<slug:code>/import/confirm/", views.import_confirm, name="import_confirm"),
+    path("units/<slug:code>/export.csv", views.export_register, name="export"),
+    path("units/<slug:code>/delegates/", views.delegates, name="delegates"),
+    path("members/<str:number>/", views.member_detail, name="member"),
+    path("members/<str:number>/status/", views.member_status, name="member_status"),
+    path("members/<str:number>/payment/", views.member_payment, name="member_payment"),
+    path("occasions/<int:pk>/", views.occasion_detail, name="occasion"),
+]

@@ -1,0 +1,370 @@
+"""Thin views: check the user's role, call one action or query, render or redirect."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from grassroots.audit.models import AuditEntry
+from grassroots.members import actions, csvio, queries
+from grassroots.members.delegates import CONFERENCE, gc_formula
+from grassroots.members.forms import DelegateForm, ImportForm, MemberForm, PaymentForm, StatusForm
+from grassroots.members.models import Member, Occasion, Unit
+from grassroots.members.permissions import can, require, units_where
+
+ERRORS_SHOWN = 500
+
+
+def _unit(code: str) -> Unit:
+    return get_object_or_404(Unit, code=code)
+
+
+@login_required
+def my_standing(request: HttpRequest) -> HttpResponse:
+    """The member's own record and, for each open meeting or ballot, whether they may take part."""
+    member = Member.objects.filter(user=request.user).select_related("branch", "ward").first()
+    rows = queries.standing(member, Occasion.objects.all()) if member else []
+    return render(request, "members/standing.html", {"member": member, "rows": rows})
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """The units whose register, electorates or delegates this user may see."""
+    units = (
+        units_where(request.user, "view_register") | units_where(request.user, "view_delegates")
+    ).distinct()
+    occasions = Occasion.objects.filter(
+        unit__in=units_where(request.user, "view_eligibility")
+    ).select_related("unit")
+    return render(request, "members/units.html", {"units": units, "occasions": occasions})
+
+
+@login_required
+def register(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's register, searchable, a page at a time."""
+    unit = _unit(code)
+    require(request.user, "view_register", unit)
+    qs = Member.objects.filter(branch__path__startswith=unit.path).select_related("branch")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(number=q) | Q(email__iexact=q))
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/register.html",
+        {
+            "unit": unit,
+            "page": page,
+            "q": q,
+            "status": status,
+            "can_edit": can(request.user, "edit_register", unit),
+            "children": unit.children.all(),
+        },
+    )
+
+
+@login_required
+def member_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Add one member."""
+    unit = _unit(code)
+    require(request.user, "edit_register", unit)
+    units = units_where(request.user, "edit_register").filter(path__startswith=unit.path)
+    form = MemberForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = actions.create_member(by=request.user, **form.cleaned_data)
+        except actions.ActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Added {m.name}.")
+            return redirect("members:member", number=m.number)
+    return render(request, "members/member_form.html", {"unit": unit, "form": form})
+
+
+@login_required
+def member_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """One member's record, with forms to edit it, change status and record a payment."""
+    m = get_object_or_404(Member.objects.select_related("branch", "ward"), number=number)
+    require(request.user, "view_register", m.branch)
+    can_edit = can(request.user, "edit_register", m.branch)
+    units = units_where(request.user, "edit_register")
+    form = None
+    if can_edit:
+        initial = {f: getattr(m, f) for f in actions.EDITABLE}
+        form = MemberForm(request.POST or None, units=units, editing=True, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            reason = data.pop("reason", "")
+            try:
+                actions.update_member(m, by=request.user, changes=data, reason=reason)
+            except actions.ActionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Saved.")
+                return redirect("members:member", number=m.number)
+    elif request.method == "POST":
+        require(request.user, "edit_register", m.branch)
+    history = AuditEntry.objects.filter(subject=f"member:{m.number}").order_by("-id")[:50]
+    occasions = Occasion.objects.all()
+    return render(
+        request,
+        "members/member.html",
+        {
+            "m": m,
+            "form": form,
+            "status_form": StatusForm(),
+            "payment_form": PaymentForm(),
+            "history": history,
+            "rows": queries.standing(m, occasions),
+            "transitions": [
+                t for t, (start, _, _) in actions.TRANSITIONS.items() if m.status in start
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_status(request: HttpRequest, number: str) -> HttpResponse:
+    """Change a member's status (confirm, lapse, suspend, readmit, expel)."""
+    m = get_object_or_404(Member, number=number)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.change_status(
+                m,
+                form.cleaned_data["transition"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except actions.ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Status changed.")
+    else:
+        messages.error(request, "Choose a status change.")
+    return redirect("members:member", number=m.number)
+
+
+@login_required
+@require_POST
+def member_payment(request: HttpRequest, number: str) -> HttpResponse:
+    """Record a subscription payment."""
+    m = get_object_or_404(Member, number=number)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_payment(m, by=request.user, **form.cleaned_data)
+        except actions.ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Payment recorded.")
+    else:
+        messages.error(request, "Give the date the subscription is now paid up to.")
+    return redirect("members:member", number=m.number)
+
+
+def _unit_refs() -> dict[str, csvio.UnitRef]:
+    return {
+        code: csvio.UnitRef(pk, kind, parent)
+        for code, pk, kind, parent in Unit.objects.values_list("code", "pk", "kind", "parent_id")
+    }
+
+
+def _check_file(unit: Unit, user: object, text: str) -> csvio.ParseResult:
+    allowed = set(
+        units_where(user, "edit_register")
+        .filter(path__startswith=unit.path)
+        .values_list("pk", flat=True)
+    )  # type: ignore[arg-type]
+    numbers = set(Member.objects.values_list("number", flat=True))
+    return csvio.parse(text, _unit_refs(), allowed_branches=allowed, existing_numbers=numbers)
+
+
+def _staging() -> Path:
+    d = Path(settings.IMPORT_STAGING_DIR)
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _report(
+    request: HttpRequest, unit: Unit, parsed: csvio.ParseResult, token: str, name: str
+) -> HttpResponse:
+    return render(
+        request,
+        "members/import_report.html",
+        {
+            "unit": unit,
+            "parsed": parsed,
+            "errors": parsed.errors[:ERRORS_SHOWN],
+            "more": max(0, len(parsed.errors) - ERRORS_SHOWN),
+            "token": token,
+            "name": name,
+        },
+        status=200,
+    )
+
+
+@login_required
+def import_register(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload a register CSV: import it if clean, else show the row-by-row report."""
+    unit = _unit(code)
+    require(request.user, "edit_register", unit)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error(
+                "file", "The file is not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'."
+            )
+            return render(request, "members/import.html", {"unit": unit, "form": form})
+        parsed = _check_file(unit, request.user, text)
+        if parsed.errors and not (form.cleaned_data["import_valid"] and parsed.header_ok):
+            token = uuid.uuid4().hex
+            (_staging() / f"{token}.csv").write_bytes(raw)
+            request.session[f"import:{token}"] = {"unit": unit.code, "name": upload.name}
+            return _report(request, unit, parsed, token, upload.name)
+        try:
+            out = actions.import_members(
+                parsed, unit=unit, by=request.user, import_valid=True, source=upload.name
+            )
+        except actions.ActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _done(out))
+            return redirect("members:register", code=unit.code)
+    return render(request, "members/import.html", {"unit": unit, "form": form})
+
+
+def _done(out: actions.ImportOutcome) -> str:
+    skipped = f"; skipped {out.skipped} row(s) with errors" if out.skipped else ""
+    return f"Imported {out.created} member(s){skipped}."
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    """The user chose to import the valid rows of a file that had errors."""
+    unit = _unit(code)
+    require(request.user, "edit_register", unit)
+    token = request.POST.get("token", "")
+    staged = request.session.get(f"import:{token}")
+    path = _staging() / f"{token}.csv"
+    if not token.isalnum() or not staged or staged["unit"] != unit.code or not path.exists():
+        messages.error(request, "That upload has expired; please upload the file again.")
+        return redirect("members:import", code=unit.code)
+    parsed = _check_file(unit, request.user, path.read_bytes().decode("utf-8-sig"))
+    try:
+        out = actions.import_members(
+            parsed, unit=unit, by=request.user, import_valid=True, source=staged["name"]
+        )
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("members:import", code=unit.code)
+    path.unlink(missing_ok=True)
+    del request.session[f"import:{token}"]
+    messages.success(request, _done(out))
+    return redirect("members:register", code=unit.code)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def export_register(request: HttpRequest, code: str) -> StreamingHttpResponse:
+    """The unit's register as CSV, in the format the import reads."""
+    unit = _unit(code)
+    require(request.user, "edit_register", unit)
+    qs = (
+        Member.objects.filter(branch__path__startswith=unit.path)
+        .order_by("number")
+        .values_list(
+            "number",
+            "name",
+            "email",
+            "branch__code",
+            "ward__code",
+            "join_date",
+            "status",
+            "paid_up_to",
+            "rate_band",
+            "gender",
+            "birth_date",
+        )
+    )
+    w = csv.writer(_Echo(), lineterminator="\n")
+
+    def rows():  # type: ignore[no-untyped-def]
+        yield w.writerow(csvio.COLUMNS)
+        for r in qs.iterator(chunk_size=5000):
+            yield w.writerow(["" if v is None else v for v in r])
+
+    resp = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="{unit.code}-register.csv"'
+    return resp
+
+
+@login_required
+def occasion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An occasion's rules and its electorate: eligible, and held back by each reason."""
+    o = get_object_or_404(Occasion.objects.select_related("unit"), pk=pk)
+    require(request.user, "view_eligibility", o.unit)
+    total, result = queries.electorate_of(o)
+    counts = [(queries.REASON_LABELS[k], n) for k, n in result.counts().items()]
+    return render(
+        request,
+        "members/occasion.html",
+        {
+            "o": o,
+            "rules": o.rule_set(),
+            "total": total,
+            "result": result,
+            "counts": counts,
+            "on_payment": int(result.on_payment.sum()),
+        },
+    )
+
+
+@login_required
+def delegates(request: HttpRequest, code: str) -> HttpResponse:
+    """Delegate entitlement per branch at a snapshot date, with the figures and steps used."""
+    unit = _unit(code)
+    require(request.user, "view_delegates", unit)
+    default = {
+        "snapshot": dt.date(dt.date.today().year - 1, 12, 31),
+        "formula": "conference",
+        "per": 25,
+    }
+    form = DelegateForm(request.GET or default)
+    table = []
+    formula = None
+    if form.is_valid():
+        d = form.cleaned_data
+        formula = CONFERENCE if d["formula"] == "conference" else gc_formula(d["per"])
+        table = queries.delegate_table(
+            Unit.objects.filter(path__startswith=unit.path), formula, d["snapshot"]
+        )
+    return render(
+        request,
+        "members/delegates.html",
+        {"unit": unit, "form": form, "table": table, "formula": formula},
+    )

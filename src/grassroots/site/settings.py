@@ -1,0 +1,110 @@
+"""Django settings for grassroots: SQLite with zero set-up, PostgreSQL when DATABASE_URL is set.
+
+Environment: ``DATABASE_URL`` (e.g. ``postgres://user:pass@host:5432/db``), ``GRASSROOTS_DATA_DIR``
+(where the SQLite file lives), ``GRASSROOTS_SECRET_KEY``, ``GRASSROOTS_DEBUG=1``,
+``GRASSROOTS_ALLOWED_HOSTS`` (comma-separated), ``GRASSROOTS_EMAIL_BACKEND``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dj_database_url
+
+from grassroots.site.paths import data_dir
+
+DATA_DIR = data_dir()
+
+# A development key; any real deployment sets GRASSROOTS_SECRET_KEY.
+SECRET_KEY = os.environ.get(
+    "GRASSROOTS_SECRET_KEY", "dev-only-not-secret-2f7c1a9e4b6d8e0f3a5c7b9d1e3f5a7c"
+)
+DEBUG = os.environ.get("GRASSROOTS_DEBUG", "") == "1"
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("GRASSROOTS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "grassroots.audit",
+    "grassroots.members",
+    "grassroots.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "grassroots.site.urls"
+WSGI_APPLICATION = "grassroots.site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{DATA_DIR / 'grassroots.sqlite3'}", conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while an import writes; a longer wait instead of "database is locked"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Password reset mail goes to the console unless a real backend is configured.
+EMAIL_BACKEND = os.environ.get(
+    "GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("GRASSROOTS_FROM_EMAIL", "grassroots@localhost")
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# Uploaded register files wait here between the error report and "import the valid rows".
+IMPORT_STAGING_DIR = DATA_DIR / "imports"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,0 +1,11 @@
+"""Root URLs: the home page, Django's auth views (login, logout, password reset), the apps."""
+
+from django.urls import include, path
+
+from grassroots.site import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("grassroots.members.urls")),
+]
