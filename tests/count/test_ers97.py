@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from grassroots.count.ballots import election_from_rankings
+from grassroots.count.ballots import Election, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
 from grassroots.count.rules import count
 from grassroots.count.stages import CountResult
@@ -206,3 +206,43 @@ def test_ers97_every_stage_adds_up_to_the_valid_total_exactly() -> None:
     )
     for stage in r.stages:
         assert stage.total == r.valid_votes == D("19.00")
+
+
+def test_ers97_equal_marks_make_a_paper_invalid_or_non_transferable_from_that_point() -> None:
+    """One paper ranks A and B equal first: no unambiguous first preference, so it is invalid
+    (rules 5.1.2, 6.9) and the valid total is 9 (quota 4.50). When A is excluded, A's two
+    papers rank B and C equal next: no next available preference (rule 6.10), so they are
+    non-transferable, the quota falls to 7/2 = 3.50 (rule 5.4.8) and C (4) is elected."""
+    e = election_from_rankings(
+        ["A", "B", "C"],
+        1,
+        [["A", ("B", "C")]] * 2 + [["B"]] * 3 + [["C"]] * 4 + [[("A", "B"), "C"]],
+    )
+    r = count(e, "ers97", seed=1)
+    assert r.valid_votes == D("9.00")
+    assert r.quota == D("4.50")
+    assert any("rule 5.1.2: 1 paper" in n for n in r.notes)
+    s2 = r.stages[1]
+    assert (s2.subject, s2.elected, s2.non_transferable) == (("A",), ("C",), D("2.00"))
+    assert s2.quota == D("3.50")
+
+
+def test_ers97_passes_over_a_withdrawn_candidate_and_leaves_them_out_of_the_stages() -> None:
+    e = Election(
+        ("A", "B", "C"),
+        1,
+        (((0,), (1,)), ((1,),), ((2,),)),
+        (3, 2, 4),
+        withdrawn=frozenset({0}),
+    )
+    r = count(e, "ers97", seed=1)
+    assert r.quota == D("4.50")
+    assert dict(r.stages[0].votes) == {"B": D(5), "C": D(4)}
+    assert r.elected == ("B",)
+
+
+def test_ers97_names_its_rule_and_records_the_seed_for_a_replay() -> None:
+    r = count(election_from_rankings(["A", "B"], 1, [["A"], ["B"]]), "ers97", seed=99)
+    assert (r.rule, r.seed, r.places) == ("ers97", 99, 2)
+    again = count(election_from_rankings(["A", "B"], 1, [["A"], ["B"]]), "ers97", seed=99)
+    assert again.to_dict() == r.to_dict()

@@ -84,7 +84,9 @@ class _Ers97Count:
         self.first_stage_elected: set[int] = set()
         # 5.1.1-5.1.2: papers whose first preference is missing or uncertain (an equal mark)
         # are invalid; packed ballots already cut a ranking at its first equal mark.
-        invalid = sum(w for r, w in election.effective_rankings() if len(r[0]) != 1)
+        invalid = 0
+        if not election.is_packed_only:
+            invalid = sum(w for r, w in election.effective_rankings() if len(r[0]) != 1)
         if invalid:
             self.notes.append(
                 f"rule 5.1.2: {invalid} paper(s) with no unambiguous first preference set aside"
