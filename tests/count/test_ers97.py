@@ -246,3 +246,29 @@ def test_ers97_names_its_rule_and_records_the_seed_for_a_replay() -> None:
     assert (r.rule, r.seed, r.places) == ("ers97", 99, 2)
     again = count(election_from_rankings(["A", "B"], 1, [["A"], ["B"]]), "ers97", seed=99)
     assert again.to_dict() == r.to_dict()
+
+
+def test_ers97_reproduces_the_first_two_stages_of_the_model_election_in_section_8() -> None:
+    """ERS97 section 8 (model election; text at rosenstiel.co.uk/stvrules/model.htm, 8.1-8.2):
+    758 papers, 5 invalid, 753 valid, 6 places: quota 753/7 = 107.571.. -> 107.58. Smith has
+    134, surplus 26.42, which exceeds the gap of the two lowest (24 - 23 = 1), so it moves.
+    123 of Smith's 134 papers are transferable, worth 123 > 26.42: 26.42/123 = 0.21 each;
+    non-transferable difference 26.42 - 25.83 = 0.59. Only Smith's figures, the two lowest
+    (24, 23) and the totals are from the text; the other candidates' votes are our own."""
+    others = {"B": 100, "C": 95, "D": 90, "E": 85, "F": 80, "G": 62, "H": 60, "I": 24, "J": 23}
+    names = ["Smith", *others]
+    ballots: list[list[str | tuple[str, ...]]] = [["Smith", "C"]] * 123 + [["Smith"]] * 11
+    for name, n in others.items():
+        ballots += [[name]] * n
+    ballots += [[("B", "C")]] * 5  # '1' against more than one candidate: invalid (rule 6.9)
+    r = count(election_from_rankings(names, 6, ballots), "ers97", seed=1)
+    assert r.valid_votes == D("753.00")
+    assert r.quota == D("107.58")
+    assert r.stages[0].elected == ("Smith",)
+    s2 = r.stages[1]
+    assert (s2.action, s2.subject) == ("surplus", ("Smith",))
+    assert "surplus 26.42 from 134 paper(s)" in s2.note
+    assert "123 transferable at 0.21, 11 non-transferable" in s2.note
+    assert s2.non_transferable == D("0.59")
+    assert s2.votes["C"] == D("95") + D("25.83")
+    assert s2.votes["Smith"] == D("107.58")
