@@ -50,44 +50,87 @@ MEEK = Method("meek", 9, 6, False, "Meek STV (PRF reference rule, 9-decimal fixe
 WARREN = Method("warren", 9, 9, True, "Warren STV (PRF reference iteration, 9-decimal fixed point)")
 
 
+# Totals are summed with float64 bincount only where that is provably exact: every partial
+# sum is then an integer below 2**53. A column whose ballots hold fewer than 2**53 units in
+# all (about 9 million ballots) is summed at once; a bigger one in a high and a low part of
+# LOW_BITS bits (the low parts stay exact below 2**29 rows, the high parts below about 1.5e15
+# ballots).
+EXACT = 1 << 53
+LOW_BITS = 24
+LOW_MASK = (1 << LOW_BITS) - 1
+MAX_ROWS = 1 << (53 - LOW_BITS)
+
+
+def _exact_totals(cands: IntArray, contrib: IntArray, n: int, split: bool) -> IntArray:
+    """Sum ``contrib`` per candidate exactly (see EXACT and LOW_BITS)."""
+    if not split:
+        return np.bincount(cands, weights=contrib.astype(np.float64), minlength=n).astype(np.int64)
+    low = np.bincount(cands, weights=(contrib & LOW_MASK).astype(np.float64), minlength=n)
+    high = np.bincount(cands, weights=(contrib >> LOW_BITS).astype(np.float64), minlength=n)
+    return (high.astype(np.int64) << LOW_BITS) + low.astype(np.int64)
+
+
 @dataclass
 class _Columns:
     """Strict ballots laid out column by column, rows sorted longest first.
 
     Column ``j`` concerns the first ``sizes[j]`` rows (those with more than ``j``
-    preferences); ``cands[j]`` is their ``j``-th preference. ``orders[j]`` sorts that column
-    by candidate and ``starts[j]``/``segs[j]`` mark each candidate's run, so the totals are
-    exact int64 ``reduceat`` sums.
+    preferences); ``cands[j]`` is their ``j``-th preference. Every ballot starts at value 1,
+    so the first column needs only how many ballots put each candidate first. A hopeful
+    candidate keeps all that reaches them (kf = 1), so a ballot goes no further than its
+    first hopeful candidate: ``prune`` keeps, for each later column, only the rows still live
+    under the current states (which change once a round; keep factors change every
+    iteration), with ``subs[j]`` picking them out of the previous column's live rows.
     """
 
+    n: int
     mult: IntArray
+    first: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sizes: list[int] = field(default_factory=list)
     cands: list[IntArray] = field(default_factory=list)
-    orders: list[IntArray] = field(default_factory=list)
-    starts: list[IntArray] = field(default_factory=list)
-    segs: list[IntArray] = field(default_factory=list)
+    subs: list[IntArray] = field(default_factory=list)  # columns 1..
+    live_cands: list[IntArray] = field(default_factory=list)
+    live_mult: list[IntArray] = field(default_factory=list)
+    split: list[bool] = field(default_factory=list)
 
     @classmethod
-    def build(cls, packed: PackedBallots) -> _Columns:
+    def build(cls, packed: PackedBallots, n: int, unit: int) -> _Columns:
         lengths = packed.lengths
+        if lengths.size >= MAX_ROWS:
+            raise CountError(f"{lengths.size} distinct ballots exceed {MAX_ROWS} for exact sums")
         order = np.argsort(-lengths, kind="stable")
         lengths = lengths[order]
         begin = packed.offsets[:-1][order]
-        cols = cls(mult=packed.weights[order].astype(np.int64))
+        cols = cls(n=n, mult=packed.weights[order].astype(np.int64))
         width = int(lengths[0]) if lengths.size else 0
         for j in range(width):
-            size = int(np.searchsorted(-lengths, -j, side="left"))
             # rows 0..size-1 have length > j (lengths sorted descending)
-            cand = packed.prefs[begin[:size] + j].astype(np.int64)
-            by_cand = np.argsort(cand, kind="stable")
-            sorted_cand = cand[by_cand]
-            starts = np.flatnonzero(np.r_[True, sorted_cand[1:] != sorted_cand[:-1]])
+            size = int(np.searchsorted(-lengths, -j, side="left"))
             cols.sizes.append(size)
-            cols.cands.append(cand)
-            cols.orders.append(by_cand)
-            cols.starts.append(starts.astype(np.int64))
-            cols.segs.append(sorted_cand[starts])
+            cols.cands.append(packed.prefs[begin[:size] + j].astype(np.int64))
+        cols.first = np.zeros(n, dtype=np.int64)
+        if width:
+            np.add.at(cols.first, cols.cands[0], cols.mult)
         return cols
+
+    def prune(self, passes_on: npt.NDArray[np.bool_], unit: int) -> None:
+        """Keep, per column, the rows whose earlier candidates all pass value on."""
+        self.subs, self.live_cands, self.live_mult, self.split = [], [], [], []
+        if not self.sizes:
+            return
+        rows = np.arange(self.sizes[0], dtype=np.int64)
+        cand = self.cands[0]
+        for j in range(1, len(self.sizes)):
+            sub = np.flatnonzero(passes_on[cand] & (rows < self.sizes[j]))
+            if sub.size == 0:
+                break
+            rows = rows[sub]
+            cand = self.cands[j][rows]
+            mult = self.mult[rows]
+            self.subs.append(sub)
+            self.live_cands.append(cand)
+            self.live_mult.append(mult)
+            self.split.append(int(mult.sum()) * unit >= EXACT)
 
 
 class _Ballots:
@@ -109,26 +152,33 @@ class _Ballots:
                 else:
                     self.equal.append((ranking, weight))
             packed = PackedBallots.from_rankings(strict)
-        self.cols = _Columns.build(packed)
+        self.cols = _Columns.build(packed, n, unit)
+        self._passes_on: npt.NDArray[np.bool_] | None = None
         self.total = int(packed.weights.sum()) + sum(w for _, w in self.equal)
 
     def distribute(self, kf: Sequence[int]) -> list[int]:
         """Each candidate's vote (in units) when every ballot is shared out by ``kf``."""
         unit = self.unit
         kfa = np.asarray(kf, dtype=np.int64)
-        votes = np.zeros(self.n, dtype=np.int64)
         cols = self.cols
-        if cols.sizes:
-            w = np.full(cols.sizes[0], unit, dtype=np.int64)
-            for j, size in enumerate(cols.sizes):
-                k = kfa[cols.cands[j]]
-                wj = w[:size]
-                # B.2.a (Meek): add w x kf (to 9 places, rounded up) and reduce w by the same;
-                # Warren: the candidate takes kf of the ballot's whole value, or what is left
-                keep = np.minimum(wj, k) if self.warren else (wj * k + (unit - 1)) // unit
-                wj -= keep
-                contrib = keep * cols.mult[:size]
-                votes[cols.segs[j]] += np.add.reduceat(contrib[cols.orders[j]], cols.starts[j])
+        passes_on = kfa < unit
+        if self._passes_on is None or not np.array_equal(passes_on, self._passes_on):
+            cols.prune(passes_on, unit)
+            self._passes_on = passes_on
+        # B.2.a (Meek): add w x kf (to 9 places, rounded up) and reduce w by the same;
+        # Warren: the candidate takes kf of the ballot's whole value, or what is left.
+        # At the first preference w = 1, so each candidate keeps exactly kf of each ballot.
+        votes = kfa * cols.first
+        if cols.subs:
+            rest = unit - kfa[cols.cands[0]]
+            for sub, cand, mult, split in zip(
+                cols.subs, cols.live_cands, cols.live_mult, cols.split, strict=True
+            ):
+                w = rest[sub]
+                k = kfa[cand]
+                keep = np.minimum(w, k) if self.warren else (w * k + (unit - 1)) // unit
+                rest = w - keep
+                votes += _exact_totals(cand, keep * mult, self.n, split)
         out = [int(v) for v in votes]
         for ranking, weight in self.equal:
             self._distribute_equal(ranking, weight, kf, out)
