@@ -1,0 +1,104 @@
+"""The vectorised share-out of ballots agrees exactly with the rule's words, ballot by ballot.
+
+PRF Meek rule B.2.a: "for each ballot: set ballot weight w to 1, and then for each candidate,
+in order of rank on that ballot: add w multiplied by the keep factor kf of the candidate (to 9
+decimal places, rounded up) to that candidate's vote v, and reduce w by the same amount".
+Warren: the candidate takes kf of the whole vote, or what is left of it if less.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grassroots.count.arithmetic import div_ceil
+from grassroots.count.ballots import Election, group_ballots
+from grassroots.count.rules._keepfactor import _Ballots
+from tests.strategies import strict_rankings
+
+UNIT = 10**9
+
+
+def by_the_words(election: Election, kf: list[int], warren: bool) -> list[int]:
+    """B.2.a read literally, one ballot at a time, in Python integers."""
+    votes = [0] * len(election.candidates)
+    for ranking, weight in election.effective_rankings():
+        w = UNIT
+        for rank in ranking:
+            live = [c for c in rank if kf[c]]
+            keeps = [
+                min(w // len(live), kf[c]) if warren else div_ceil(w * kf[c], len(live) * UNIT)
+                for c in live
+            ]
+            for c, keep in zip(live, keeps, strict=True):
+                votes[c] += keep * weight
+            w -= sum(keeps)
+    return votes
+
+
+@st.composite
+def elections_and_keep_factors(draw: st.DrawFn) -> tuple[Election, list[int]]:
+    n = draw(st.integers(min_value=2, max_value=8))
+    pairs = draw(
+        st.lists(
+            st.tuples(strict_rankings(n), st.integers(min_value=1, max_value=10**8)),
+            min_size=1,
+            max_size=25,
+        )
+    )
+    grouped = group_ballots(pairs)
+    election = Election(
+        tuple(f"C{i}" for i in range(n)), 1, tuple(grouped), tuple(grouped.values())
+    )
+    kf = draw(
+        st.lists(
+            st.one_of(st.just(UNIT), st.just(0), st.integers(min_value=1, max_value=UNIT)),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    return election, kf
+
+
+@settings(max_examples=80, deadline=None)
+@given(elections_and_keep_factors(), st.booleans())
+def test_the_columnwise_count_equals_the_ballot_by_ballot_count(
+    case: tuple[Election, list[int]], warren: bool
+) -> None:
+    election, kf = case
+    ballots = _Ballots(election, len(election.candidates), UNIT, warren)
+    assert ballots.distribute(kf) == by_the_words(election, kf, warren)
+
+
+@settings(max_examples=40, deadline=None)
+@given(elections_and_keep_factors(), st.data())
+def test_a_second_share_out_with_other_keep_factors_is_as_exact_as_the_first(
+    case: tuple[Election, list[int]], data: st.DataObject
+) -> None:
+    election, kf = case
+    ballots = _Ballots(election, len(election.candidates), UNIT, False)
+    ballots.distribute([UNIT] * len(kf))
+    assert ballots.distribute(kf) == by_the_words(election, kf, False)
+    other = data.draw(st.permutations(kf))
+    assert ballots.distribute(list(other)) == by_the_words(election, list(other), False)
+
+
+def test_ballots_ranking_candidates_equal_are_shared_among_the_undefeated() -> None:
+    election = Election(
+        ("A", "B", "C", "D"),
+        1,
+        (((0, 1), (2,)), ((0, 1, 3),)),
+        (3, 2),
+    )
+    kf = [UNIT // 2, 0, UNIT, UNIT]
+    ballots = _Ballots(election, 4, UNIT, False)
+    # paper 1: B defeated, so A alone at rank 1 keeps half; C gets the other half.
+    # paper 2: A and D share: A keeps half of its half (a quarter), D keeps its half;
+    # a quarter exhausts.
+    assert ballots.distribute(kf) == [
+        3 * UNIT // 2 + 2 * UNIT // 4,
+        0,
+        3 * UNIT // 2,
+        2 * UNIT // 2,
+    ]
+    assert ballots.distribute(kf) == by_the_words(election, kf, False)
