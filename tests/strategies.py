@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from grassroots.count.ballots import Election, Ranking, group_ballots
+from grassroots.count.constraints import Constraint, ConstraintSet
 
 NAMES = tuple(f"Candidate {chr(ord('A') + i)}" for i in range(12))
 
@@ -77,3 +78,24 @@ def rule_sets(draw: st.DrawFn, branches: tuple[int, ...] = (1, 2, 3)) -> RuleSet
         exclude_suspended=draw(st.booleans()),
         branch_id=draw(st.none() | st.sampled_from(branches)),
     )
+
+
+@st.composite
+def constraint_sets(draw: st.DrawFn, election: Election) -> ConstraintSet:
+    """One or two groups over ``election``'s candidates, each with a minimum and/or maximum.
+
+    The bounds may be infeasible: tests that need a feasible set catch ``ConstraintError``.
+    """
+    n = len(election.candidates)
+    seats = election.seats
+    groups: dict[str, frozenset[int]] = {}
+    constraints: list[Constraint] = []
+    for name in draw(st.sampled_from([("women",), ("women", "london")])):
+        members = draw(st.sets(st.integers(min_value=0, max_value=n - 1), min_size=1))
+        groups[name] = frozenset(members)
+        minimum = draw(st.integers(min_value=0, max_value=min(seats, len(members))))
+        maximum = draw(st.none() | st.integers(min_value=max(minimum, 0), max_value=seats))
+        if minimum == 0 and maximum is None:
+            minimum = 1
+        constraints.append(Constraint(name, minimum, maximum))
+    return ConstraintSet(groups, tuple(constraints))
