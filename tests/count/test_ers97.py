@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+
 from grassroots.count.ballots import Election, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
 from grassroots.count.rules import count
 from grassroots.count.stages import CountResult
+from tests.strategies import elections
 
 D = Decimal
 
@@ -272,3 +275,24 @@ def test_ers97_reproduces_the_first_two_stages_of_the_model_election_in_section_
     assert s2.non_transferable == D("0.59")
     assert s2.votes["C"] == D("95") + D("25.83")
     assert s2.votes["Smith"] == D("107.58")
+
+
+@settings(max_examples=150, deadline=None)
+@given(elections(max_candidates=7, max_seats=4, max_ballots=25))
+def test_ers97_continuing_votes_never_fall_and_a_transferred_surplus_leaves_the_quota(
+    election: Election,
+) -> None:
+    r = count(election, "ers97", seed=3)
+    gone: set[str] = set()
+    previous = r.stages[0]
+    for stage in r.stages[1:]:
+        for name, vote in stage.votes.items():
+            if name not in gone and name not in stage.subject:
+                assert vote >= previous.votes[name], (stage.number, name)
+        if stage.action == "surplus":
+            (who,) = stage.subject
+            assert stage.votes[who] == stage.quota
+            assert stage.non_transferable >= previous.non_transferable
+        gone |= set(stage.elected) | set(stage.excluded) | set(previous.elected)
+        previous = stage
+    assert len(r.elected) == min(r.seats, len(election.hopeful))
