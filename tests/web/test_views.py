@@ -1,0 +1,228 @@
+"""Pages: standing with reasons, the import report, export, electorate and delegate pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from grassroots.audit.models import AuditEntry
+from grassroots.members import actions
+from grassroots.members.eligibility import RuleSet
+from grassroots.members.models import Member
+from tests.web.conftest import PASSWORD, TODAY, Org
+
+pytestmark = pytest.mark.django_db
+
+GOOD = "number,name,branch,join_date,status\nI1,Ivy,hillford,2020-01-01,full\n"
+BAD = GOOD + "I2,Ian,moorside,2020-01-01,full\nI3,Ida,hillford,2020-02-30,full\n"
+
+
+def login(org: Org, who: str) -> Client:
+    c = Client()
+    assert c.login(username=org.users[who].username, password=PASSWORD)
+    return c
+
+
+def agm(org: Org) -> None:
+    day = TODAY + dt.timedelta(days=10)
+    actions.create_occasion(
+        by=None,
+        title="Hillford AGM",
+        kind="meeting",
+        unit=org.hillford,
+        date=day,
+        rules=RuleSet(
+            on=day,
+            paid_up_to=day,
+            may_pay_on_day=True,
+            branch_id=org.hillford.pk,
+            branch_name="Hillford",
+        ),
+    )
+
+
+def test_the_home_and_login_pages_render_for_anyone() -> None:
+    assert Client().get("/").status_code == 200
+    r = Client().get(reverse("login"))
+    assert r.status_code == 200 and b'<label for="id_username">' in r.content
+
+
+def test_a_member_sees_why_they_may_not_take_part_and_how_to_fix_it(org: Org) -> None:
+    agm(org)
+    html = login(org, "member").get(reverse("members:standing")).content.decode()
+    assert "Hillford AGM" in html
+    assert "You may take part if you pay on the day." in html
+    assert f"must be paid up to {TODAY + dt.timedelta(days=10)}" in html
+    assert "Pay your arrears up to" in html
+
+
+def test_a_member_without_a_linked_record_is_told_so(org: Org) -> None:
+    html = login(org, "officer").get(reverse("members:standing")).content.decode()
+    assert "not linked to a membership record" in html
+
+
+def test_an_upload_with_errors_shows_the_report_and_imports_nothing(org: Org) -> None:
+    c = login(org, "secretary")
+    before = Member.objects.count()
+    r = c.post(
+        reverse("members:import", kwargs={"code": "hillford"}),
+        {"file": SimpleUploadedFile("reg.csv", BAD.encode())},
+    )
+    html = r.content.decode()
+    assert r.status_code == 200 and "Nothing has been imported." in html
+    assert re.search(
+        r"<td[^>]*>3</td><td[^>]*>branch</td><td[^>]*>you may not add members to &#x27;moorside&#x27;",
+        html,
+    )
+    assert "found &#x27;2020-02-30&#x27;" in html
+    assert Member.objects.count() == before
+    token = re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)  # type: ignore[union-attr]
+    r = c.post(reverse("members:import_confirm", kwargs={"code": "hillford"}), {"token": token})
+    assert r.status_code == 302
+    assert list(Member.objects.filter(number__startswith="I").values_list("number", flat=True)) == [
+        "I1"
+    ]
+    # the staged file is used once
+    r = c.post(
+        reverse("members:import_confirm", kwargs={"code": "hillford"}),
+        {"token": token},
+        follow=True,
+    )
+    assert "That upload has expired" in r.content.decode()
+
+
+def test_choosing_import_valid_rows_up_front_imports_them_at_once(org: Org) -> None:
+    c = login(org, "secretary")
+    r = c.post(
+        reverse("members:import", kwargs={"code": "hillford"}),
+        {"file": SimpleUploadedFile("reg.csv", BAD.encode()), "import_valid": "on"},
+        follow=True,
+    )
+    assert "Imported 1 member(s); skipped 2 row(s) with errors." in r.content.decode()
+
+
+def test_a_clean_upload_imports_and_audits(org: Org) -> None:
+    r = login(org, "secretary").post(
+        reverse("members:import", kwargs={"code": "hillford"}),
+        {"file": SimpleUploadedFile("reg.csv", GOOD.encode())},
+    )
+    assert r.status_code == 302
+    e = AuditEntry.objects.order_by("-id").first()
+    assert e is not None and e.actor_name == "secretary" and e.action == "import_members"
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_advice(org: Org) -> None:
+    r = login(org, "secretary").post(
+        reverse("members:import", kwargs={"code": "hillford"}),
+        {"file": SimpleUploadedFile("reg.csv", "name\nJosé\n".encode("latin-1"))},
+    )
+    assert "CSV UTF-8" in r.content.decode()
+
+
+def test_the_export_reads_back_through_the_import_checker(org: Org) -> None:
+    from grassroots.members import csvio
+    from grassroots.members.models import Unit
+
+    r = login(org, "admin").get(reverse("members:export", kwargs={"code": "national"}))
+    text = b"".join(r.streaming_content).decode()  # type: ignore[attr-defined]
+    refs = {u.code: csvio.UnitRef(u.pk, u.kind, u.parent_id) for u in Unit.objects.all()}
+    parsed = csvio.parse(text, refs)
+    assert parsed.errors == []
+    assert sorted(m.number for m in parsed.rows) == ["M1", "M2"]
+    assert parsed.rows[0].ward_id == org.hillford_east.pk
+
+
+def test_a_secretary_changes_a_status_with_a_reason_and_it_shows_in_the_history(org: Org) -> None:
+    c = login(org, "secretary")
+    c.post(
+        reverse("members:member_status", kwargs={"number": "M1"}),
+        {"transition": "suspend", "reason": "complaint 7"},
+    )
+    assert Member.objects.get(number="M1").status == "suspended"
+    html = c.get(reverse("members:member", kwargs={"number": "M1"})).content.decode()
+    assert "complaint 7" in html and "suspend: Ann Arrears (M1) full → suspended" in html
+
+
+def test_a_refused_status_change_is_explained(org: Org) -> None:
+    r = login(org, "secretary").post(
+        reverse("members:member_status", kwargs={"number": "M1"}),
+        {"transition": "confirm"},
+        follow=True,
+    )
+    assert "cannot confirm Ann Arrears: status is full, must be provisional" in r.content.decode()
+
+
+def test_the_add_member_form_creates_a_provisional_member(org: Org) -> None:
+    c = login(org, "secretary")
+    r = c.post(
+        reverse("members:member_new", kwargs={"code": "hillford"}),
+        {
+            "number": "N9",
+            "name": "Nadia",
+            "branch": org.hillford.pk,
+            "join_date": str(TODAY),
+            "status": "provisional",
+            "rate_band": "standard",
+        },
+    )
+    assert r.status_code == 302
+    assert Member.objects.get(number="N9").branch == org.hillford
+
+
+def test_the_register_search_finds_by_name(org: Org) -> None:
+    html = (
+        login(org, "admin")
+        .get(reverse("members:register", kwargs={"code": "national"}), {"q": "bob"})
+        .content.decode()
+    )
+    assert "Bob Moor" in html and "Ann Arrears" not in html
+
+
+def test_the_electorate_page_counts_each_reason(org: Org) -> None:
+    agm(org)
+    from grassroots.members.models import Occasion
+
+    o = Occasion.objects.get()
+    html = (
+        login(org, "returning")
+        .get(reverse("members:occasion", kwargs={"pk": o.pk}))
+        .content.decode()
+    )
+    # Hillford has one member, Ann, in arrears but able to pay on the day
+    assert re.search(r"Members considered</th><td class=\"num\">1<", html)
+    assert re.search(r"In arrears</td><td class=\"num\">1<", html)
+    assert re.search(r"Eligible if they pay on the day</th><td class=\"num\">1<", html)
+
+
+def test_the_delegate_page_shows_figures_and_working(org: Org) -> None:
+    html = (
+        login(org, "admin")
+        .get(
+            reverse("members:delegates", kwargs={"code": "national"}),
+            {"snapshot": str(TODAY), "formula": "gc", "per": "25"},
+        )
+        .content.decode()
+    )
+    # at the snapshot only Bob is paid up; Ann is in arrears
+    assert "1 for 1 members (1 per 25 or part thereof)" in html
+    assert "no members counted: no delegates" in html
+
+
+def test_password_reset_sends_a_link_by_the_console_backend(org: Org) -> None:
+    org.users["secretary"].email = "sec@example.org"
+    org.users["secretary"].save()
+    r = Client().post(reverse("password_reset"), {"email": "sec@example.org"})
+    assert r.status_code == 302
+    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_logging_out_is_a_post_and_returns_home(org: Org) -> None:
+    c = login(org, "member")
+    r = c.post(reverse("logout"))
+    assert r.status_code == 302 and r["Location"] == "/"
