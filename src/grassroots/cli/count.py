@@ -10,6 +10,15 @@ from typing import Annotated
 
 import typer
 
+from grassroots.cli.constraint_options import (
+    GroupOption,
+    GroupsFileOption,
+    MaxOption,
+    MinOption,
+    SlatesOption,
+    constraints_from_options,
+    slates_from_option,
+)
 from grassroots.count.ballots import Election
 from grassroots.count.errors import InputError
 from grassroots.count.formats import blt
@@ -25,6 +34,7 @@ class OutputFormat(StrEnum):
 
     text = "text"
     json = "json"
+    html = "html"
 
 
 def fail(message: str) -> typer.Exit:
@@ -38,8 +48,12 @@ def read_election(path: Path) -> Election:
     return blt.read(path)
 
 
-def render(result: CountResult, fmt: str) -> str:
+def render(result: CountResult, fmt: str, slates: dict[str, str] | None = None) -> str:
     """The result in the format asked for."""
+    if fmt == "html":
+        from grassroots.count.report.html import render_page
+
+        return render_page(result, slates=slates)
     if fmt == "json":
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     return render_text(result)
@@ -73,12 +87,21 @@ def count_file(
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed for ties broken by lot (replays a count).")
     ] = None,
+    groups_file: GroupsFileOption = None,
+    group: GroupOption = None,
+    minimum: MinOption = None,
+    maximum: MaxOption = None,
+    slates_file: SlatesOption = None,
 ) -> None:
     """Count a ballot file under a rule set and show every stage."""
     try:
         election = read_election(file)
-        result = count(election, rule, seats=seats, seed=seed)
-        write_output(render(result, fmt.value), output)
+        constraints = constraints_from_options(
+            election.candidates, groups_file, group, minimum, maximum
+        )
+        slates = slates_from_option(slates_file)
+        result = count(election, rule, seats=seats, seed=seed, constraints=constraints)
+        write_output(render(result, fmt.value, slates), output)
     except InputError as exc:
         raise fail(str(exc)) from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from grassroots.cli import compare as compare_command
 from grassroots.cli import count as count_command
 from grassroots.cli import web as web_commands
 
@@ -22,6 +23,7 @@ def root() -> None:
 
 
 count_command.register(app)
+compare_command.register(app)
 web_commands.register(app)
 
 
