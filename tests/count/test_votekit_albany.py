@@ -3,8 +3,9 @@
 Source: mggg/VoteKit @ 6b25863 (MIT), ``tests/data/csv/albany_profile.csv`` and the round
 tallies in ``tests/elections/election_types/ranking/test_albany_stv.py``, transcribed to
 ``albany_expected_rounds.json``; the vendored ``albany_profile_grouped.csv`` holds the same
-ballots with identical rankings grouped (checked against upstream when ``../shared`` is here). Upstream says rounds 0-3 are the official Alameda County
-tabulation and round 4 "needs to be checked by hand". Vendored in ``tests/data/votekit``.
+ballots with identical rankings grouped (checked against upstream when ``../shared`` is
+here). Upstream says rounds 0-3 are the official Alameda County tabulation and round 4 "needs
+to be checked by hand".
 
 Alameda County's multi-seat RCV is not one of grassroots' named rules: it is a weighted
 inclusive Gregory count (like ``scottish``) whose threshold is recomputed every round as
