@@ -242,6 +242,8 @@ def test_ers97_passes_over_a_withdrawn_candidate_and_leaves_them_out_of_the_stag
     assert r.quota == D("4.50")
     assert dict(r.stages[0].votes) == {"B": D(5), "C": D(4)}
     assert r.elected == ("B",)
+    assert r.candidates == ("B", "C")
+    assert r.not_elected == ("C",)
 
 
 def test_ers97_names_its_rule_and_records_the_seed_for_a_replay() -> None:

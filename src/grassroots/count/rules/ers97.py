@@ -464,11 +464,12 @@ class _Ers97Count:
             return True
         return False
 
-    def result(self) -> CountResult:
+    def result(self, title: str) -> CountResult:
+        """The count's record: every stage, the elected in order, tie-breaks and notes."""
         return CountResult(
             rule="ers97",
             seats=self.options.seats,
-            candidates=self.names,
+            candidates=tuple(self.names[c] for c in self.standing),
             quota=from_units(self.initial_quota, PLACES),
             elected=tuple(self.names[c] for c in self.elected),
             stages=tuple(self.stages),
@@ -477,6 +478,7 @@ class _Ers97Count:
             tie_breaks=tuple(self.tie_notes + self.lot.log),
             notes=tuple(self.notes),
             valid_votes=Decimal(self.total).scaleb(-PLACES),
+            title=title,
         )
 
 
@@ -484,5 +486,4 @@ def count(election: Election, options: CountOptions) -> CountResult:
     """Count ``election`` under the ERS97 rules (see the module docstring)."""
     state = _Ers97Count(election, options)
     state.run()
-    result = state.result()
-    return replace(result, title=election.title)
+    return state.result(election.title)
