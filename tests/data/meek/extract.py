@@ -86,7 +86,12 @@ def main() -> None:
         target = HERE / "anchor" / election
         target.mkdir(parents=True, exist_ok=True)
         src = ANCHOR / "scotland-by-elections" / election
-        for name in ("droop-0.14-meek-prf.json", "openstv-1.7-MeekSTV.json"):
+        for name in (
+            "droop-0.14-meek-prf.json",
+            "droop-0.14-warren.json",
+            "openstv-1.7-MeekSTV.json",
+            "openstv-1.7-WarrenSTV.json",
+        ):
             shutil.copy(src / name, target / name)
         ballots = SHARED / "elections" / "scotland-by-elections" / election / "ballots.blt"
         shutil.copy(ballots, target / "ballots.blt")
