@@ -161,7 +161,8 @@ class _Ballots:
         unit = self.unit
         kfa = np.asarray(kf, dtype=np.int64)
         cols = self.cols
-        passes_on = kfa < unit
+        # a ballot stops at a candidate with kf exactly 1 (a hopeful one), who keeps it all
+        passes_on = kfa != unit
         if self._passes_on is None or not np.array_equal(passes_on, self._passes_on):
             cols.prune(passes_on, unit)
             self._passes_on = passes_on
