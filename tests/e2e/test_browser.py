@@ -1,0 +1,91 @@
+"""In a real browser on a phone-sized screen: a member logs in and sees their standing; a branch
+secretary imports a CSV with errors, sees the row-by-row report, then imports the valid rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from grassroots.members import actions
+from grassroots.members.eligibility import RuleSet
+from grassroots.members.models import Member
+from tests.web.conftest import PASSWORD, TODAY, Org
+
+BAD = (
+    "number,name,branch,join_date,status\n"
+    "E1,Eve Valid,hillford,2021-03-04,full\n"
+    "E2,Eli Elsewhere,moorside,2021-03-04,full\n"
+    "E3,Edna Baddate,hillford,2021-31-04,full\n"
+)
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def no_sideways_scroll(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
+def test_a_member_logs_in_and_sees_their_standing_with_reasons(
+    live_server: Any, live_org: Org, page: Any
+) -> None:
+    day = TODAY + dt.timedelta(days=10)
+    actions.create_occasion(
+        by=None,
+        title="Hillford AGM",
+        kind="meeting",
+        unit=live_org.hillford,
+        date=day,
+        rules=RuleSet(
+            on=day,
+            paid_up_to=day,
+            may_pay_on_day=True,
+            branch_id=live_org.hillford.pk,
+            branch_name="Hillford",
+        ),
+    )
+    log_in(page, live_server.url, "ann")
+    page.get_by_role("link", name="My standing").first.click()
+    page.get_by_role("heading", name="My standing").wait_for()
+    card = page.get_by_role("region", name="Hillford AGM")
+    assert "You may take part if you pay on the day." in card.inner_text()
+    assert f"must be paid up to {day}" in card.inner_text()
+    assert no_sideways_scroll(page)
+    # keyboard users reach the skip link first
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+def test_a_secretary_imports_a_csv_with_errors_and_sees_the_report(
+    live_server: Any, live_org: Org, page: Any, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "hillford.csv"
+    csv_file.write_text(BAD, encoding="utf-8")
+    log_in(page, live_server.url, "secretary")
+    page.goto(f"{live_server.url}/units/hillford/")
+    page.get_by_role("link", name="Import a CSV").click()
+    page.get_by_label("Register file (CSV)").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("heading", name="Import report: hillford.csv").wait_for()
+    assert "Nothing has been imported." in page.get_by_role("alert").inner_text()
+    rows = page.locator("#import-errors tbody tr")
+    assert rows.count() == 2
+    assert (
+        rows.nth(0).inner_text().split("\t")[:2] == ["3", "branch"]
+        or "3" in rows.nth(0).inner_text()
+    )
+    assert "you may not add members to 'moorside'" in rows.nth(0).inner_text()
+    assert "join_date" in rows.nth(1).inner_text() and "'2021-31-04'" in rows.nth(1).inner_text()
+    assert not Member.objects.filter(number__startswith="E").exists()
+    assert no_sideways_scroll(page)
+    page.get_by_role("button", name="Import the 1 valid row and skip the rest").click()
+    page.get_by_text("Imported 1 member(s); skipped 2 row(s) with errors.").wait_for()
+    assert list(Member.objects.filter(number__startswith="E").values_list("number", flat=True)) == [
+        "E1"
+    ]
