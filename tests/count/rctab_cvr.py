@@ -159,8 +159,10 @@ class RctabCase:
         for s in self.config["cvrFileSources"]:
             if s.get("provider") not in ("ess", "cdf"):
                 out.append(f"provider={s.get('provider')}")
-            elif s.get("provider") == "cdf" and not s.get("filePath", "").endswith(".json"):
-                out.append("CDF XML")
+            elif s.get("provider") == "cdf" and not s.get("filePath", "").endswith(
+                (".json", ".xml")
+            ):
+                out.append(f"CDF file {s.get('filePath')}")
             elif not (self.directory / s.get("filePath", "")).is_file():
                 out.append(f"missing CVR {s.get('filePath')}")
             if (
@@ -180,6 +182,8 @@ class RctabCase:
             path = self.directory / source["filePath"]
             if source["provider"] == "ess":
                 yield from self._ess_marks(path, source)
+            elif path.suffix.lower() == ".xml":
+                yield from self._cdf_xml_marks(path, source)
             else:
                 yield from self._cdf_marks(path, source)
 
@@ -254,6 +258,70 @@ class RctabCase:
                         by_rank.setdefault(int(pos["Rank"]), []).append(name)
             yield [(r, tuple(dict.fromkeys(by_rank[r]))) for r in sorted(by_rank)]
         del source
+
+    def _cdf_xml_marks(self, path: Path, source: dict[str, Any]) -> Iterator[Marks]:
+        """NIST CDF XML: the contest named by ``contestId`` (its name or its ObjectId)."""
+        root = ElementTree.parse(path).getroot()
+
+        def local(e: ElementTree.Element) -> str:
+            return e.tag.rsplit("}", 1)[-1]
+
+        def child(e: ElementTree.Element, name: str) -> ElementTree.Element | None:
+            return next((c for c in e if local(c) == name), None)
+
+        def text(e: ElementTree.Element, name: str, default: str = "") -> str:
+            c = child(e, name)
+            return default if c is None or c.text is None else c.text.strip()
+
+        aliases = self.aliases()
+        names: dict[str, str] = {}
+        for e in root.iter():
+            if local(e) == "Candidate" and text(e, "Name"):
+                names[e.attrib.get("ObjectId", "")] = text(e, "Name")
+        wanted = str(source.get("contestId") or "")
+        contest_id = ""
+        selection_names: dict[str, str] = {}
+        for e in root.iter():
+            if local(e) != "Contest":
+                continue
+            if wanted not in (text(e, "Name"), e.attrib.get("ObjectId", "")):
+                continue
+            contest_id = e.attrib.get("ObjectId", "")
+            for sel in e:
+                if local(sel) != "ContestSelection":
+                    continue
+                ids = [c.text.strip() for c in sel if local(c) == "CandidateIds" and c.text]
+                # A write-in selection (or a candidate with no name) counts as an undeclared
+                # write-in.
+                name = names.get(ids[0].split()[0], UWI) if ids else UWI
+                if text(sel, "IsWriteIn") == "true":
+                    name = UWI
+                selection_names[sel.attrib.get("ObjectId", "")] = aliases.get(name, name)
+        if not contest_id:
+            raise ValueError(f"{path}: no contest named {wanted!r}")
+        for cvr in (e for e in root if local(e) == "CVR"):
+            current = text(cvr, "CurrentSnapshotId")
+            snaps = [s for s in cvr if local(s) == "CVRSnapshot"]
+            snap = next((s for s in snaps if s.attrib.get("ObjectId") == current), None)
+            if snap is None:
+                continue
+            contests = [
+                c for c in snap if local(c) == "CVRContest" and text(c, "ContestId") == contest_id
+            ]
+            if not contests:
+                continue  # this ballot does not hold the contest
+            by_rank: dict[int, list[str]] = {}
+            for sel in (s for s in contests[0] if local(s) == "CVRContestSelection"):
+                name = selection_names.get(text(sel, "ContestSelectionId"), UWI)
+                for pos in (p for p in sel if local(p) == "SelectionPosition"):
+                    if text(pos, "HasIndication", "yes") != "yes":
+                        continue
+                    if text(pos, "IsAllocable", "unknown") == "no":
+                        continue
+                    rank = text(pos, "Rank")
+                    if rank:
+                        by_rank.setdefault(int(rank), []).append(name)
+            yield [(r, tuple(dict.fromkeys(by_rank[r]))) for r in sorted(by_rank)]
 
     def _max_rankings(self) -> int | None:
         value = str(self.rules.get("maxRankingsAllowed", "max")).strip()

@@ -76,11 +76,27 @@ COVERED = [
     "tiebreak_previous_round_counts_then_random_test",
     "tiebreak_seed_test",
     "tiebreak_use_permutation_in_config_test",
+    "unisyn_xml_cdf_city_chief_of_police",
+    "unisyn_xml_cdf_city_coroner",
+    "unisyn_xml_cdf_city_council_member",
+    "unisyn_xml_cdf_city_tax_collector",
+    "unisyn_xml_cdf_county_coroner",
+    "nist_xml_cdf_2",
     "uwi_cannot_win_test",
 ]
 
 # name -> (the RCTab round where a tie was broken otherwise than irv's rule must, why)
 TIE_BREAK_DIFFERENCES = {
+    "unisyn_xml_cdf_city_mayor": (
+        5,
+        "seven candidates tie on 3; RCTab (random) excludes Lang, irv looks back to round 3 "
+        "where Petersen alone had 2 and excludes Petersen",
+    ),
+    "unisyn_xml_cdf_county_sheriff": (
+        5,
+        "Wayne, Baker and Seiler tie on 7; RCTab (random) excludes Wayne, irv looks back to "
+        "round 4 where Seiler had 6 and excludes Seiler",
+    ),
     "test_set_treat_blank_as_undeclared_write_in": (
         4,
         "B and C tie on 6 in the last round; RCTab (tiebreakMode random) excludes B, irv "
@@ -183,7 +199,9 @@ def test_irv_matches_rctab_up_to_a_tie_rctab_breaks_by_another_rule(name: str) -
     cvr = case.ballots()
     round_, _why = TIE_BREAK_DIFFERENCES[name]
     _result, at, detail = best_count(case, cvr)
-    assert at == round_, f"{name}: expected the first difference in round {round_}: {detail}"
+    # The difference shows in that round (a different winner) or in the next (whose state,
+    # after another exclusion, irv never reaches).
+    assert at in (round_, round_ + 1), f"{name}: expected a difference at round {round_}: {detail}"
     # And that round really is a tie at the bottom of RCTab's own tally.
     rnd = next(r for r in case.expected_rounds() if int(r["round"]) == round_)
     tally = tally_of(rnd)
