@@ -14,9 +14,11 @@ the tie-breaking look-back of 5.2.3, 5.2.5 and 5.6.2 looks at the totals after e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
 
 from grassroots.count.arithmetic import div_ceil, div_floor, from_units
 from grassroots.count.ballots import Election
@@ -30,19 +32,36 @@ __all__ = ["count"]
 PLACES = 2
 ONE = 100  # the value of a paper at the first stage, in units of 0.01 (6.25: "unity")
 
-Item = tuple[int, int, int]  # (ballot row, index of the preference it now counts for, papers)
+Ints = npt.NDArray[np.int64]
 
 
 @dataclass
 class _Batch:
-    """Papers of one value credited to a candidate in one transfer (6.1)."""
+    """Papers of one value credited to a candidate in one transfer (6.1).
+
+    Paper ``i`` is ``counts[i]`` identical ballots of packed row ``rows[i]``, now counting for
+    the preference at index ``pos[i]`` of that row.
+    """
 
     value: int
-    items: list[Item]
+    rows: Ints
+    pos: Ints
+    counts: Ints
 
     @property
     def papers(self) -> int:
-        return sum(n for _, _, n in self.items)
+        return int(self.counts.sum())
+
+
+def _concat(batches: list[_Batch], value: int) -> _Batch:
+    if len(batches) == 1:
+        return batches[0]
+    return _Batch(
+        value,
+        np.concatenate([b.rows for b in batches]),
+        np.concatenate([b.pos for b in batches]),
+        np.concatenate([b.counts for b in batches]),
+    )
 
 
 def _fmt(units: int) -> str:
@@ -61,14 +80,15 @@ class _Ers97Count:
         self.tie_notes: list[str] = []
         self.notes: list[str] = []
         packed = election.packed
-        self.rows: list[tuple[int, ...]] = []
-        weights: list[int] = []
-        for prefs, weight in packed.rows():
-            self.rows.append(prefs)
-            weights.append(weight)
-        self.weights = weights
+        self.prefs = packed.prefs.astype(np.int64)
+        self.starts = packed.offsets[:-1].astype(np.int64)
+        self.lengths = np.diff(packed.offsets).astype(np.int64)
+        self.weights = packed.weights.astype(np.int64)
         n = len(self.names)
         self.continuing = [c in set(self.standing) for c in range(n)]
+        # the same flags as an array, indexed by candidate (-1, "no preference left", is False)
+        self.continuing_mask = np.zeros(n + 1, dtype=bool)
+        self.continuing_mask[list(self.standing)] = True
         self.is_elected = [False] * n
         self.is_excluded = [False] * n
         self.votes = [0] * n
@@ -97,34 +117,63 @@ class _Ers97Count:
         self.initial_quota = self.quota
 
     # ----------------------------------------------------------------- helpers
+    def _set_continuing(self, c: int, flag: bool) -> None:
+        self.continuing[c] = flag
+        self.continuing_mask[c] = flag
+
     def _continuing(self) -> list[int]:
         return [c for c in self.standing if self.continuing[c]]
 
     def _snapshot(self) -> None:
         self.history.append({c: self.votes[c] for c in self.standing})
 
-    def _sort(self, items: Iterable[Item]) -> tuple[dict[int, list[Item]], int]:
-        """5.3.3 / 5.4.2: sort papers by next available preference for continuing candidates."""
-        out: dict[int, list[Item]] = {}
-        dead = 0
-        rows = self.rows
-        cont = self.continuing
-        for r, pos, n in items:
-            prefs = rows[r]
-            p = pos + 1
-            while p < len(prefs) and not cont[prefs[p]]:
-                p += 1
-            if p == len(prefs):
-                dead += n
-            else:
-                out.setdefault(prefs[p], []).append((r, p, n))
-        return out, dead
+    def _current(self, rows: Ints, pos: Ints) -> Ints:
+        """The candidate each paper's preference ``pos`` names, or -1 past its last one."""
+        live = pos < self.lengths[rows]
+        cand = np.full(rows.shape[0], -1, dtype=np.int64)
+        cand[live] = self.prefs[self.starts[rows[live]] + pos[live]]
+        return cand
 
-    def _credit(self, groups: dict[int, list[Item]], value: int) -> int:
+    def _group(self, batch: _Batch, cand: Ints) -> dict[int, _Batch]:
+        """Split papers by the candidate they now count for (-1 excluded), in ballot order."""
+        out: dict[int, _Batch] = {}
+        keep = cand >= 0
+        if not keep.any():
+            return out
+        rows, pos, counts, cand = batch.rows[keep], batch.pos[keep], batch.counts[keep], cand[keep]
+        order = np.argsort(cand, kind="stable")
+        cand = cand[order]
+        firsts = np.flatnonzero(np.r_[True, cand[1:] != cand[:-1]])
+        ends = np.r_[firsts[1:], cand.shape[0]]
+        for a, b in zip(firsts.tolist(), ends.tolist(), strict=True):
+            take = order[a:b]
+            out[int(cand[a])] = _Batch(batch.value, rows[take], pos[take], counts[take])
+        return out
+
+    def _sort(self, batch: _Batch) -> tuple[dict[int, _Batch], int]:
+        """5.3.3 / 5.4.2: sort papers by next available preference for continuing candidates.
+
+        Returns the papers for each continuing candidate and the number of non-transferable
+        papers (6.12): those with no further preference for a continuing candidate.
+        """
+        rows = batch.rows
+        pos = batch.pos + 1
+        cand = self._current(rows, pos)
+        skip = np.flatnonzero((cand >= 0) & ~self.continuing_mask[cand])
+        while skip.shape[0]:
+            pos[skip] += 1
+            cand[skip] = self._current(rows[skip], pos[skip])
+            sub = cand[skip]
+            skip = skip[(sub >= 0) & ~self.continuing_mask[sub]]
+        dead = int(batch.counts[cand < 0].sum())
+        moved = _Batch(batch.value, rows, pos, batch.counts)
+        return self._group(moved, cand), dead
+
+    def _credit(self, groups: dict[int, _Batch], value: int) -> int:
         """Give each continuing candidate its sorted papers at ``value``; returns value moved."""
         moved = 0
-        for c, items in groups.items():
-            batch = _Batch(value, items)
+        for c, sorted_batch in groups.items():
+            batch = _Batch(value, sorted_batch.rows, sorted_batch.pos, sorted_batch.counts)
             self.held[c].append(batch)
             self.last_batch[c] = batch
             amount = value * batch.papers
@@ -210,9 +259,10 @@ class _Ers97Count:
                 ):
                     self.blocked.append(c)
                     continue
-                self.continuing[c] = False
+                self._set_continuing(c, False)
                 self.is_elected[c] = True
                 self.elected.append(c)
+                self.held[c] = []  # only the last batch can move again (5.3.1, 5.3.2)
                 newly.append(c)
                 self.seats_left -= 1
                 if self.votes[c] > self.quota:
@@ -246,15 +296,14 @@ class _Ers97Count:
     # ------------------------------------------------------------------ stages
     def first_stage(self) -> None:
         """5.1: sort papers by first preference; quota; deem elected."""
-        for r, prefs in enumerate(self.rows):
-            c = prefs[0]
-            if not self.held[c]:
-                self.held[c].append(_Batch(ONE, []))
-            self.held[c][0].items.append((r, 0, self.weights[r]))
-            self.votes[c] += ONE * self.weights[r]
-        for c in self.standing:
-            if self.held[c]:
-                self.last_batch[c] = self.held[c][0]
+        size = self.weights.shape[0]
+        everyone = _Batch(
+            ONE, np.arange(size, dtype=np.int64), np.zeros(size, dtype=np.int64), self.weights
+        )
+        for c, batch in self._group(everyone, self._current(everyone.rows, everyone.pos)).items():
+            self.held[c].append(batch)
+            self.last_batch[c] = batch
+            self.votes[c] = ONE * batch.papers
         self._snapshot()
         newly: list[int] = []
         notes = [f"quota {_fmt(self.quota)} (rule 5.1.6)"]
@@ -269,8 +318,8 @@ class _Ers97Count:
         batch = self.last_batch[c]
         if batch is None:  # pragma: no cover - an elected candidate always holds papers
             raise CountError(f"{self.names[c]} has a surplus but no papers")
-        groups, dead = self._sort(batch.items)
-        transferable = sum(n for items in groups.values() for _, _, n in items)
+        groups, dead = self._sort(batch)
+        transferable = sum(b.papers for b in groups.values())
         # 5.3.7: if the transferable papers are worth more than the surplus, each goes at
         # surplus / number of transferable papers, to two places, ignoring any remainder;
         # otherwise each goes at its present value.
@@ -280,6 +329,7 @@ class _Ers97Count:
             value = batch.value
         moved = self._credit(groups, value)
         self.votes[c] = self.quota
+        self.last_batch[c] = None
         # 5.3.9-5.3.10: the non-transferable difference (6.11), and the value of any of the
         # surplus not carried by transferable papers, join the non-transferable vote.
         self.non_transferable += surplus - moved
@@ -298,16 +348,16 @@ class _Ers97Count:
     def exclude(self, out: list[int], action: str, reason: str) -> None:
         """5.4: transfer the excluded candidates' papers batch by batch, highest value first."""
         for c in out:
-            self.continuing[c] = False
+            self._set_continuing(c, False)
             self.is_excluded[c] = True
             if c in self.blocked:
                 self.blocked.remove(c)
-        by_value: dict[int, list[tuple[int, Item]]] = {}
+        by_value: dict[int, list[tuple[int, _Batch]]] = {}
         for c in out:
             for batch in self.held[c]:
-                for item in batch.items:
-                    by_value.setdefault(batch.value, []).append((c, item))
+                by_value.setdefault(batch.value, []).append((c, batch))
             self.held[c] = []
+            self.last_batch[c] = None
         newly: list[int] = []
         notes = [reason] if reason else []
         parts: list[str] = []
@@ -318,12 +368,13 @@ class _Ers97Count:
                 parts.append(f"batches from {_fmt(value)} down left untransferred (rule 5.5.2)")
                 break
             entries = by_value[value]
-            for c, (_, _, n) in entries:
-                self.votes[c] -= value * n
-            groups, dead = self._sort(item for _, item in entries)
+            for c, batch in entries:
+                self.votes[c] -= value * batch.papers
+            merged = _concat([batch for _, batch in entries], value)
+            groups, dead = self._sort(merged)
             self._credit(groups, value)
             self.non_transferable += value * dead
-            papers = sum(n for _, (_, _, n) in entries)
+            papers = merged.papers
             part = f"batch {i + 1} of {len(values)}: {papers} paper(s) at {_fmt(value)}"
             if dead:
                 part += f", {dead} non-transferable"
@@ -382,7 +433,7 @@ class _Ers97Count:
         ordered = self._order_by_history(sorted(cont, key=lambda c: -self.votes[c]), lowest=False)
         ordered.sort(key=lambda c: -self.votes[c])
         for c in ordered:
-            self.continuing[c] = False
+            self._set_continuing(c, False)
             self.is_elected[c] = True
             self.elected.append(c)
             self.seats_left -= 1
