@@ -48,12 +48,17 @@ def read_election(path: Path) -> Election:
     return blt.read(path)
 
 
-def render(result: CountResult, fmt: str, slates: dict[str, str] | None = None) -> str:
+def render(
+    result: CountResult,
+    fmt: str,
+    slates: dict[str, str] | None = None,
+    title: str | None = None,
+) -> str:
     """The result in the format asked for."""
     if fmt == "html":
         from grassroots.count.report.html import render_page
 
-        return render_page(result, slates=slates)
+        return render_page(result, slates=slates, title=title)
     if fmt == "json":
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     return render_text(result)
@@ -101,7 +106,7 @@ def count_file(
         )
         slates = slates_from_option(slates_file)
         result = count(election, rule, seats=seats, seed=seed, constraints=constraints)
-        write_output(render(result, fmt.value, slates), output)
+        write_output(render(result, fmt.value, slates, election.title or file.name), output)
     except InputError as exc:
         raise fail(str(exc)) from None
 

@@ -79,8 +79,11 @@ def plotly_js() -> str:
     return js
 
 
-def _label(stage: Stage) -> str:
+def _label(stage: Stage, *, short: bool = False) -> str:
     who = ", ".join(stage.subject)
+    if short and len(stage.subject) > 2:
+        # A column header stays narrow; the full list is in the stage list and the tooltip.
+        who = f"{len(stage.subject)} candidates"
     text = _ACTION_WORDS.get(stage.action, stage.action).format(who=who)
     return text.rstrip()
 
@@ -300,6 +303,7 @@ def _context(
     slates: Mapping[str, str] | None,
     element_id: str,
     heading_level: int,
+    title: str | None = None,
 ) -> dict[str, Any]:
     p = result.places
     stages = []
@@ -309,6 +313,7 @@ def _context(
                 "number": s.number,
                 "action": s.action,
                 "label": _label(s),
+                "short_label": _label(s, short=True),
                 "subject": s.subject,
                 "note": s.note,
                 "elected": s.elected,
@@ -359,7 +364,7 @@ def _context(
     return {
         "id": element_id,
         "level": heading_level,
-        "title": result.title or "Election result",
+        "title": title or result.title or "Election result",
         "rule": f"{result.rule} ({description})" if description else result.rule,
         "seats": result.seats,
         "valid_votes": format_votes(result.valid_votes, p),
@@ -384,6 +389,7 @@ def render_fragment(
     slates: Mapping[str, str] | None = None,
     element_id: str = "gr-result",
     heading_level: int = 2,
+    title: str | None = None,
 ) -> str:
     """The result as an HTML ``<section>``: headings, result sheet, charts, constraint actions.
 
@@ -393,15 +399,20 @@ def render_fragment(
     if not 1 <= heading_level <= 5:
         raise ValueError(f"heading_level must be 1 to 5, found {heading_level}")
     template = _environment().get_template("result_fragment.html.j2")
-    return template.render(**_context(result, slates, element_id, heading_level))
+    return template.render(**_context(result, slates, element_id, heading_level, title))
 
 
-def render_page(result: CountResult, *, slates: Mapping[str, str] | None = None) -> str:
-    """A whole HTML page for one result, with CSS and Plotly inlined: it needs no network."""
-    fragment = render_fragment(result, slates=slates, heading_level=1)
+def render_page(
+    result: CountResult, *, slates: Mapping[str, str] | None = None, title: str | None = None
+) -> str:
+    """A whole HTML page for one result, with CSS and Plotly inlined: it needs no network.
+
+    ``title`` names the election when the result carries no title of its own.
+    """
+    fragment = render_fragment(result, slates=slates, heading_level=1, title=title)
     template = _environment().get_template("result_page.html.j2")
     return template.render(
-        title=result.title or "Election result",
+        title=title or result.title or "Election result",
         css=Markup(report_css()),
         # The library is trusted package data; "</script" never occurs in it (checked in tests).
         plotly_js=Markup(plotly_js()),
