@@ -37,7 +37,7 @@ STV_RULES = [
             reason=f"rule module {RULES[rule][0]} is not there yet",
         ),
     )
-    for rule in ("scottish", "ers97", "meek")
+    for rule in ("scottish", "ers97", "meek", "warren")
 ]
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
