@@ -246,3 +246,21 @@ def test_scottish_result_does_not_depend_on_the_order_of_the_ballots(
         e.candidates, e.seats, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
     )
     assert count(shuffled, "scottish", seed=5).to_dict() == count(e, "scottish", seed=5).to_dict()
+
+
+def test_scottish_does_not_exclude_the_last_woman_a_seat_must_go_to() -> None:
+    # 2 seats, at least one woman (W). Quota 100/3 -> 33, +1 = 34; nobody reaches it.
+    # W is lowest (10), but excluding her would make the minimum impossible: M3, the lowest
+    # who may go, is excluded in a constraint stage; M2 reaches 57; then M1 is forced out.
+    e = election_from_rankings(
+        ["M1", "M2", "M3", "W"],
+        2,
+        _ballots((33, ["M1"]), (31, ["M2"]), (26, ["M3", "M2"]), (10, ["W"])),
+    )
+    women = ConstraintSet({"women": frozenset({3})}, (Constraint("women", 1),))
+    r = count(e, "scottish", seed=0, constraints=women)
+    assert r.stages[1].action == "constraint" and r.stages[1].subject == ("M3",)
+    assert "kept in by a constraint: W" in r.stages[1].note
+    assert r.stages[1].elected == ("M2",)
+    assert r.elected == ("M2", "W")
+    assert count(e, "scottish", seed=0).stages[1].subject == ("W",)

@@ -150,13 +150,40 @@ class _Count:
         # rule 50(1): exclude the continuing candidate with the then lowest number of votes;
         # rule 51(2): ties by the most recent preceding stage at which they were unequal
         # (lowest excluded), else by lot.
-        continuing = np.flatnonzero(self.continuing)
-        low = int(self.votes[continuing].min())
-        tied = [int(c) for c in continuing if self.votes[c] == low]
+        continuing = [int(c) for c in np.flatnonzero(self.continuing)]
+        protected: list[str] = []
+        candidates = continuing
+        if self.constraints:
+            # A constraint may protect the lowest (the only woman left when a seat must go to
+            # a woman): the lowest candidate who can be excluded goes instead.
+            seats_left = self.seats - len(self.elected)
+            allowed = [
+                c
+                for c in continuing
+                if self.constraints.excludable(c, self.elected, continuing, seats_left)
+            ]
+            if allowed:
+                low_all = min(int(self.votes[c]) for c in continuing)
+                protected = [
+                    f"{self.names[c]} ("
+                    + self.constraints.protecting(c, self.elected, continuing, seats_left)
+                    + ")"
+                    for c in continuing
+                    if c not in allowed and int(self.votes[c]) <= low_all
+                ]
+                candidates = allowed
+        low = min(int(self.votes[c]) for c in candidates)
+        tied = [c for c in candidates if self.votes[c] == low]
         candidate = self._break_tie(tied, lowest=True, purpose="lowest to exclude (rule 51)")
-        return self._exclude(
-            [candidate], "exclusion", f"{self.names[candidate]} has the fewest votes"
-        )
+        if protected:
+            # The constraint changed who goes, so the stage is a constraint stage.
+            note = (
+                f"{self.names[candidate]} has the fewest votes of those who can be excluded; "
+                f"kept in by a constraint: {', '.join(protected)}"
+            )
+            return self._exclude([candidate], "constraint", note)
+        note = f"{self.names[candidate]} has the fewest votes"
+        return self._exclude([candidate], "exclusion", note)
 
     def _exclude(self, candidates: Sequence[int], action: str, note: str) -> Outcome:
         # rule 50(2)-(4): all their papers move to the next available preference, each at the
