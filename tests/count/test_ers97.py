@@ -12,6 +12,7 @@ from hypothesis import given, settings
 
 from grassroots.count.ballots import Election, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
+from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import count
 from grassroots.count.stages import CountResult
 from tests.strategies import elections
@@ -298,3 +299,16 @@ def test_ers97_continuing_votes_never_fall_and_a_transferred_surplus_leaves_the_
         gone |= set(stage.elected) | set(stage.excluded) | set(previous.elected)
         previous = stage
     assert len(r.elected) == min(r.seats, len(election.hopeful))
+
+
+def test_ers97_counts_an_election_held_only_as_packed_arrays_the_same_way() -> None:
+    ballots = [(9, ["A", "B", "D"]), (4, ["B", "C"]), (3, ["C"]), (2, ["D"]), (1, ["E"])]
+    names = ["A", "B", "C", "D", "E"]
+    plain = ers97(names, 3, ballots)
+    index = {n: i for i, n in enumerate(names)}
+    packed = PackedBallots.from_rankings(
+        (tuple((index[n],) for n in ranking), times) for times, ranking in ballots
+    )
+    only = count(Election.from_packed(tuple(names), 3, packed), "ers97", seed=7)
+    assert only.to_dict()["stages"] == plain.to_dict()["stages"]
+    assert only.elected == plain.elected == ("A", "B", "D")

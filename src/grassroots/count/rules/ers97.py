@@ -10,6 +10,10 @@ transfer of one surplus, or the exclusion of one or more candidates together. An
 moves its papers in batches of one value each (5.4.1-5.4.11); those batches are sub-stages:
 they are listed in the stage's note, candidates may be deemed elected after any of them, and
 the tie-breaking look-back of 5.2.3, 5.2.5 and 5.6.2 looks at the totals after every batch.
+
+Papers are kept per batch as numpy arrays of packed rows, so a large election sorts quickly;
+every figure (votes, quota, transfer value) stays a Python integer. See docs/notes/ers97.md
+for the readings of the text this module makes and the comparison with OpenSTV 1.7.
 """
 
 from __future__ import annotations
