@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +23,16 @@ import numpy.typing as npt
 from grassroots.count.ballots import Election
 from grassroots.count.packed import PackedBallots
 
-__all__ = ["SEATS_FOR", "SyntheticSpec", "checksum", "generate", "synthetic_election"]
+__all__ = [
+    "SEATS_FOR",
+    "SyntheticSpec",
+    "checksum",
+    "generate",
+    "load_or_generate",
+    "synthetic_election",
+]
+
+GENERATOR_VERSION = 2  # bump when the model changes, so cached ballots are made again
 
 # Seats chosen for each candidate count (10 -> 5, 50 -> 9, 150 -> 15); other counts get
 # about a third of the candidates, at least one and at most 15.
@@ -31,6 +41,7 @@ CHUNK = 1_000_000  # ballots generated (and grouped) at a time: bounds the worki
 LENGTH_P = 0.3  # geometric parameter of the ranking length: P(len <= 6) is about 0.88
 MAX_LENGTH = 40  # nobody ranks more than this many (keeps the chunk matrix small)
 BLOC_BOOST = 2.0  # log-popularity added to the candidates of the voter's party
+GUMBEL_UP_TO = 24  # up to this many candidates sample by Gumbel-max, above by rejection
 PAD = 255  # fills unused cells of a chunk's uint8 matrix (candidates are below 255)
 
 
@@ -76,8 +87,10 @@ def _chunk(
     bloc = rng.choice(blocs, size=size, p=bloc_share)
     # One sorted array holding every bloc's CDF shifted by the bloc number, so a single
     # searchsorted draws for all rows whatever their bloc.
-    flat_cdf = (cdf + np.arange(blocs)[:, None]).reshape(-1)
     width = int(lengths.max())
+    if n <= GUMBEL_UP_TO:
+        return _gumbel_chunk(rng, size, cdf, bloc, lengths, width), lengths
+    flat_cdf = (cdf + np.arange(blocs)[:, None]).reshape(-1)
     matrix = np.full((size, width), PAD, dtype=np.uint8)
     for k in range(width):
         rows = np.flatnonzero(lengths > k)
@@ -89,6 +102,28 @@ def _chunk(
             matrix[rows[~taken], k] = pick[~taken]
             rows = rows[taken]
     return matrix, lengths
+
+
+def _gumbel_chunk(
+    rng: np.random.Generator,
+    size: int,
+    cdf: npt.NDArray[np.float64],
+    bloc: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+    width: int,
+) -> npt.NDArray[np.uint8]:
+    """Plackett-Luce for few candidates: sort log-popularity plus Gumbel noise (Gumbel-max).
+
+    With few candidates rejection wastes draws on long rankings; sorting every candidate's
+    perturbed score costs only ``size x n`` and draws from the same law.
+    """
+    prob = np.diff(cdf, axis=1, prepend=0.0)
+    log_p = np.log(np.maximum(prob, 1e-300)).astype(np.float32)
+    keys = rng.gumbel(size=(size, cdf.shape[1])).astype(np.float32)
+    keys += log_p[bloc]
+    ranked = np.argsort(-keys, axis=1)[:, :width].astype(np.uint8)
+    ranked[np.arange(width)[None, :] >= lengths[:, None]] = PAD
+    return ranked
 
 
 def _group(
@@ -144,10 +179,35 @@ def generate(spec: SyntheticSpec) -> PackedBallots:
     )
 
 
-def synthetic_election(spec: SyntheticSpec) -> Election:
+def cache_path(spec: SyntheticSpec, cache: Path) -> Path:
+    """Where the ballots of ``spec`` are kept between runs."""
+    return cache / f"{spec.name}-s{spec.seed}-v{GENERATOR_VERSION}.npz"
+
+
+def load_or_generate(spec: SyntheticSpec, cache: Path | None) -> tuple[PackedBallots, bool]:
+    """The ballots of ``spec``, from the cache if they are there; and whether they were."""
+    if cache is not None:
+        path = cache_path(spec, cache)
+        if path.exists():
+            with np.load(path) as data:
+                packed = PackedBallots(
+                    prefs=data["prefs"], offsets=data["offsets"], weights=data["weights"]
+                )
+            return packed, True
+    packed = generate(spec)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, prefs=packed.prefs, offsets=packed.offsets, weights=packed.weights)
+        tmp.replace(path)
+    return packed, False
+
+
+def synthetic_election(spec: SyntheticSpec, cache: Path | None = None) -> Election:
     """The synthetic election of ``spec``, held only as packed arrays."""
     names = tuple(f"C{i + 1:03d}" for i in range(spec.candidates))
-    return Election.from_packed(names, spec.seats, generate(spec), title=spec.name)
+    packed, _ = load_or_generate(spec, cache)
+    return Election.from_packed(names, spec.seats, packed, title=spec.name)
 
 
 def checksum(packed: PackedBallots) -> str:

@@ -17,9 +17,10 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from bench.synthetic import SyntheticSpec, checksum, synthetic_election
+from bench.synthetic import SyntheticSpec, checksum, load_or_generate, synthetic_election
 from grassroots.count.ballots import Election
 
 SEED = 20260523  # fixed seed for ties broken by lot, so every run counts the same way
@@ -29,8 +30,9 @@ def elections(case: dict[str, Any]) -> Iterator[tuple[Election, float]]:
     """Each election of the case, with the seconds taken to read (or generate) and pack it."""
     if case["kind"] == "synthetic":
         spec = SyntheticSpec.of(case["ballots"], case["candidates"], case.get("seed", 2026))
+        cache = Path(case["cache"]) if case.get("cache") else None
         t0 = time.perf_counter()
-        election = synthetic_election(spec)
+        election = synthetic_election(spec, cache)
         yield election, time.perf_counter() - t0
         return
     from grassroots.count.formats import blt
@@ -147,6 +149,23 @@ def run_pyrankvote(job: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def run_generate(job: dict[str, Any]) -> dict[str, Any]:
+    """Make (or find) a synthetic case's ballots in the cache, before any engine reads them."""
+    case = job["case"]
+    spec = SyntheticSpec.of(case["ballots"], case["candidates"], case.get("seed", 2026))
+    t0 = time.perf_counter()
+    packed, cached = load_or_generate(spec, Path(case["cache"]) if case.get("cache") else None)
+    return {
+        "read_s": time.perf_counter() - t0,
+        "count_s": 0.0,
+        "elected": [],
+        "cached": cached,
+        "checksum": checksum(packed),
+        "distinct_ballots": packed.size,
+        "preferences": int(packed.prefs.shape[0]),
+    }
+
+
 def run_baseline(job: dict[str, Any]) -> dict[str, Any]:
     """Import what a case imports and nothing more: the memory floor of a worker."""
     import importlib
@@ -164,6 +183,7 @@ def main(argv: list[str]) -> int:
         "votekit": run_votekit,
         "pyrankvote": run_pyrankvote,
         "baseline": run_baseline,
+        "generate": run_generate,
     }
     try:
         out = engines[job["engine"]](job)
