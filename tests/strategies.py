@@ -99,3 +99,92 @@ def constraint_sets(draw: st.DrawFn, election: Election) -> ConstraintSet:
             minimum = 1
         constraints.append(Constraint(name, minimum, maximum))
     return ConstraintSet(groups, tuple(constraints))
+
+
+# Names a ballot file can hold: no line breaks, no leading/trailing blanks (PrefLib strips them).
+_FILE_NAME_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"),
+    max_size=12,
+).map(str.strip)
+
+
+@st.composite
+def ballot_file_elections(
+    draw: st.DrawFn,
+    *,
+    max_candidates: int = 8,
+    max_ballots: int = 25,
+    equal_ranks: bool = True,
+    withdrawn: bool = True,
+) -> Election:
+    """An election as a ballot file may hold it: odd names and title, equal ranks, blank
+    ballots, withdrawn candidates; grouped, with no irregularities (for round trips)."""
+    names = draw(st.lists(_FILE_NAME_TEXT, min_size=1, max_size=max_candidates, unique=True))
+    n = len(names)
+    seats = draw(st.integers(min_value=0, max_value=n))
+
+    @st.composite
+    def ranking(draw2: st.DrawFn) -> Ranking:
+        order = draw2(st.permutations(range(n)))
+        order = order[: draw2(st.integers(min_value=0, max_value=n))]
+        ranks: list[tuple[int, ...]] = []
+        i = 0
+        while i < len(order):
+            size = draw2(st.integers(min_value=1, max_value=3)) if equal_ranks else 1
+            ranks.append(tuple(order[i : i + size]))
+            i += size
+        return tuple(ranks)
+
+    pairs = draw(
+        st.lists(
+            st.tuples(ranking(), st.integers(min_value=1, max_value=10**6)), max_size=max_ballots
+        )
+    )
+    grouped = group_ballots(pairs)
+    gone = draw(st.sets(st.integers(min_value=0, max_value=n - 1))) if withdrawn else set()
+    return Election(
+        tuple(names),
+        seats,
+        tuple(grouped),
+        tuple(grouped.values()),
+        title=draw(_FILE_NAME_TEXT),
+        withdrawn=frozenset(gone),
+    )
+
+
+# --- members: eligibility rule sets and member facts (tests/web) ---------------------------------
+import datetime as _dt  # noqa: E402 - kept with the strategies that use it
+
+from grassroots.members.eligibility import STATUSES, MemberFacts, RuleSet  # noqa: E402
+
+_DAY0 = _dt.date(2015, 1, 1)
+
+
+def _days(lo: int, hi: int) -> st.SearchStrategy[_dt.date]:
+    return st.integers(lo, hi).map(lambda n: _DAY0 + _dt.timedelta(days=n))
+
+
+@st.composite
+def member_facts(draw: st.DrawFn, branches: tuple[int, ...] = (1, 2, 3)) -> MemberFacts:
+    """A member's facts over about ten years, sometimes with no payment recorded."""
+    return MemberFacts(
+        join_date=draw(_days(0, 3650)),
+        status=draw(st.sampled_from(STATUSES)),
+        paid_up_to=draw(st.none() | _days(0, 4000)),
+        branch_id=draw(st.sampled_from(branches)),
+    )
+
+
+@st.composite
+def rule_sets(draw: st.DrawFn, branches: tuple[int, ...] = (1, 2, 3)) -> RuleSet:
+    """An eligibility rule set with any combination of the rules switched on."""
+    return RuleSet(
+        on=draw(_days(0, 3650)),
+        freeze_date=draw(st.none() | _days(0, 3650)),
+        paid_up_to=draw(st.none() | _days(0, 3650)),
+        may_pay_on_day=draw(st.booleans()),
+        provisional_days=draw(st.none() | st.integers(0, 400)),
+        min_membership_days=draw(st.none() | st.integers(0, 800)),
+        exclude_suspended=draw(st.booleans()),
+        branch_id=draw(st.none() | st.sampled_from(branches)),
+    )
