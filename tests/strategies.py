@@ -42,44 +42,6 @@ def elections(
     return Election(NAMES[:n], seats, tuple(grouped), tuple(grouped.values()), title="Generated")
 
 
-# --- members: eligibility rule sets and member facts (tests/web) ---------------------------------
-import datetime as _dt  # noqa: E402 - kept with the strategies that use it
-
-from grassroots.members.eligibility import STATUSES, MemberFacts, RuleSet  # noqa: E402
-
-_DAY0 = _dt.date(2015, 1, 1)
-
-
-def _days(lo: int, hi: int) -> st.SearchStrategy[_dt.date]:
-    return st.integers(lo, hi).map(lambda n: _DAY0 + _dt.timedelta(days=n))
-
-
-@st.composite
-def member_facts(draw: st.DrawFn, branches: tuple[int, ...] = (1, 2, 3)) -> MemberFacts:
-    """A member's facts over about ten years, sometimes with no payment recorded."""
-    return MemberFacts(
-        join_date=draw(_days(0, 3650)),
-        status=draw(st.sampled_from(STATUSES)),
-        paid_up_to=draw(st.none() | _days(0, 4000)),
-        branch_id=draw(st.sampled_from(branches)),
-    )
-
-
-@st.composite
-def rule_sets(draw: st.DrawFn, branches: tuple[int, ...] = (1, 2, 3)) -> RuleSet:
-    """An eligibility rule set with any combination of the rules switched on."""
-    return RuleSet(
-        on=draw(_days(0, 3650)),
-        freeze_date=draw(st.none() | _days(0, 3650)),
-        paid_up_to=draw(st.none() | _days(0, 3650)),
-        may_pay_on_day=draw(st.booleans()),
-        provisional_days=draw(st.none() | st.integers(0, 400)),
-        min_membership_days=draw(st.none() | st.integers(0, 800)),
-        exclude_suspended=draw(st.booleans()),
-        branch_id=draw(st.none() | st.sampled_from(branches)),
-    )
-
-
 @st.composite
 def constraint_sets(draw: st.DrawFn, election: Election) -> ConstraintSet:
     """One or two groups over ``election``'s candidates, each with a minimum and/or maximum.
