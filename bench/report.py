@@ -1,0 +1,103 @@
+"""Markdown tables from one or more ``bench.run`` JSON records, for docs/benchmarks.md.
+
+``python -m bench.report bench/out/results.json [more.json ...]`` prints the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _s(x: float | None) -> str:
+    if x is None:
+        return ""
+    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+
+
+def _mib(x: int | None) -> str:
+    return "" if not x else f"{x / 2**20:.0f}"
+
+
+def tables(records: list[dict[str, Any]]) -> str:
+    """The machine, commands, versions and one table of all rows."""
+    out: list[str] = []
+    first = records[0]
+    m = first["machine"]
+    load = ", ".join(f"{x:.1f}" for x in m["loadavg_at_start"])
+    out.append(
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, {m['platform']}, "
+        f"Python {m['python']}; load average at start {load}."
+    )
+    out.append("")
+    out.append("Commands (in this order):")
+    out.append("")
+    for r in records:
+        out.append(f"- `{r['command']}` (started {r['machine']['date_utc']})")
+    out.append("")
+    v = first["versions"]
+    out.append("Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".")
+    out.append("")
+    rows = [row for r in records for row in r["rows"]]
+    ours = {(r["rule"], r["case"]): r for r in rows if r["engine"] == "grassroots"}
+    out.append(
+        "| case | rule | engine (peer rule) | status | read/pack s | convert s | count s"
+        " | peak RSS MiB | peer/ours | note |"
+    )
+    out.append("|---|---|---|---|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        ratio = ""
+        mine = ours.get((r["rule"], r["case"]))
+        peer = r["engine"] not in ("grassroots", "generator")
+        if peer and r["count_s"] and mine and mine.get("count_s"):
+            ratio = f"{r['count_s'] / mine['count_s']:.1f}"
+        engine = r["engine"] + (f" ({r['peer_rule']})" if r["peer_rule"] else "")
+        note = r["note"].replace("|", "/")[:90]
+        if r["engine"] == "generator":
+            note = (
+                f"{'loaded from cache' if r['extra'].get('cached') else 'generated'}; "
+                f"{r['extra'].get('distinct_ballots', '')} distinct ballots"
+            )
+        out.append(
+            f"| {r['case']} | {r['rule']} | {engine} | {r['status']} | {_s(r['read_s'])} | "
+            f"{_s(r['convert_s'])} | {_s(r['count_s'])} | {_mib(r['maxrss'])} | {ratio} | {note} |"
+        )
+    out.append("")
+    out.append("Targets:")
+    out.append("")
+    seen = set()
+    for r in records:
+        for t in r["targets"]:
+            if t["met"] is None or (t["rule"], t["case"]) in seen:
+                continue
+            seen.add((t["rule"], t["case"]))
+            mem = f" and {t['memory'] / 2**30:.0f} GiB" if t["memory"] else ""
+            out.append(
+                f"- {t['rule']} on {t['case']}: under {t['seconds']} s{mem}: "
+                f"measured {t['measured_s']:.3f} s, {_mib(t['measured_rss'])} MiB: "
+                f"**{'met' if t['met'] else 'NOT met'}**"
+            )
+    out.append("")
+    out.append("Peers' elected sets against ours:")
+    out.append("")
+    for r in records:
+        for a in r["agreement"]:
+            out.append(
+                f"- {a['rule']} vs {a['peer']} on {a['case']}: same set in "
+                f"{a['same_elected_set']} of {a['elections']}"
+                + (f" (differ at election index {a['differ_at']})" if a["differ_at"] else "")
+            )
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    """Print the tables for the JSON records named on the command line."""
+    records = [json.loads(Path(p).read_text(encoding="utf-8")) for p in argv[1:]]
+    sys.stdout.write(tables(records))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
