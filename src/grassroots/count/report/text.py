@@ -6,6 +6,8 @@ reads like the sheets returning officers publish.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from grassroots.count.stages import CountResult, format_votes
 
 __all__ = ["render_text"]
@@ -39,7 +41,7 @@ def render_text(result: CountResult, *, width: int = 100) -> str:
     name_w = max([len("Non-transferable"), *(len(n) for n in names)]) + 2
     cells = [
         [
-            *(format_votes(s.votes.get(n, 0), p) for n in names),
+            *(format_votes(s.votes.get(n, Decimal(0)), p) for n in names),
             format_votes(s.non_transferable, p),
             format_votes(s.total, p),
         ]
