@@ -196,3 +196,38 @@ def test_figures_match_at_the_precision_the_official_string_shows() -> None:
     assert figure_matches(Decimal("237.20520"), "237.2052")
     assert not figure_matches(Decimal("1616.92320"), "1616.93")
     assert not figure_matches(Decimal("832.84152"), "832.84154")
+
+
+SCOTTISH_DATASETS = (
+    "scotland-2007-glasgow",
+    "scotland-2012",
+    "scotland-2017",
+    "scotland-2022",
+    "scotland-by-elections",
+)
+
+
+def _every_ward() -> list[Any]:
+    params = []
+    for dataset in SCOTTISH_DATASETS:
+        folder = SHARED_DATA / "elections" / dataset
+        if folder.is_dir():
+            params.append(pytest.param(folder, id=dataset, marks=pytest.mark.shared))
+    return params or [pytest.param(None, id="shared-absent")]
+
+
+@pytest.mark.parametrize("folder", _every_ward())
+def test_every_scottish_ward_counts_exactly_with_votes_and_non_transferable_adding_up(
+    folder: Path | None,
+) -> None:
+    if folder is None:
+        pytest.skip("the shared data sets are absent")
+    for ward in sorted(p for p in folder.iterdir() if (p / "ballots.blt").exists()):
+        election = blt.read(ward / "ballots.blt")
+        result = count(election, "scottish", seed=7)
+        valid = result.valid_votes
+        assert valid == election.packed.total
+        assert result.quota == valid // (election.seats + 1) + 1, ward.name
+        for stage in result.stages:
+            assert stage.total == valid, f"{ward.name} stage {stage.number}"
+        assert len(result.elected) == min(election.seats, len(election.hopeful)), ward.name
