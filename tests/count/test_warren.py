@@ -48,21 +48,40 @@ def test_warren_gives_a_candidate_what_is_left_when_that_is_less_than_its_price(
     assert shares("warren", kf) == [600_000_000, 400_000_000, 0]
 
 
-def test_warren_and_meek_agree_when_every_elected_candidate_heads_its_papers() -> None:
-    """6 x A>B, 2 x A, 1 x B, 3 x C, two seats: A is first on all its papers, so each paper
-    reaches A at full value, and a price of kf is exactly kf of the vote. The figures are
-    those worked by hand in ``test_meek.py`` (B elected at 3.999999994 against a quota of
-    3.666666668, 0.999999998 exhausted)."""
+def test_warren_counts_the_three_candidate_example_by_hand() -> None:
+    """6 x A>B, 2 x A, 1 x B, 3 x C, two seats (Droop's parametric iteration).
+
+    Quota 12/3 = 4 exactly (no 10**-9 added); A has 8 > 4 and is elected. kf(A) = 1 x 4 / 8
+    = 0.5. A is first on all its papers, so each reaches A whole and A's price of 0.5 is
+    exactly half: A 4, B 1 + 6 x 0.5 = 4, C 3, and 2 x 0.5 = 1 exhausted. The quota falls to
+    11/3 = 3.666666666 (truncated) and B, above it, is elected; C is defeated.
+    """
     election = election_from_rankings(
         ["A", "B", "C"], 2, [["A", "B"]] * 6 + [["A"]] * 2 + [["B"]] + [["C"]] * 3
     )
-    warren = count(election, "warren", seed=1)
-    meek = count(election, "meek", seed=1)
-    assert warren.elected == ("A", "B")
-    last = warren.stages[-1]
-    assert last.votes == {"A": D("4.000000008"), "B": D("3.999999994"), "C": D(3)}
-    assert last.non_transferable == D("0.999999998")
-    assert [s.votes for s in warren.stages] == [s.votes for s in meek.stages]
+    result = count(election, "warren", seed=1)
+    assert result.elected == ("A", "B")
+    assert result.stages[0].quota == D(4)
+    last = result.stages[-1]
+    assert last.votes == {"A": D(4), "B": D(4), "C": D(3)}
+    assert last.non_transferable == D(1)
+    assert last.quota == D("3.666666666")
+    assert last.excluded == ("C",)
+
+
+def test_warren_defeats_a_batch_of_certain_losers_together() -> None:
+    """A 7 is elected (quota 16/3 = 5.333333333). Once kf(A) = 0.761904762 moves A's surplus,
+    B has 4.666666666; D 1 and E 1 together, plus the surplus of 10**-9 left, stay below B,
+    so both are certain losers and go at once, before the iteration converges."""
+    election = election_from_rankings(
+        ["A", "B", "C", "D", "E"],
+        2,
+        [["A", "B"]] * 7 + [["B"]] * 3 + [["C"]] * 4 + [["D", "C"]] + [["E", "C"]],
+    )
+    result = count(election, "warren", seed=1)
+    batch = [s for s in result.stages if len(s.excluded) == 2 and not s.elected]
+    assert batch and set(batch[0].excluded) == {"D", "E"}
+    assert "certain losers" in batch[0].note
 
 
 VENDORED = sorted(p for p in (TEST_DATA / "meek" / "anchor").iterdir())

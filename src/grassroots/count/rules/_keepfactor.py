@@ -4,8 +4,9 @@ Source: the Proportional Representation Foundation's "Reference Rule: Meek's Met
 (prfound.org/resources/reference/reference-meek-rule/), itself after Hill, Wichmann & Woodall,
 "Algorithm 123: Single Transferable Vote by Meek's method", Computer Journal 30(3), 1987.
 Clause labels in comments (A, B.1, B.2.a ... B.3, C) are that rule's. Warren's method
-(C.H.E. Warren, "Counting in STV elections", Voting matters 1, 1994) differs only in how a
-ballot's value is shared out (B.2.a), so both rules run this one loop.
+(C.H.E. Warren, "Counting in STV elections", Voting matters 1, 1994) differs in how a
+ballot's value is shared out (B.2.a); our Warren also follows Droop's parametric iteration
+(``Method.droop_parametric``: another quota, batch defeats), so both rules run this one loop.
 
 Every figure is an integer count of units of 10**-places. The strict ballots are counted with
 numpy, column by column over all rows at once, in int64 only (a weight times a keep factor is
@@ -44,10 +45,20 @@ class Method:
     omega_places: int  # omega is 10**-omega_places
     warren: bool  # Warren: each candidate keeps kf of the whole vote, not of what reaches them
     description: str
+    # Droop's parametric rule instead of the PRF's: quota without the added 10**-9, elected
+    # only above it, and a round ends as soon as a batch of certain losers can be defeated
+    droop_parametric: bool = False
 
 
 MEEK = Method("meek", 9, 6, False, "Meek STV (PRF reference rule, 9-decimal fixed point)")
-WARREN = Method("warren", 9, 9, True, "Warren STV (PRF reference iteration, 9-decimal fixed point)")
+WARREN = Method(
+    "warren",
+    9,
+    9,
+    True,
+    "Warren STV (Droop's parametric iteration, 9-decimal fixed point)",
+    droop_parametric=True,
+)
 
 
 # Totals are summed with float64 bincount only where that is provably exact: every partial
@@ -300,7 +311,7 @@ def count_keep_factors(
         dirty[0] = False
         st.votes = st.ballots.distribute(st.kf)
         # B.2.b: quota = votes / (seats + 1), truncated to 9 places, plus 10**-9
-        st.quota = sum(st.votes) // (seats + 1) + 1
+        st.quota = sum(st.votes) // (seats + 1) + (0 if method.droop_parametric else 1)
 
     def defeat(c: int) -> None:
         st.hopeful.remove(c)
@@ -361,12 +372,16 @@ def count_keep_factors(
         surplus = 0
         reason = ""
         blocked: int | None = None
+        batch: list[int] = []
         while True:
             if dirty[0]:
                 distribute()
             iterations += 1
             # B.2.c: elect each hopeful candidate whose vote reaches the quota
-            reached = [c for c in st.hopeful if st.votes[c] >= st.quota]
+            if method.droop_parametric:
+                reached = [c for c in st.hopeful if st.votes[c] > st.quota]
+            else:
+                reached = [c for c in st.hopeful if st.votes[c] >= st.quota]
             for c in reached:
                 if constraints and not constraints.electable(
                     c, st.elected, st.hopeful, seats - len(st.elected)
@@ -384,6 +399,11 @@ def count_keep_factors(
             if surplus < omega:
                 reason = f"surplus {_fmt(surplus, places)} < omega"
                 break
+            if method.droop_parametric:
+                batch = _certain_losers(st, surplus, seats)
+                if batch:
+                    reason = "certain losers"
+                    break
             if previous is not None and surplus >= previous:
                 reason = f"stable surplus {_fmt(surplus, places)}"
                 break
@@ -422,19 +442,23 @@ def count_keep_factors(
             continue
         # B.3: defeat the hopeful candidate with the lowest vote; candidates within the
         # total surplus of the lowest are tied with it
-        low = min(st.votes[c] for c in st.hopeful)
-        tied = [c for c in st.hopeful if st.votes[c] == low or st.votes[c] < low + surplus]
-        loser = _break_tie(st, tied) if len(tied) > 1 else tied[0]
-        defeat(loser)
+        if batch:
+            losers = batch
+        else:
+            low = min(st.votes[c] for c in st.hopeful)
+            tied = [c for c in st.hopeful if st.votes[c] == low or st.votes[c] < low + surplus]
+            losers = [_break_tie(st, tied) if len(tied) > 1 else tied[0]]
+        for loser in losers:
+            defeat(loser)
         elect = []
-        exclude = [loser]
+        exclude = list(losers)
         done = complete()
         if done:
             finish(elect, exclude)
         st.stage(
             "exclusion",
             f"{iterations} iteration{plural}; {reason}" + ("; count complete" if done else ""),
-            subject=[loser],
+            subject=losers,
             elected=elect,
             excluded=exclude,
         )
@@ -455,6 +479,21 @@ def count_keep_factors(
         notes=(method.description,),
         valid_votes=Decimal(st.ballots.total),
     )
+
+
+def _certain_losers(st: _Count, surplus: int, seats: int) -> list[int]:
+    """The largest set of lowest hopefuls who together, with all the surplus, stay below
+    the next candidate up, leaving enough candidates to fill the seats (Droop's safe batch).
+    """
+    ranked = sorted(st.hopeful, key=lambda c: st.votes[c])
+    spare = len(st.elected) + len(st.hopeful) - seats
+    best = 0
+    running = surplus
+    for k in range(1, min(spare, len(ranked) - 1) + 1):
+        running += st.votes[ranked[k - 1]]
+        if running < st.votes[ranked[k]]:
+            best = k
+    return ranked[:best]
 
 
 def _break_tie(st: _Count, tied: list[int]) -> int:
