@@ -5,11 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
 
-from grassroots.count.ballots import election_from_rankings
+from grassroots.count.ballots import Election, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
 from grassroots.count.errors import InputError
+from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import count
+from tests.strategies import elections
 
 
 def votes(stage_votes: object) -> dict[str, int]:
@@ -139,3 +142,15 @@ def test_irv_with_a_maximum_of_zero_excludes_the_group_member_who_would_win() ->
     assert result.stages[1].action == "constraint"
     assert result.stages[1].excluded == ("A",)
     assert result.elected == ("B",)
+
+
+@settings(max_examples=80, deadline=None)
+@given(election=elections())
+def test_irv_on_packed_arrays_counts_exactly_as_on_ranking_tuples(election: Election) -> None:
+    packed = PackedBallots.from_rankings(election.effective_rankings())
+    as_arrays = Election.from_packed(election.candidates, 1, packed, title=election.title)
+    one_seat = election.with_seats(1)
+    assert as_arrays.is_packed_only
+    ours = count(as_arrays, "irv", seed=4).to_dict()
+    theirs = count(one_seat, "irv", seed=4).to_dict()
+    assert ours == theirs

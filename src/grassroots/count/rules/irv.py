@@ -27,9 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from grassroots.count.ballots import Election, Ranking
 from grassroots.count.errors import CountError, InputError
+from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import CountOptions
 from grassroots.count.stages import CountResult, Stage
 from grassroots.count.tiebreak import Lot, resolve_by_history
@@ -54,6 +59,25 @@ def next_choice(ranking: Ranking, start: int, continuing: set[int] | frozenset[i
     return EXHAUSTED
 
 
+class Piles(Protocol):
+    """Where every paper sits: with one continuing candidate, or exhausted."""
+
+    total: int
+
+    @property
+    def exhausted(self) -> int:
+        """Papers with no continuing candidate left to count for."""
+        ...
+
+    def tally(self) -> dict[int, int]:
+        """Each continuing candidate's votes."""
+        ...
+
+    def exclude(self, excluded: Sequence[int], continuing: set[int]) -> None:
+        """Move the excluded candidates' papers on to their next continuing preference."""
+        ...
+
+
 class _Piles:
     """The papers as grouped rankings, each sitting with one continuing candidate or exhausted."""
 
@@ -63,13 +87,17 @@ class _Piles:
         self.weights: list[int] = [w for _, w in pairs]
         self.total = sum(self.weights)
         self.pile: dict[int, list[int]] = {c: [] for c in continuing}
-        self.exhausted = 0
+        self._exhausted = 0
         for i, ranking in enumerate(self.rankings):
             self._place(i, next_choice(ranking, 0, continuing))
 
+    @property
+    def exhausted(self) -> int:
+        return self._exhausted
+
     def _place(self, i: int, choice: int) -> None:
         if choice == EXHAUSTED:
-            self.exhausted += self.weights[i]
+            self._exhausted += self.weights[i]
         else:
             self.pile[choice].append(i)
 
@@ -89,6 +117,72 @@ class _Piles:
             self._place(i, next_choice(self.rankings[i], 0, continuing))
 
 
+class _PackedPiles:
+    """The same, on packed strict rankings (numpy): for elections of millions of papers.
+
+    ``pos[i]`` is where row ``i`` now counts: the index in ``prefs`` of its first continuing
+    candidate, or its end when exhausted.
+    """
+
+    def __init__(self, packed: PackedBallots, continuing: set[int], n: int) -> None:
+        self.prefs = packed.prefs
+        self.ends = packed.offsets[1:]
+        self.weights = packed.weights
+        self.total = int(self.weights.sum())
+        self.n = n
+        self.live = np.zeros(n + 1, dtype=bool)  # index n stands for "exhausted"
+        self.live[sorted(continuing)] = True
+        self.pos = packed.offsets[:-1].copy()
+        self.current = np.full(packed.size, n, dtype=np.int64)
+        self._advance(np.arange(packed.size))
+
+    def _advance(self, rows: npt.NDArray[np.int64]) -> None:
+        # Walk each row on, one preference at a time, until it reaches a continuing candidate
+        # or its end; rows stop as soon as they can, so each pass handles fewer.
+        last = self.prefs.shape[0] - 1
+        while rows.size:
+            at_end = self.pos[rows] >= self.ends[rows]
+            cand = np.where(at_end, self.n, self.prefs[np.minimum(self.pos[rows], last)])
+            done = at_end | self.live[cand]
+            self.current[rows[done]] = cand[done]
+            rows = rows[~done]
+            self.pos[rows] += 1
+
+    @property
+    def exhausted(self) -> int:
+        return int(self.weights[self.current == self.n].sum())
+
+    def tally(self) -> dict[int, int]:
+        if self.total < 2**53:
+            # Float sums of whole numbers are exact below 2**53, and bincount is fast.
+            sums = np.bincount(self.current, weights=self.weights, minlength=self.n + 1)
+            sums = sums.astype(np.int64)
+        else:
+            sums = np.zeros(self.n + 1, dtype=np.int64)
+            np.add.at(sums, self.current, self.weights)
+        return {int(c): int(sums[c]) for c in np.flatnonzero(self.live[: self.n])}
+
+    def exclude(self, excluded: Sequence[int], continuing: set[int]) -> None:
+        self.live[list(excluded)] = False
+        rows = np.flatnonzero(np.isin(self.current, list(excluded)))
+        self.pos[rows] += 1
+        self._advance(rows)
+        del continuing  # the live mask holds the same set
+
+
+def _piles(election: Election, continuing: set[int]) -> Piles:
+    """Numpy piles when packed rows say everything (no equal ranks), else ranking tuples.
+
+    Both give the very same count (a property test checks it); numpy only pays off beyond a
+    few thousand distinct rankings.
+    """
+    if election.is_packed_only or (
+        election.packed.cut_at_equal == 0 and election.packed.size > 5_000
+    ):
+        return _PackedPiles(election.packed, continuing, len(election.candidates))
+    return _Piles(election, continuing)
+
+
 def count(election: Election, options: CountOptions) -> CountResult:
     """Count one seat by instant runoff; refuses more seats (an STV rule fills several)."""
     if options.seats != 1:
@@ -103,7 +197,7 @@ def count(election: Election, options: CountOptions) -> CountResult:
     lot = Lot(options.seed)
     constraints = options.constraints
     continuing = set(standing)
-    piles = _Piles(election, continuing)
+    piles = _piles(election, continuing)
     history: list[dict[int, int]] = []
     stages: list[Stage] = []
     excluded_so_far: list[int] = []
