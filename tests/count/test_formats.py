@@ -8,6 +8,7 @@ named after their problem, and each must fail with exactly the message below.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -376,3 +377,29 @@ def test_writers_refuse_what_their_format_cannot_hold() -> None:
         preflib.dumps(Election(("A", "B"), 1, (), (), withdrawn=frozenset({0})))
     with pytest.raises(InputError, match="cannot write 'csv' files"):
         write_ballots(e, io.StringIO(), "csv")
+
+
+@pytest.mark.parametrize(
+    ("load", "text", "line"),
+    [
+        (blt.loads, "3 1\n" + "9" * 5000 + " 1 0\n0\n", 2),
+        (
+            preflib.loads,
+            "# NUMBER ALTERNATIVES: 1\n# ALTERNATIVE NAME 1: a\n" + "9" * 5000 + ": 1\n",
+            3,
+        ),
+        (csv_format.loads, "a,b\n" + "9" * 5000 + ",1\n", 2),
+    ],
+)
+def test_a_number_too_long_for_python_is_refused_with_its_line(
+    load: Any, text: str, line: int
+) -> None:
+    with pytest.raises(BallotFileError) as caught:
+        load(text, source="f")
+    assert str(caught.value) == f"f:{line}: a number is too long to read"
+
+
+def test_a_huge_declared_number_of_alternatives_is_refused_quickly() -> None:
+    text = "# NUMBER ALTERNATIVES: 999999999999\n# ALTERNATIVE NAME 1: a\n1: 1\n"
+    with pytest.raises(BallotFileError, match=re.escape("no '# ALTERNATIVE NAME 2: ...' line")):
+        preflib.loads(text)

@@ -38,6 +38,7 @@ __all__ = ["dump", "dumps", "loads", "read"]
 # A double-quoted string (backslash escapes \" and \\) or a run of non-blank characters.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\S+')
 _UNESCAPE = re.compile(r'\\([\\"])')
+_TOO_LONG = "a number is too long to read"
 _PREBUILT = 4096  # candidates whose single-candidate ranks are prebuilt
 _REFUSED_OPTIONS = {
     "tie": "a tie-break order ([tie ...]) is not supported: grassroots breaks ties as the "
@@ -295,7 +296,13 @@ class _Reader:
 
 def loads(text: str, *, source: str = "<ballots>") -> Election:
     """Parse BLT text; every problem raises ``BallotFileError`` naming the line."""
-    return _Reader(text, source).read()
+    reader = _Reader(text, source)
+    try:
+        return reader.read()
+    except InputError:
+        raise
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        raise BallotFileError(source, max(reader.pos, 1), _TOO_LONG) from None
 
 
 def _quote(text: str, what: str) -> str:

@@ -181,6 +181,10 @@ def loads(
         return _read_candidates(reader, rows, header, header_line, weight_at, others, seats, title)
     except _csv.Error as exc:
         raise BallotFileError(source, rows.line_num or 1, f"not valid CSV: {exc}") from None
+    except InputError:
+        raise
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        raise BallotFileError(source, rows.line_num or 1, "a number is too long to read") from None
 
 
 def _find_weight(reader: _Reader, header: list[str], line: int, name: str | None) -> int | None:

@@ -165,6 +165,8 @@ def loads(text: str, *, source: str = "<ballots>") -> Election:
         raise BallotFileError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
     except RecursionError:
         raise BallotFileError(source, None, "not usable JSON: nested too deeply") from None
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        raise BallotFileError(source, None, "not usable JSON: a number is too long") from None
     return _Reader(source).read(data)
 
 

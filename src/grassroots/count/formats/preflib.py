@@ -46,6 +46,7 @@ class _Reader:
         self.source = source
         self.lines = split_lines(text)
         self.n = 0
+        self.line = 1  # the line being read, for errors raised outside the reader's checks
         self.irregular: list[str] = []
         self.singles: list[Rank] = []
 
@@ -148,7 +149,7 @@ class _Reader:
         names: dict[int, str] = {}
         pairs: list[tuple[Ranking, int]] = []
         for i, text in enumerate(self.lines):
-            line = i + 1
+            line = self.line = i + 1
             stripped = text.strip()
             if not stripped:
                 continue
@@ -187,9 +188,10 @@ class _Reader:
         if not _is_number(value):
             raise self.fail(at, f"expected the number of alternatives, found {value!r}")
         self.set_alternatives(int(value), at)
-        missing = [k for k in range(1, self.n + 1) if k not in names]
-        if missing:
-            raise self.fail(line, f"the header has no '# ALTERNATIVE NAME {missing[0]}: ...' line")
+        if sum(1 for k in names if k <= self.n) < self.n:
+            # the first missing name; never loop up to a huge declared number
+            missing = next(k for k in range(1, len(names) + 2) if k not in names)
+            raise self.fail(line, f"the header has no '# ALTERNATIVE NAME {missing}: ...' line")
         extra = sorted(k for k in names if k > self.n)
         if extra:
             raise self.fail(
@@ -215,6 +217,7 @@ class _Reader:
         """The layout before 2022: counts and names as comma-separated lines."""
         rows = [(i + 1, t.strip()) for i, t in enumerate(self.lines) if t.strip()]
         line, text = rows[0]
+        self.line = line
         if not _is_number(text):
             raise self.fail(
                 line, f"expected '# KEY: value' or the number of alternatives, found {text[:40]!r}"
@@ -225,6 +228,7 @@ class _Reader:
             if k >= len(rows):
                 raise self.fail(rows[-1][0], f"expected {self.n} alternative names, found {k - 1}")
             line, text = rows[k]
+            self.line = line
             number, sep, name = text.partition(",")
             if not sep or number.strip() != str(k):
                 raise self.fail(line, f"expected '{k},name', found {text[:40]!r}")
@@ -232,6 +236,7 @@ class _Reader:
         if self.n + 1 >= len(rows):
             raise self.fail(rows[-1][0], "expected the line 'voters,sum of counts,unique orders'")
         line, text = rows[self.n + 1]
+        self.line = line
         totals = text.split(",")
         if len(totals) != 3 or not all(_is_number(t.strip()) for t in totals):
             raise self.fail(
@@ -239,6 +244,7 @@ class _Reader:
             )
         pairs: list[tuple[Ranking, int]] = []
         for at, text in rows[self.n + 2 :]:
+            self.line = at
             count, sep, order = text.partition(",")
             pairs.append((self.order(order, at), self.count_of(count, at)))
         _voters, total, unique = (int(t) for t in totals)
@@ -270,7 +276,13 @@ def loads(text: str, *, source: str = "<ballots>", seats: int = 0) -> Election:
     """Parse PrefLib text; every problem raises ``BallotFileError`` naming the line."""
     if seats < 0:
         raise InputError(f"seats must not be negative, found {seats}")
-    return _Reader(text, source).read(seats)
+    reader = _Reader(text, source)
+    try:
+        return reader.read(seats)
+    except InputError:
+        raise
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        raise BallotFileError(source, reader.line, "a number is too long to read") from None
 
 
 def _one_line(text: str, what: str) -> str:
