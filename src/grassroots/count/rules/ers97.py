@@ -83,6 +83,7 @@ class _Ers97Count:
         self.lot = Lot(options.seed)
         self.tie_notes: list[str] = []
         self.notes: list[str] = []
+        self.protection_note = ""
         packed = election.packed
         self.prefs = packed.prefs.astype(np.int64)
         self.starts = packed.offsets[:-1].astype(np.int64)
@@ -411,9 +412,39 @@ class _Ers97Count:
                 return "5.2.2(b)"
         return ""
 
+    def _protected(self, cont: list[int]) -> dict[int, str]:
+        """Candidates a representation constraint still needs, so not to be excluded now."""
+        if not self.constraints:
+            return {}
+        args = (self.elected, cont, self.seats_left)
+        return {
+            c: self.constraints.protecting(c, *args)
+            for c in cont
+            if not self.constraints.excludable(c, *args)
+        }
+
     def _to_exclude(self, cont: list[int]) -> list[int]:
         """5.2.5: as many of the lowest together as leave enough candidates and whose votes,
-        with any deferred surpluses, do not exceed the vote of the candidate next above."""
+        with any deferred surpluses, do not exceed the vote of the candidate next above.
+
+        A candidate a constraint still needs is passed over, and the lowest of the others is
+        excluded alone (no bulk exclusion then: the rule's arithmetic assumes all may go).
+        """
+        self.protection_note = ""
+        protected = self._protected(cont)
+        if protected and len(protected) < len(cont):
+            lowest_votes = min(self.votes[c] for c in cont)
+            kept = [c for c in protected if self.votes[c] == lowest_votes]
+            others = [c for c in cont if c not in protected]
+            low = min(self.votes[c] for c in others)
+            tied = [c for c in others if self.votes[c] == low]
+            if kept:
+                self.protection_note = "; ".join(
+                    f"{self.names[c]} is not excluded: {protected[c]} needs them" for c in kept
+                )
+            if len(tied) == 1:
+                return tied
+            return [self._break_tie(tied, lowest=True, purpose="rule 5.2.5: candidate to exclude")]
         deferred = self._surplus_total()
         ordered = sorted(cont, key=lambda c: self.votes[c])
         v = [self.votes[c] for c in ordered]
@@ -487,6 +518,8 @@ class _Ers97Count:
                     + ", ".join(self.names[c] for c in self.pending)
                     + f" ({_fmt(self._surplus_total())}) deferred (rule {reason})"
                 )
+            if self.protection_note:
+                note = "; ".join(n for n in (note, self.protection_note) if n)
             rest = [c for c in cont if c not in out]
             if len(rest) == self.seats_left and self._all_electable(rest):
                 # 5.5.1: the exclusion would leave as many candidates as places: elect them.
