@@ -60,8 +60,7 @@ def _open(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(path.as_uri())
-    page.wait_for_selector("#gr-result-votes-chart svg.main-svg", timeout=15000)
-    page.wait_for_selector("#gr-result-flows-chart svg.main-svg", timeout=15000)
+    page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=15000)
     return page, errors, requests
 
 
@@ -69,6 +68,7 @@ def test_report_page_shows_the_result_sheet_charts_and_constraint_stage(
     browser: object, report_file: Path
 ) -> None:
     page, errors, requests = _open(browser, report_file, 1280, 900)
+    page.wait_for_selector("#gr-result-flows-chart svg.main-svg", timeout=15000)  # type: ignore[attr-defined]
     assert page.locator("h1").inner_text() == "Worked example: youth seat"  # type: ignore[attr-defined]
     headings = page.locator("h2").all_inner_texts()  # type: ignore[attr-defined]
     for expected in (
@@ -110,3 +110,26 @@ def test_report_page_fits_a_phone_with_the_stage_table_scrolling_sideways(
     assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")
     assert errors == []
     page.screenshot(path=str(OUT / "report_phone.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_compare_page_shows_the_side_by_side_table_and_every_rules_charts(browser: object) -> None:
+    from grassroots.count.compare import compare
+    from grassroots.count.formats import blt
+    from grassroots.count.report.compare import render_compare_html
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "edinburgh-2017-ward1.blt"
+    slates = {"Kevin LANG (LD)": "LD", "Louise YOUNG (LD)": "LD", "Norrie WORK (SNP)": "SNP"}
+    comparison = compare(blt.read(example), ["scottish", "meek"], seed=1, slates=slates)
+    path = OUT / "compare.html"
+    path.write_text(render_compare_html(comparison, title="Ward 1 - Almond"), encoding="utf-8")
+    page, errors, requests = _open(browser, path, 1280, 900)
+    assert page.locator("h1").inner_text() == "Ward 1 - Almond"  # type: ignore[attr-defined]
+    table = page.locator("table.gr-compare").first  # type: ignore[attr-defined]
+    assert table.locator("thead th").all_inner_texts() == ["Candidate", "scottish", "meek"]
+    assert table.locator("tbody tr").count() == 10
+    page.wait_for_selector("#gr-1-flows-chart svg.main-svg", timeout=15000)  # type: ignore[attr-defined]
+    assert page.locator(".gr-report").count() == 2  # type: ignore[attr-defined]
+    assert page.locator(".js-plotly-plot").count() == 4  # type: ignore[attr-defined]
+    assert errors == []
+    assert [u for u in requests if not u.startswith("file://")] == []
+    page.screenshot(path=str(OUT / "compare_desktop.png"), full_page=False)  # type: ignore[attr-defined]

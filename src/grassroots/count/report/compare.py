@@ -83,27 +83,30 @@ def render_compare_html(comparison: Comparison, *, title: str = "Rule comparison
     head = "".join(f'<th scope="col">{escape(r)}</th>' for r in rules)
     body = []
     for name in comparison.candidates:
-        css = ' class="gr-differs"' if name in differs else ""
+        css = ' class="gr-name gr-differs"' if name in differs else ' class="gr-name"'
         cells = []
         for rule in rules:
             elected = comparison.elected_under(rule)
             cells.append(
                 f"<td>elected {elected.index(name) + 1}</td>" if name in elected else "<td>—</td>"
             )
-        mark = " <span class='gr-badge gr-badge-constraint'>differs</span>" if css else ""
+        mark = (
+            " <span class='gr-badge gr-badge-constraint'>differs</span>" if name in differs else ""
+        )
         body.append(f'<tr><th scope="row"{css}>{escape(name)}{mark}</th>{"".join(cells)}</tr>')
     slate_html = ""
     if comparison.slates:
         seats = comparison.slate_seats()
         slates = list(next(iter(seats.values())))
         slate_rows = "".join(
-            f'<tr><th scope="row">{escape(s)}</th>'
+            f'<tr><th scope="row" class="gr-name">{escape(s)}</th>'
             + "".join(f'<td class="gr-num">{seats[r][s]}</td>' for r in rules)
             + "</tr>"
             for s in slates
         )
         slate_html = (
-            "<h2>Seats per slate</h2><div class='gr-table-scroll'><table class='gr-stages'>"
+            "<h2>Seats per slate</h2><div class='gr-table-scroll'>"
+            "<table class='gr-stages gr-compare'>"
             f"<thead><tr><th scope='col'>Slate</th>{head}</tr></thead>"
             f"<tbody>{slate_rows}</tbody></table></div>"
         )
@@ -113,6 +116,7 @@ def render_compare_html(comparison: Comparison, *, title: str = "Rule comparison
             slates=comparison.slates or None,
             element_id=f"gr-{i}",
             heading_level=2,
+            title=f"Count under {rule}",
         )
         for i, rule in enumerate(rules)
     )
