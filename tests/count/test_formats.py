@@ -403,3 +403,22 @@ def test_a_huge_declared_number_of_alternatives_is_refused_quickly() -> None:
     text = "# NUMBER ALTERNATIVES: 999999999999\n# ALTERNATIVE NAME 1: a\n1: 1\n"
     with pytest.raises(BallotFileError, match=re.escape("no '# ALTERNATIVE NAME 2: ...' line")):
         preflib.loads(text)
+
+
+def test_a_byte_order_mark_in_already_decoded_text_is_ignored_by_every_reader() -> None:
+    e = Election(("A", "B"), 1, (((0,), (1,)),), (2,), title="t")
+    assert blt.loads("\ufeff" + blt.dumps(e)) == e
+    assert json_format.loads("\ufeff" + json_format.dumps(e)) == e
+    assert preflib.loads("\ufeff" + preflib.dumps(e), seats=1) == e
+    assert csv_format.loads("\ufeffrank1,rank2,weight\nA,B,2\n").rankings == e.rankings
+
+
+def test_blt_ballot_order_changes_only_the_order_of_the_grouped_rankings() -> None:
+    lines = ["4 1 2 0", "2 3 0", "1 2=3 1 0", "3 1 2 0", "1 0"]
+    head, tail = "3 2\n", '0\n"A" "B" "C" "t"\n'
+    forward = blt.loads(head + "\n".join(lines) + "\n" + tail)
+    backward = blt.loads(head + "\n".join(reversed(lines)) + "\n" + tail)
+    assert dict(zip(forward.rankings, forward.weights, strict=True)) == dict(
+        zip(backward.rankings, backward.weights, strict=True)
+    )
+    assert forward.rankings != backward.rankings

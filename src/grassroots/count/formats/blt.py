@@ -296,7 +296,7 @@ class _Reader:
 
 def loads(text: str, *, source: str = "<ballots>") -> Election:
     """Parse BLT text; every problem raises ``BallotFileError`` naming the line."""
-    reader = _Reader(text, source)
+    reader = _Reader(text.removeprefix("\ufeff"), source)
     try:
         return reader.read()
     except InputError:

@@ -150,6 +150,7 @@ def loads(
         raise InputError(f"unknown skipped-rank policy {skipped!r}; choose 'truncate' or 'close'")
     if seats < 0:
         raise InputError(f"seats must not be negative, found {seats}")
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the header
     reader = _Reader(source, skipped)
     rows = _csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:

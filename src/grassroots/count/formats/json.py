@@ -160,7 +160,7 @@ def _jsonable(value: object) -> bool:
 def loads(text: str, *, source: str = "<ballots>") -> Election:
     """Parse grassroots JSON ballots; every problem raises ``BallotFileError``."""
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise BallotFileError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
     except RecursionError:

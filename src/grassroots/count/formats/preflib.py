@@ -276,7 +276,7 @@ def loads(text: str, *, source: str = "<ballots>", seats: int = 0) -> Election:
     """Parse PrefLib text; every problem raises ``BallotFileError`` naming the line."""
     if seats < 0:
         raise InputError(f"seats must not be negative, found {seats}")
-    reader = _Reader(text, source)
+    reader = _Reader(text.removeprefix("\ufeff"), source)
     try:
         return reader.read(seats)
     except InputError:
