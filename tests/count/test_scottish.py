@@ -101,7 +101,7 @@ def test_scottish_breaks_a_tie_for_exclusion_by_looking_back_to_an_unequal_stage
     assert r.stages[1].votes["B"] == r.stages[1].votes["C"] == 3
     assert r.stages[2].subject == ("C",)
     assert len(r.tie_breaks) == 1
-    assert "most recent earlier stage" in r.tie_breaks[0]
+    assert "most recent earlier stage at which their votes differed (stage 1)" in r.tie_breaks[0]
     assert "lot" not in r.tie_breaks[0]
 
 

@@ -231,3 +231,17 @@ def test_every_scottish_ward_counts_exactly_with_votes_and_non_transferable_addi
         for stage in result.stages:
             assert stage.total == valid, f"{ward.name} stage {stage.number}"
         assert len(result.elected) == min(election.seats, len(election.hopeful)), ward.name
+
+
+def test_renfrewshire_2017_ward3_orders_two_equal_winners_by_looking_back_as_officially() -> None:
+    # Neill GRAHAM and JIM SHARKEY both reach the quota at stage 6 with exactly equal votes.
+    # Rule 49(2): SHARKEY had more at stage 5, so he is listed first and his surplus moves
+    # first (stage 7), as the official table shows; no lot is drawn.
+    ward = VENDORED / "scotland-2017" / "renfrewshire_2017_ward3"
+    official, result = _count(ward)
+    stage6 = result.stages[5]
+    assert stage6.votes["Neill GRAHAM (C)"] == stage6.votes["JIM SHARKEY (Lab)"]
+    assert stage6.elected == ("JIM SHARKEY (Lab)", "Neill GRAHAM (C)")
+    assert result.stages[6].subject == ("JIM SHARKEY (Lab)",)
+    assert all("(stage 5)" in t and "lot" not in t for t in result.tie_breaks)
+    assert list(result.elected) == official["elected"]

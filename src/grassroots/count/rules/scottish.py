@@ -279,9 +279,14 @@ class _Count:
         listed = ", ".join(self.names[c] for c in sorted(tied))
         if len(remaining) == 1:
             pick = remaining[0]
+            differed = next(
+                number
+                for number in range(len(history), 0, -1)
+                if len(set(history[number - 1].values())) > 1
+            )
             self.tie_breaks.append(
                 f"stage {stage}: {purpose}: {listed} tied; {self.names[pick]} decided by the "
-                f"most recent earlier stage at which their votes differed"
+                f"most recent earlier stage at which their votes differed (stage {differed})"
             )
             return pick
         pick = self.lot.choose(remaining, self.names, f"stage {stage}: {purpose}")
