@@ -7,7 +7,8 @@ each at surplus x (its value when received) / the candidate's total, truncated t
 decimal places (rule 48, the weighted inclusive Gregory method); the largest surplus goes
 first (rule 49); with no surplus left, the lowest candidate is excluded and all their papers
 move at the value they had (rules 50-51); when the continuing candidates are as many as the
-vacancies left, they are deemed elected and nothing more moves (rule 52).
+vacancies left, they are deemed elected and nothing more moves (rule 52). Since 2012 the
+same rules, renumbered one higher, are in SSI 2011/399; the 2007 numbering is cited here.
 
 Every figure is held as an integer number of units of 10**-5 (see ``arithmetic.py``), so the
 count is exact: after each stage the candidates' votes plus the non-transferable votes (papers
