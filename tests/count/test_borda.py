@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from grassroots.count.ballots import election_from_rankings
+from hypothesis import given, settings
+
+from grassroots.count.ballots import Election, election_from_rankings
+from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import count
 from grassroots.count.rules.borda import half_points
+from tests.strategies import elections
 
 
 def test_borda_scores_n_minus_k_and_elects_the_highest() -> None:
@@ -47,3 +51,13 @@ def test_borda_can_elect_a_broadly_liked_candidate_first_past_the_post_misses() 
     assert count(e, "fptp", seed=0).elected == ("A",)
     # A 8, B 3*2 + 1 = 7, C 4 + 3 + 2 = 9.
     assert count(e, "borda", seed=0).elected == ("C",)
+
+
+@settings(max_examples=60, deadline=None)
+@given(election=elections())
+def test_borda_on_packed_arrays_counts_exactly_as_on_ranking_tuples(election: Election) -> None:
+    packed = PackedBallots.from_rankings(election.effective_rankings())
+    as_arrays = Election.from_packed(
+        election.candidates, election.seats, packed, title=election.title
+    )
+    assert count(as_arrays, "borda", seed=2).to_dict() == count(election, "borda", seed=2).to_dict()

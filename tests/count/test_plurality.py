@@ -5,11 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
 
-from grassroots.count.ballots import election_from_rankings
+from grassroots.count.ballots import Election, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
 from grassroots.count.errors import InputError
+from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import count
+from tests.strategies import elections
 
 BALLOTS = [["A", "B", "C"]] * 5 + [["B", "C"]] * 4 + [["C", "B", "A"]] * 3 + [["D"]] * 2
 
@@ -82,3 +85,16 @@ def test_plurality_rules_refuse_constraints_rather_than_ignore_them(rule: str) -
     group = ConstraintSet({"g": frozenset({1})}, (Constraint("g", minimum=1),))
     with pytest.raises(InputError, match="constraints"):
         count(e, rule, seed=0, constraints=group)
+
+
+@pytest.mark.parametrize("rule", ["fptp", "block"])
+@settings(max_examples=60, deadline=None)
+@given(election=elections())
+def test_plurality_on_packed_arrays_counts_exactly_as_on_ranking_tuples(
+    rule: str, election: Election
+) -> None:
+    packed = PackedBallots.from_rankings(election.effective_rankings())
+    as_arrays = Election.from_packed(
+        election.candidates, election.seats, packed, title=election.title
+    )
+    assert count(as_arrays, rule, seed=2).to_dict() == count(election, rule, seed=2).to_dict()

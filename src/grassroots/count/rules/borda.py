@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
+
 from grassroots.count.ballots import Election, Ranking
 from grassroots.count.errors import InputError
 from grassroots.count.rules import CountOptions
-from grassroots.count.rules.plurality import top_by_lot
+from grassroots.count.rules.plurality import exact_bincount, top_by_lot, use_packed
 from grassroots.count.stages import CountResult, Stage
 from grassroots.count.tiebreak import Lot
 
@@ -59,10 +61,21 @@ def count(election: Election, options: CountOptions) -> CountResult:
     lot = Lot(options.seed)
     halves = dict.fromkeys(standing, 0)
     papers = 0
-    for ranking, weight in election.effective_rankings():
-        papers += weight
-        for c, pts in half_points(ranking, n).items():
-            halves[c] += weight * pts
+    if use_packed(election):
+        # Strict rankings: the k-th preference (k from 0) scores n - 1 - k points.
+        packed = election.packed
+        papers = packed.total
+        lengths = packed.lengths
+        position = np.arange(packed.prefs.shape[0]) - np.repeat(packed.offsets[:-1], lengths)
+        points = np.repeat(packed.weights, lengths) * 2 * (n - 1 - position)
+        sums = exact_bincount(packed.prefs, points, len(names))
+        for c in standing:
+            halves[c] = int(sums[c])
+    else:
+        for ranking, weight in election.effective_rankings():
+            papers += weight
+            for c, pts in half_points(ranking, n).items():
+                halves[c] += weight * pts
     available = papers * n * (n - 1)  # in half points: n(n-1)/2 points per paper
     awarded = sum(halves.values())
     elected = top_by_lot(halves, options.seats, lot, names, "borda: last seat")

@@ -23,13 +23,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+import numpy as np
+import numpy.typing as npt
+
 from grassroots.count.ballots import Election, Ranking
 from grassroots.count.errors import InputError
 from grassroots.count.rules import CountOptions
 from grassroots.count.stages import CountResult, Stage
 from grassroots.count.tiebreak import Lot
 
-__all__ = ["count", "marks", "top_by_lot"]
+__all__ = ["count", "exact_bincount", "marks", "top_by_lot", "use_packed"]
+
+
+def use_packed(election: Election) -> bool:
+    """Whether to count from the numpy arrays: they hold every paper as it is (no equal ranks)
+    and there are enough of them for numpy to pay off."""
+    return election.is_packed_only or (
+        election.packed.cut_at_equal == 0 and election.packed.size > 5_000
+    )
+
+
+def exact_bincount(
+    values: npt.NDArray[np.int32], weights: npt.NDArray[np.int64], length: int
+) -> npt.NDArray[np.int64]:
+    """Weighted counts per value, exactly (float sums of whole numbers are exact below 2**53)."""
+    if int(weights.sum()) < 2**53:
+        return np.bincount(values, weights=weights, minlength=length).astype(np.int64)
+    sums = np.zeros(length, dtype=np.int64)
+    np.add.at(sums, values, weights)
+    return sums
 
 
 def marks(ranking: Ranking, allowance: int) -> list[int]:
@@ -80,12 +102,28 @@ def count(election: Election, options: CountOptions) -> CountResult:
     totals = dict.fromkeys(standing, 0)
     papers = 0
     used = 0
-    for ranking, weight in election.effective_rankings():
-        papers += weight
-        chosen = marks(ranking, allowance)
-        used += weight * len(chosen)
-        for c in chosen:
-            totals[c] += weight
+    if use_packed(election):
+        # Strict rankings: a paper's marks are its first ``allowance`` preferences.
+        packed = election.packed
+        papers = packed.total
+        lengths = packed.lengths
+        sums = np.zeros(len(names), dtype=np.int64)
+        for k in range(allowance):
+            rows = lengths > k
+            if not rows.any():
+                break
+            at = packed.offsets[:-1][rows] + k
+            sums += exact_bincount(packed.prefs[at], packed.weights[rows], len(names))
+            used += int(packed.weights[rows].sum())
+        for c in standing:
+            totals[c] = int(sums[c])
+    else:
+        for ranking, weight in election.effective_rankings():
+            papers += weight
+            chosen = marks(ranking, allowance)
+            used += weight * len(chosen)
+            for c in chosen:
+                totals[c] += weight
     available = papers * allowance
     elected = top_by_lot(totals, seats, lot, names, f"{options.rule}: last seat")
     what = "first preferences" if options.rule == "fptp" else f"first {seats} preferences"
