@@ -199,3 +199,19 @@ def test_paying_more_never_makes_a_member_less_eligible(
     later = m.paid_up_to + dt.timedelta(days=extra) if m.paid_up_to else D(2040, 1, 1)
     paid_more = MemberFacts(m.join_date, m.status, later, m.branch_id)
     assert set(decide(rules, paid_more).keys) <= set(decide(rules, m).keys)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(member_facts(), max_size=20))
+def test_columns_read_from_iso_text_equal_columns_read_from_dates(members: list[MemberFacts]) -> None:
+    a = Electorate.from_facts(members)
+    b = Electorate.from_iso(
+        [m.join_date.isoformat() for m in members],
+        [m.paid_up_to.isoformat() if m.paid_up_to else None for m in members],
+        [m.status for m in members],
+        [m.branch_id for m in members],
+    )
+    assert a.join.tolist() == b.join.tolist() and a.status.tolist() == b.status.tolist()
+    # "no payment" may be stored differently, but it must sort before every real date
+    for x, y, m in zip(a.paid_up_to.tolist(), b.paid_up_to.tolist(), members, strict=True):
+        assert x == y if m.paid_up_to else (x < 1 and y <= 1)

@@ -77,7 +77,8 @@ def test_an_upload_with_errors_shows_the_report_and_imports_nothing(org: Org) ->
     html = r.content.decode()
     assert r.status_code == 200 and "Nothing has been imported." in html
     assert re.search(
-        r"<td[^>]*>3</td><td[^>]*>branch</td><td[^>]*>you may not add members to &#x27;moorside&#x27;",
+        r"<td[^>]*>3</td><td[^>]*>branch</td>"
+        r"<td[^>]*>you may not add members to &#x27;moorside&#x27;",
         html,
     )
     assert "found &#x27;2020-02-30&#x27;" in html

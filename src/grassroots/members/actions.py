@@ -301,6 +301,47 @@ class ImportOutcome:
     skipped: int
 
 
+_COLUMNS = (
+    "number", "name", "email", "branch_id", "ward_id", "join_date", "status", "paid_up_to",
+    "rate_band", "gender", "birth_date",
+)  # fmt: skip
+
+
+def _insert_rows(rows: list[csvio.MemberRow], batch_size: int) -> None:
+    """Insert checked rows with one prepared statement, many parameter sets.
+
+    The ORM's bulk_create spends most of its time building model instances and SQL per batch
+    (on SQLite only ~90 rows fit a statement); a plain executemany is several times faster.
+    """
+    from django.db import connection
+
+    table = connection.ops.quote_name(Member._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
+    day = connection.ops.adapt_datefield_value
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), batch_size):
+            cur.executemany(
+                sql,
+                [
+                    (
+                        r.number,
+                        r.name,
+                        r.email,
+                        r.branch_id,
+                        r.ward_id,
+                        day(r.join_date),
+                        r.status,
+                        day(r.paid_up_to),
+                        r.rate_band,
+                        r.gender,
+                        day(r.birth_date),
+                    )
+                    for r in rows[i : i + batch_size]
+                ],
+            )
+
+
 @transaction.atomic
 def import_members(
     parsed: csvio.ParseResult,
@@ -341,25 +382,7 @@ def import_members(
         raise ActionRefused(
             f"{len(taken)} membership number(s) already in the register, e.g. {first}"
         )
-    Member.objects.bulk_create(
-        (
-            Member(
-                number=r.number,
-                name=r.name,
-                email=r.email,
-                branch_id=r.branch_id,
-                ward_id=r.ward_id,
-                join_date=r.join_date,
-                status=r.status,
-                paid_up_to=r.paid_up_to,
-                rate_band=r.rate_band,
-                gender=r.gender,
-                birth_date=r.birth_date,
-            )
-            for r in parsed.rows
-        ),
-        batch_size=batch_size,
-    )
+    _insert_rows(parsed.rows, batch_size)
     skipped = parsed.bad_rows
     record(
         by,

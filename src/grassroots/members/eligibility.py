@@ -50,6 +50,8 @@ REASONS: tuple[str, ...] = (
 
 # "no paid-up-to date recorded" in the bulk arrays (earlier than any real date)
 _NEVER = -(2**31) + 1
+_NEVER_ISO = "0001-01-01"  # before any real payment: as good as none, for ``from_iso``
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # numpy counts days from 1970-01-01
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,23 @@ class Electorate:
                 np.int32,
                 len(paid_up_to),
             ),
+            np.fromiter((_CODE[s] for s in status), np.int8, len(status)),
+            np.fromiter((-1 if b is None else b for b in branch), np.int32, len(branch)),
+        )
+
+    @classmethod
+    def from_iso(
+        cls,
+        join: Sequence[str],
+        paid_up_to: Sequence[str | None],
+        status: Sequence[str],
+        branch: Sequence[int | None],
+    ) -> Electorate:
+        """Columns from ISO date strings, parsed by numpy: fast for a whole register."""
+        paid = np.array([_NEVER_ISO if p is None else p for p in paid_up_to], dtype="datetime64[D]")
+        return cls(
+            (np.array(join, dtype="datetime64[D]").astype(np.int64) + _EPOCH).astype(np.int32),
+            (paid.astype(np.int64) + _EPOCH).astype(np.int32),
             np.fromiter((_CODE[s] for s in status), np.int8, len(status)),
             np.fromiter((-1 if b is None else b for b in branch), np.int32, len(branch)),
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 
 from grassroots.members.delegates import Entitlement, Figures, Formula, entitlement
 from grassroots.members.eligibility import (
@@ -52,11 +53,14 @@ def standing(member: Member, occasions: QuerySet[Occasion]) -> list[tuple[Occasi
 
 def electorate_of(occasion: Occasion) -> tuple[int, ElectorateResult]:
     """Evaluate an occasion's rules for every member under its unit, in one pass."""
-    rows = Member.objects.filter(branch__path__startswith=occasion.unit.path).values_list(
-        "join_date", "paid_up_to", "status", "branch_id"
+    # dates as text and parsed by numpy: converting 500 000 rows to date objects takes seconds
+    rows = (
+        Member.objects.filter(branch__path__startswith=occasion.unit.path)
+        .annotate(j=Cast("join_date", CharField()), p=Cast("paid_up_to", CharField()))
+        .values_list("j", "p", "status", "branch_id")
     )
     cols = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
-    e = Electorate.from_columns(*cols)  # type: ignore[arg-type]
+    e = Electorate.from_iso(*cols)  # type: ignore[arg-type]
     return len(e), evaluate(occasion.rule_set(), e)
 
 
