@@ -264,3 +264,13 @@ def test_scottish_does_not_exclude_the_last_woman_a_seat_must_go_to() -> None:
     assert r.stages[1].elected == ("M2",)
     assert r.elected == ("M2", "W")
     assert count(e, "scottish", seed=0).stages[1].subject == ("W",)
+
+
+def test_scottish_does_not_count_a_paper_whose_first_mark_names_two_candidates() -> None:
+    # Such a paper gives no first preference (rule 43, rejected papers): it is not among the
+    # valid papers (rule 45(3)): 6 valid, quota 6/2 -> 3, +1 = 4 (with all 8, it would be 5).
+    e = election_from_rankings(["A", "B"], 1, _ballots((2, [["A", "B"]]), (4, ["A"]), (2, ["B"])))
+    r = count(e, "scottish", seed=0)
+    assert r.valid_votes == 6
+    assert r.quota == 4
+    assert r.elected == ("A",)
