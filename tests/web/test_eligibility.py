@@ -203,7 +203,9 @@ def test_paying_more_never_makes_a_member_less_eligible(
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(member_facts(), max_size=20))
-def test_columns_read_from_iso_text_equal_columns_read_from_dates(members: list[MemberFacts]) -> None:
+def test_columns_read_from_iso_text_equal_columns_read_from_dates(
+    members: list[MemberFacts],
+) -> None:
     a = Electorate.from_facts(members)
     b = Electorate.from_iso(
         [m.join_date.isoformat() for m in members],
