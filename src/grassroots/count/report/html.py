@@ -45,8 +45,8 @@ _ACTION_WORDS = {
     "surplus": "Surplus of {who}",
     "exclusion": "Exclusion of {who}",
     "constraint": "Constraint: {who} excluded",
-    "iteration": "Round {who}",
-    "round": "Round {who}",
+    "iteration": "Round ({who})",
+    "round": "Round ({who})",
 }
 
 
@@ -85,7 +85,7 @@ def _label(stage: Stage, *, short: bool = False) -> str:
         # A column header stays narrow; the full list is in the stage list and the tooltip.
         who = f"{len(stage.subject)} candidates"
     text = _ACTION_WORDS.get(stage.action, stage.action).format(who=who)
-    return text.rstrip()
+    return text.removesuffix(" ()")
 
 
 def _signed(value: Decimal, places: int) -> str:
