@@ -56,6 +56,13 @@ class _Reader:
     def ranking(self, value: object, where: str, index: dict[str, int]) -> Ranking:
         if not isinstance(value, list):
             raise self.fail(where, f"expected a list of ranks, found {_show(value)}")
+        try:  # fast path: a strict ranking of known names, each once
+            strict = tuple((index[name],) for name in value)
+        except (KeyError, TypeError):
+            pass
+        else:
+            if len({r[0] for r in strict}) == len(strict):
+                return strict
         ranking: list[Rank] = []
         seen: set[int] = set()
         for k, rank in enumerate(value):
