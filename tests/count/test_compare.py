@@ -147,3 +147,17 @@ def test_compare_refuses_no_rules_a_repeated_rule_and_an_unknown_rule() -> None:
 def test_compare_refuses_slates_naming_someone_not_standing() -> None:
     with pytest.raises(InputError, match="'Zed'"):
         compare(_election(), ["scottish"], slates={"Zed": "Red"})
+
+
+def test_slate_flows_by_stage_add_up_to_the_whole_counts_flows() -> None:
+    """Scottish: stage 2 moves Ann's surplus of 6 to Bob (Red to Red); the per-stage flows
+    summed over stages equal the flows over the whole count."""
+    comparison = compare(_election(), ["scottish"], seed=1, slates=SLATES)
+    by_stage = comparison.slate_flows_by_stage("scottish")
+    assert by_stage[(2, "Red", "Red")] == Fraction(6)
+    summed: dict[tuple[str, str], Fraction] = {}
+    for (_, src, dst), amount in by_stage.items():
+        summed[(src, dst)] = summed.get((src, dst), Fraction(0)) + amount
+    assert summed == comparison.slate_flows("scottish")
+    rows = comparison.to_dict()["slate_flows_by_stage"]["scottish"]
+    assert {"stage": 2, "from": "Red", "to": "Red", "votes": "6.00000"} in rows

@@ -171,6 +171,15 @@ class Comparison:
         """Votes that moved between slates over the whole count under ``rule``."""
         return flow_totals(stage_flows(self.results[rule]), self.slates or None)
 
+    def slate_flows_by_stage(self, rule: str) -> dict[tuple[int, str, str], Fraction]:
+        """Votes that moved between slates at each stage under ``rule``: (stage, from, to)."""
+        totals: dict[tuple[int, str, str], Fraction] = {}
+        for flow in stage_flows(self.results[rule]):
+            for (src, dst), amount in flow_totals([flow], self.slates or None).items():
+                key = (flow.stage, src, dst)
+                totals[key] = totals.get(key, Fraction(0)) + amount
+        return totals
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready comparison: who is elected under each rule, who differs, slates."""
         out: dict[str, Any] = {
@@ -201,6 +210,20 @@ class Comparison:
                         "votes": str(Flow(0, src, dst, amount).rounded(self.results[rule].places)),
                     }
                     for (src, dst), amount in self.slate_flows(rule).items()
+                ]
+                for rule in self.rules
+            }
+            out["slate_flows_by_stage"] = {
+                rule: [
+                    {
+                        "stage": stage,
+                        "from": src,
+                        "to": dst,
+                        "votes": str(
+                            Flow(stage, src, dst, amount).rounded(self.results[rule].places)
+                        ),
+                    }
+                    for (stage, src, dst), amount in self.slate_flows_by_stage(rule).items()
                 ]
                 for rule in self.rules
             }
