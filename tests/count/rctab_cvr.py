@@ -24,6 +24,7 @@ Only the stdlib is used: an ``.xlsx`` file is a zip of XML parts.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import zipfile
@@ -157,7 +158,7 @@ class RctabCase:
         if r.get("doesFirstRoundDetermineThreshold"):
             out.append("doesFirstRoundDetermineThreshold")
         for s in self.config["cvrFileSources"]:
-            if s.get("provider") not in ("ess", "cdf"):
+            if s.get("provider") not in ("ess", "cdf", "genericCsv", "clearBallot"):
                 out.append(f"provider={s.get('provider')}")
             elif s.get("provider") == "cdf" and not s.get("filePath", "").endswith(
                 (".json", ".xml")
@@ -182,6 +183,10 @@ class RctabCase:
             path = self.directory / source["filePath"]
             if source["provider"] == "ess":
                 yield from self._ess_marks(path, source)
+            elif source["provider"] == "genericCsv":
+                yield from self._generic_csv_marks(path, source)
+            elif source["provider"] == "clearBallot":
+                yield from self._clear_ballot_marks(path, source)
             elif path.suffix.lower() == ".xml":
                 yield from self._cdf_xml_marks(path, source)
             else:
@@ -228,6 +233,42 @@ class RctabCase:
                 if labels:
                     marks.append((rank, labels))
             yield marks
+
+    def _generic_csv_marks(self, path: Path, source: dict[str, Any]) -> Iterator[Marks]:
+        """One column per candidate (header), each cell the rank given to that candidate."""
+        aliases = self.aliases()
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
+        first_col = int(source["firstVoteColumnIndex"]) - 1
+        first_row = int(source["firstVoteRowIndex"]) - 1
+        header = rows[first_row - 1]
+        labels = [self._label(h, source, aliases) for h in header[first_col:]]
+        for row in rows[first_row:]:
+            by_rank: dict[int, list[str]] = {}
+            for label, cell in zip(labels, row[first_col:], strict=False):
+                if cell.strip() and label:
+                    by_rank.setdefault(int(cell), []).extend(label)
+            yield [(r, tuple(dict.fromkeys(by_rank[r]))) for r in sorted(by_rank)]
+
+    def _clear_ballot_marks(self, path: Path, source: dict[str, Any]) -> Iterator[Marks]:
+        """Columns ``Choice_<id>_1:<contest>:<rank>:<seats>:<candidate>:<party>``, 1 = marked."""
+        aliases = self.aliases()
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
+        wanted = str(source.get("contestId") or "")
+        columns: list[tuple[int, int, tuple[str, ...]]] = []
+        for i, head in enumerate(rows[0]):
+            parts = head.split(":")
+            if len(parts) < 6 or not parts[0].startswith("Choice_") or parts[1] != wanted:
+                continue
+            name = ":".join(parts[4:-1])
+            columns.append((i, int(parts[2]), self._label(name, source, aliases)))
+        for row in rows[1:]:
+            by_rank: dict[int, list[str]] = {}
+            for i, rank, label in columns:
+                if row[i].strip() == "1":
+                    by_rank.setdefault(rank, []).extend(label or (UWI,))
+            yield [(r, tuple(dict.fromkeys(by_rank[r]))) for r in sorted(by_rank)]
 
     def _cdf_marks(self, path: Path, source: dict[str, Any]) -> Iterator[Marks]:
         data = json.loads(path.read_text(encoding="utf-8"))
