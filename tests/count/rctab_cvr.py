@@ -1,4 +1,4 @@
-"""Test-only readers for RCTab's test cases: its config, ES&S ``.xlsx`` and CDF JSON CVRs.
+"""Test-only readers for RCTab test cases: config, ES&S ``.xlsx``, CDF JSON/XML and CSV CVRs.
 
 RCTab (BrightSpots/rcv, MPL-2.0) ships each test as a ``<name>_config.json``, one or more
 cast vote record files, and the round-by-round tallies it expects. This module reads those
