@@ -1,8 +1,8 @@
 """Fuzzing every ballot file reader: random text and bytes, and mutations of valid files.
 
-Whatever the input, a reader either returns a valid ``Election`` or raises one of the
-documented errors (``BallotFileError``, or ``InputError`` for what ``Election`` itself
-refuses). Any other exception is a bug.
+Whatever the input, a reader either returns a valid ``Election`` or raises the documented
+``BallotFileError`` naming the file and a line of it. Any other exception (even another
+``InputError``, whose message would not say where) is a bug.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grassroots.count.ballots import Election
-from grassroots.count.errors import InputError
+from grassroots.count.errors import BallotFileError
 from grassroots.count.formats import blt, preflib, read_ballots
 from grassroots.count.formats import csv as csv_format
 from grassroots.count.formats import json as json_format
@@ -48,7 +48,13 @@ _TEXTISH = st.text(st.one_of(_SYNTAX, st.characters()), max_size=300)
 def _parses_or_refuses(load: Loads, text: str) -> None:
     try:
         election = load(text)
-    except InputError:  # BallotFileError is an InputError
+    except BallotFileError as exc:
+        # the message names the file and a line that exists (or one past the end)
+        assert str(exc).startswith(
+            f"{exc.source}:" if exc.line is None else f"{exc.source}:{exc.line}: "
+        )
+        lines = len(text.splitlines()) + 1
+        assert exc.line is None or 1 <= exc.line <= max(lines, 1) + text.count("\r"), exc
         return
     assert isinstance(election, Election)
     n = len(election.candidates)
@@ -145,10 +151,10 @@ def test_random_bytes_on_disk_are_read_or_refused_with_a_documented_error(
 ) -> None:
     path = tmp_path_factory.mktemp("fuzz") / f"ballots{ext}"
     path.write_bytes(raw)
-    with contextlib.suppress(InputError):
+    with contextlib.suppress(BallotFileError):
         read_ballots(path)
 
 
 def test_a_missing_file_is_a_ballot_file_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="cannot read the file"):
+    with pytest.raises(BallotFileError, match="cannot read the file"):
         read_ballots(tmp_path / "absent.blt")
