@@ -227,3 +227,23 @@ def test_logging_out_is_a_post_and_returns_home(org: Org) -> None:
     c = login(org, "member")
     r = c.post(reverse("logout"))
     assert r.status_code == 302 and r["Location"] == "/"
+
+
+def test_the_audit_log_page_is_for_executives_and_administrators_and_verifies_the_chain(
+    org: Org,
+) -> None:
+    html = login(org, "admin").get(reverse("audit:log"), {"verify": "1"}).content.decode()
+    assert "The chain is intact" in html and "made secretary branch secretary of Hillford" in html
+    assert login(org, "executive").get(reverse("audit:log")).status_code == 200
+    for who in ("secretary", "officer", "returning", "member"):
+        assert login(org, who).get(reverse("audit:log")).status_code == 403
+
+
+def test_date_fields_show_their_value_in_the_form_a_date_picker_reads(org: Org) -> None:
+    html = (
+        login(org, "admin")
+        .get(reverse("members:delegates", kwargs={"code": "national"}))
+        .content.decode()
+    )
+    year = TODAY.year - 1
+    assert f'type="date" name="snapshot" value="{year}-12-31"' in html

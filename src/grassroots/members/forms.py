@@ -11,7 +11,7 @@ from grassroots.members.csvio import RATE_BANDS
 from grassroots.members.eligibility import STATUSES
 from grassroots.members.models import Unit
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
 class MemberForm(forms.Form):

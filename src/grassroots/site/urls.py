@@ -7,5 +7,6 @@ from grassroots.site import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("audit/", include("grassroots.audit.urls")),
     path("", include("grassroots.members.urls")),
 ]

@@ -16,4 +16,5 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["member"] = Member.objects.filter(user=request.user).first()
         ctx["registers"] = units_where(request.user, "view_register")[:20]
         ctx["delegate_units"] = units_where(request.user, "view_delegates").exclude(kind="ward")[:5]
+        ctx["audit"] = units_where(request.user, "view_audit").filter(kind="national").exists()
     return render(request, "home.html", ctx)
