@@ -155,21 +155,25 @@ def constrained() -> Election:
     )
 
 
-def test_a_candidate_at_quota_who_would_break_a_maximum_is_excluded_in_a_constraint_stage() -> None:
+@pytest.mark.parametrize("rule", ["meek", "warren"])
+def test_a_candidate_at_quota_who_would_break_a_maximum_is_excluded_in_a_constraint_stage(
+    rule: str,
+) -> None:
     constraints = ConstraintSet(GROUPS, (Constraint("a", maximum=1),))
-    result = count(constrained(), "meek", seed=1, constraints=constraints)
+    result = count(constrained(), rule, seed=1, constraints=constraints)
     assert result.elected == ("A1", "B1")
     stage = next(s for s in result.stages if s.action == "constraint")
     assert stage.excluded == ("A2",)
     assert "at most 1 of the seats to a" in stage.note
 
 
-def test_candidates_who_would_make_a_minimum_impossible_are_excluded_together() -> None:
+@pytest.mark.parametrize("rule", ["meek", "warren"])
+def test_candidates_who_would_make_a_minimum_impossible_are_excluded_together(rule: str) -> None:
     constraints = ConstraintSet(GROUPS, (Constraint("b", minimum=1),))
     election = election_from_rankings(
         ["A1", "A2", "B1"], 2, [["A1"]] * 6 + [["A2"]] * 4 + [["B1"]] * 1
     )
-    result = count(election, "meek", seed=1, constraints=constraints)
+    result = count(election, rule, seed=1, constraints=constraints)
     assert set(result.elected) == {"A1", "B1"}
     assert any(s.action == "constraint" and s.excluded == ("A2",) for s in result.stages)
     for stage in result.stages:
