@@ -9,10 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from grassroots.count.ballots import Election, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
+from grassroots.count.errors import ConstraintError
 from grassroots.count.rules import CountOptions, count, meek
 from tests.strategies import elections
 
@@ -203,3 +205,26 @@ def test_stage_numbers_run_from_one_and_each_names_its_iterations(seats: int) ->
     for stage in result.stages[1:]:
         assert stage.action in {"iteration", "exclusion", "constraint"}
         assert "iteration" in stage.note or "complete" in stage.note
+
+
+@settings(max_examples=60, deadline=None)
+@given(elections(min_candidates=3, max_candidates=6, max_ballots=15), st.data())
+def test_a_satisfiable_constraint_is_always_met_by_the_elected(
+    election: Election, data: st.DataObject
+) -> None:
+    n = len(election.candidates)
+    members = data.draw(st.sets(st.integers(0, n - 1), min_size=1, max_size=n - 1))
+    minimum = data.draw(st.integers(0, min(len(members), election.seats)))
+    maximum = data.draw(st.integers(minimum, election.seats))
+    constraints = ConstraintSet({"g": frozenset(members)}, (Constraint("g", minimum, maximum),))
+    rule = data.draw(st.sampled_from(["meek", "warren"]))
+    try:
+        result = count(election, rule, seed=4, constraints=constraints)
+    except ConstraintError:
+        assume(False)
+        return
+    chosen = sum(1 for name in result.elected if election.candidates.index(name) in members)
+    assert minimum <= chosen <= maximum
+    assert len(result.elected) == min(election.seats, n)
+    for stage in result.stages:
+        assert stage.total == D(sum(election.weights))
