@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import pytest
 
 from grassroots.members import csvio
 from grassroots.members.csvio import UnitRef
@@ -117,3 +120,32 @@ def test_what_write_produces_parse_reads_back() -> None:
     r = csvio.parse(csvio.write(rows), UNITS, today=TODAY)
     assert r.errors == []
     assert r.rows[0].name == "Ann, Jr" and r.rows[0].join_date == dt.date(2020, 1, 2)
+
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "web"
+
+
+def _file(name: str) -> csvio.ParseResult:
+    return csvio.parse((DATA / name).read_text(encoding="utf-8"), UNITS, today=TODAY)
+
+
+def test_the_valid_fixture_reads_with_quoting_and_every_column() -> None:
+    r = _file("register_valid.csv")
+    assert r.errors == [] and r.total == 3
+    assert r.rows[2].name == 'Cat "Kit" Example, Jr'
+    assert r.rows[1].birth_date == dt.date(2004, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("register_dates_not_iso.csv", [(2, "join_date"), (3, "join_date")]),
+        ("register_unknown_column.csv", [(1, "joined"), (1, "join_date")]),
+        ("register_repeated_number.csv", [(3, "number")]),
+        ("register_branch_not_a_branch.csv", [(2, "branch"), (3, "branch")]),
+    ],
+)
+def test_each_bad_fixture_is_reported_at_its_row_and_column(
+    name: str, expected: list[tuple[int, str]]
+) -> None:
+    assert [(e.row, e.column) for e in _file(name).errors] == expected
