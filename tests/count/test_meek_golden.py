@@ -78,6 +78,8 @@ def mismatches(result: CountResult, reference: dict[str, Any], *, quirk: bool) -
                 f"stage {ours.number}: non-transferable {nine(ours.non_transferable)}, "
                 f"Droop {theirs['non_transferable']}"
             )
+        if "quota" in theirs and ours.quota is not None and nine(ours.quota) != theirs["quota"]:
+            problems.append(f"stage {ours.number}: quota {ours.quota}, Droop {theirs['quota']}")
         for key in ("elected", "excluded"):
             if key in theirs and ours.number > 1 and set(getattr(ours, key)) != set(theirs[key]):
                 problems.append(
