@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "grassroots.audit",
     "grassroots.members",
+    "grassroots.elections",
     "grassroots.site",
 ]
 

@@ -1,0 +1,1 @@
+"""Online elections: set-up, nominations, secret ranked ballots with receipts, published counts."""

@@ -1,0 +1,159 @@
+"""Elections, candidates, nominations, the frozen roll, and the two unlinked casting tables.
+
+Secrecy (issue 5): ``VoterRecord`` says *who* has voted and ``Ballot`` says *what* was voted.
+They are written in one transaction and share nothing that could join them: no foreign key
+between them, a random UUID as the ballot's key (no sequence), and only the day on the ballot.
+``tests/elections/test_secrecy.py`` checks this against the model meta and the live schema.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from grassroots.members.models import Member, Unit
+
+__all__ = [
+    "Ballot",
+    "Candidate",
+    "Election",
+    "Nomination",
+    "Publication",
+    "RollEntry",
+    "VoterRecord",
+]
+
+STATES = (
+    ("draft", "Being set up"),
+    ("voting", "Voting open"),
+    ("closed", "Voting closed"),
+    ("published", "Result published"),
+)
+
+
+class Election(models.Model):
+    """One ballot for one or more posts, with its rules, electorate and timetable as data."""
+
+    title = models.CharField(max_length=200)
+    seats = models.PositiveSmallIntegerField()
+    rule = models.CharField(max_length=16, default="scottish")  # a name in count.rules.RULES
+    # {"minima": {"women": 2}, "maxima": {}}; group membership is on each candidate
+    constraints = models.JSONField(default=dict, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="elections")
+    eligibility = models.JSONField()  # members.eligibility.RuleSet.to_dict()
+    freeze_date = models.DateField()
+    nominations_open = models.DateTimeField()
+    nominations_close = models.DateTimeField()
+    voting_open = models.DateTimeField()
+    voting_close = models.DateTimeField()
+    # elections.thresholds.Threshold.to_dict(); {} means no nominations needed
+    threshold = models.JSONField(default=dict, blank=True)
+    nominating_kinds = models.JSONField(default=list, blank=True)  # unit kinds, e.g. ["branch"]
+    state = models.CharField(max_length=16, choices=STATES, default="draft")
+    seed = models.BigIntegerField()  # for ties by lot; published so anyone can recount
+    ballot = models.JSONField(default=list, blank=True)  # candidate names, fixed at opening
+    roll_size = models.PositiveIntegerField(null=True, blank=True)
+    roll_fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-voting_open", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Candidate(models.Model):
+    """A person nominated (or seeking nomination) in an election."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates")
+    name = models.CharField(max_length=200)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="candidacies"
+    )
+    consented = models.BooleanField(default=False)
+    statement = models.TextField(blank=True)
+    groups = models.JSONField(default=list, blank=True)  # e.g. ["women"], for constraints
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "name"], name="one_candidate_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nomination(models.Model):
+    """A nominating body's decision: it nominated a candidate, or decided not to nominate."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="nominations")
+    body = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="nominations")
+    candidate = models.ForeignKey(
+        Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+    )  # null: the body decided not to nominate
+    decided_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["body__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "body", "candidate"], name="one_nomination_per_body_candidate"
+            )
+        ]
+
+
+class RollEntry(models.Model):
+    """One member on the electoral roll, frozen when voting opens."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="roll")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # for turnout
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "member"], name="once_on_the_roll")
+        ]
+
+
+class VoterRecord(models.Model):
+    """Member M has voted in election E (and nothing about how)."""
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # for turnout
+    voted_on = models.DateField()  # the day only, like the ballot
+
+    class Meta:
+        constraints = [
+            # exactly once: a second insert for the same voter fails, whatever the timing
+            models.UniqueConstraint(fields=["election", "member"], name="votes_once")
+        ]
+
+
+def _ballot_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class Ballot(models.Model):
+    """An anonymous ranking: a random key, the day, and only the hash of the voter's receipt."""
+
+    id = models.UUIDField(primary_key=True, default=_ballot_id, editable=False)
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
+    ranking = models.JSONField()  # candidate names, first preference first
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    cast_on = models.DateField()  # the day only: no time that could be matched to a voter
+
+    class Meta:
+        indexes = [models.Index(fields=["election"])]
+
+
+class Publication(models.Model):
+    """The published files of a counted election (the export bundle), as text."""
+
+    election = models.OneToOneField(Election, on_delete=models.PROTECT, related_name="publication")
+    files = models.JSONField()  # file name -> text
+    report_html = models.TextField()

@@ -1,0 +1,197 @@
+"""The export bundle of a counted election, and the independent recount that verifies it.
+
+Pure Python over ``grassroots.count``; no Django. The bundle is a set of text files:
+
+- ``ballots.blt``: every ballot, identical rankings grouped and sorted (no casting order),
+- ``receipts.txt``: the receipt hashes, sorted, one a line,
+- ``result.json``: the engine's ``CountResult.to_dict()``,
+- ``election.json``: title, seats, rule, seed, constraints, roll size and fingerprint,
+  turnout, and the sha256 of each other file.
+
+``verify`` reads only these files, recounts ``ballots.blt`` with the published rule, seed and
+constraints, and lists every way the bundle disagrees with itself or with the recount.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from grassroots.count.ballots import Election, election_from_rankings
+from grassroots.count.constraints import ConstraintSet
+from grassroots.count.errors import InputError
+from grassroots.count.formats import blt
+from grassroots.count.groups import constraint_set_from_names
+from grassroots.count.rules import count
+from grassroots.count.stages import CountResult
+
+__all__ = ["FILES", "Bundle", "Verdict", "build", "constraint_set", "verify"]
+
+FILES = ("ballots.blt", "receipts.txt", "result.json", "election.json")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The published files (name -> text) and the result they were made from."""
+
+    files: dict[str, str]
+    result: CountResult
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def constraint_set(candidates: Sequence[str], spec: Mapping[str, Any]) -> ConstraintSet:
+    """The engine's constraints from ``{"groups": {g: [names]}, "minima": {}, "maxima": {}}``."""
+    if not spec.get("minima") and not spec.get("maxima"):
+        return ConstraintSet.none()
+    return constraint_set_from_names(
+        candidates, spec.get("groups", {}), spec.get("minima"), spec.get("maxima")
+    )
+
+
+def build(
+    *,
+    title: str,
+    seats: int,
+    rule: str,
+    seed: int,
+    candidates: Sequence[str],
+    rankings: Sequence[Sequence[str]],
+    constraints: Mapping[str, Any],
+    receipt_hashes: Sequence[str],
+    roll_size: int,
+    roll_fingerprint: str,
+    turnout_by_branch: Mapping[str, int],
+) -> Bundle:
+    """Count the ballots and write the bundle; rankings are sorted first so order tells nothing."""
+    if len(rankings) != len(receipt_hashes):
+        raise InputError(
+            f"{len(rankings)} ballots but {len(receipt_hashes)} receipt hashes: they must match"
+        )
+    names = list(candidates)
+    index = {n: i for i, n in enumerate(names)}
+    ordered = sorted(rankings, key=lambda r: [index[n] for n in r])
+    election = election_from_rankings(names, seats, [list(r) for r in ordered], title=title)
+    cons = constraint_set(names, constraints)
+    result = count(election, rule, seats=seats, seed=seed, constraints=cons)
+    files = {
+        "ballots.blt": blt.dumps(election),
+        "receipts.txt": "".join(f"{h}\n" for h in sorted(receipt_hashes)),
+        "result.json": _dump(result.to_dict()),
+    }
+    meta = {
+        "title": title,
+        "seats": seats,
+        "rule": rule,
+        "seed": seed,
+        "constraints": {
+            "groups": {g: sorted(v) for g, v in constraints.get("groups", {}).items()},
+            "minima": dict(constraints.get("minima", {})),
+            "maxima": dict(constraints.get("maxima", {})),
+        },
+        "roll": {"size": roll_size, "fingerprint": roll_fingerprint},
+        "turnout": {
+            "ballots": len(rankings),
+            "roll_size": roll_size,
+            "by_branch": dict(sorted(turnout_by_branch.items())),
+        },
+        "sha256": {name: _sha(text) for name, text in sorted(files.items())},
+    }
+    files["election.json"] = _dump(meta)
+    return Bundle(files, result)
+
+
+@dataclass
+class Verdict:
+    """Whether the bundle holds together and recounts to the published result, and if not why."""
+
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _load_json(files: Mapping[str, str], name: str, v: Verdict) -> Any:
+    try:
+        return json.loads(files[name])
+    except json.JSONDecodeError as exc:
+        v.problems.append(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})")
+        return None
+
+
+def verify(files: Mapping[str, str]) -> Verdict:
+    """Recount the published ballots and compare with every published figure."""
+    v = Verdict()
+    missing = [n for n in FILES if n not in files]
+    if missing:
+        v.problems.append(f"the bundle lacks {', '.join(missing)}")
+        return v
+    meta = _load_json(files, "election.json", v)
+    published = _load_json(files, "result.json", v)
+    if meta is None or published is None:
+        return v
+    for name, digest in meta.get("sha256", {}).items():
+        if name not in files:
+            v.problems.append(f"election.json lists {name}, which is not in the bundle")
+        elif _sha(files[name]) != digest:
+            v.problems.append(f"{name}: its sha256 differs from the one in election.json")
+    v.checked.append("file hashes")
+    try:
+        election: Election = blt.loads(files["ballots.blt"], source="ballots.blt")
+    except InputError as exc:
+        v.problems.append(str(exc))
+        return v
+    ballots = sum(election.weights)
+    receipts = files["receipts.txt"].split()
+    if len(set(receipts)) != len(receipts):
+        v.problems.append("receipts.txt: a receipt hash appears more than once")
+    turnout = meta.get("turnout", {}).get("ballots")
+    if not (ballots == len(receipts) == turnout):
+        v.problems.append(
+            f"ballots.blt holds {ballots} ballots, receipts.txt {len(receipts)} hashes, "
+            f"election.json a turnout of {turnout}: all three must be equal"
+        )
+    roll = meta.get("roll", {}).get("size")
+    if isinstance(roll, int) and isinstance(turnout, int) and turnout > roll:
+        v.problems.append(f"election.json: turnout {turnout} is more than the roll of {roll}")
+    v.checked.append("ballot, receipt and turnout totals")
+    try:
+        cons = constraint_set(election.candidates, meta.get("constraints", {}))
+        recount = count(
+            election, meta["rule"], seats=meta["seats"], seed=meta["seed"], constraints=cons
+        )
+    except (InputError, KeyError) as exc:
+        v.problems.append(f"the recount could not run: {exc}")
+        return v
+    mine = json.loads(json.dumps(recount.to_dict()))
+    for key in sorted(set(mine) | set(published)):
+        if mine.get(key) != published.get(key):
+            if key == "stages":
+                v.problems.append(_first_stage_difference(mine["stages"], published.get(key)))
+            else:
+                v.problems.append(
+                    f"result.json: {key} is {published.get(key)!r}, the recount gives "
+                    f"{mine.get(key)!r}"
+                )
+    v.checked.append(f"recount under {meta['rule']} with seed {meta['seed']}")
+    return v
+
+
+def _first_stage_difference(mine: list[Any], theirs: Any) -> str:
+    if not isinstance(theirs, list):
+        return "result.json: stages is not a list"
+    for a, b in zip(mine, theirs, strict=False):
+        if a != b:
+            return f"result.json: stage {a.get('number')} differs from the recount's"
+    return f"result.json: {len(theirs)} stages, the recount has {len(mine)}"

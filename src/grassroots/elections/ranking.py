@@ -1,0 +1,59 @@
+"""Reading a ranked ballot from a form: one number box per candidate, checked server-side.
+
+Pure Python. A voter ranks as many candidates as they like, 1, 2, 3 ... with no rank used
+twice and none skipped; blank boxes are candidates left unranked.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Parsed", "ballot_order", "parse_ranks"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The ranking (candidate names, first preference first) or the errors that stop it."""
+
+    ranking: tuple[str, ...]
+    errors: tuple[str, ...]
+
+
+def parse_ranks(candidates: Sequence[str], values: Mapping[str, str]) -> Parsed:
+    """Turn ``{candidate: "2", ...}`` into a ranking, naming each problem in words."""
+    errors: list[str] = []
+    by_rank: dict[int, list[str]] = {}
+    for name in candidates:
+        text = (values.get(name) or "").strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) < 1:
+            errors.append(f"{name}: {text!r} is not a rank; use 1, 2, 3 … or leave it blank")
+            continue
+        if int(text) > len(candidates):
+            errors.append(f"{name}: rank {text} is more than the {len(candidates)} candidates")
+            continue
+        by_rank.setdefault(int(text), []).append(name)
+    for rank, names in sorted(by_rank.items()):
+        if len(names) > 1:
+            errors.append(f"rank {rank} is given to more than one candidate: {', '.join(names)}")
+    if not errors:
+        if not by_rank:
+            errors.append("rank at least one candidate (1 for your first choice)")
+        else:
+            missing = [r for r in range(1, max(by_rank) + 1) if r not in by_rank]
+            if missing:
+                skipped = ", ".join(str(r) for r in missing)
+                errors.append(f"rank {skipped} is skipped; number your choices 1, 2, 3 … in order")
+    if errors:
+        return Parsed((), tuple(errors))
+    return Parsed(tuple(by_rank[r][0] for r in sorted(by_rank)), ())
+
+
+def ballot_order(candidates: Sequence[str], seed: str) -> list[str]:
+    """The candidates in an order randomised per voter (stable for one seed, e.g. a session)."""
+    order = sorted(candidates)
+    random.Random(seed).shuffle(order)
+    return order
