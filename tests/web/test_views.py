@@ -247,3 +247,78 @@ def test_date_fields_show_their_value_in_the_form_a_date_picker_reads(org: Org) 
     )
     year = TODAY.year - 1
     assert f'type="date" name="snapshot" value="{year}-12-31"' in html
+
+
+def test_a_returning_officer_opens_a_ballot_with_rules_and_sees_its_electorate(org: Org) -> None:
+    c = login(org, "returning")
+    day = TODAY + dt.timedelta(days=20)
+    r = c.post(
+        reverse("members:occasion_new", kwargs={"code": "hillford"}),
+        {
+            "title": "Hillford selection",
+            "kind": "ballot",
+            "date": str(day),
+            "paid_up_to": str(TODAY),
+            "exclude_suspended": "on",
+            "branch_only": "on",
+            "min_membership_days": "183",
+        },
+    )
+    from grassroots.members.models import Occasion
+
+    o = Occasion.objects.get(title="Hillford selection")
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "members:occasion", kwargs={"pk": o.pk}
+    )
+    rules = o.rule_set()
+    assert (rules.on, rules.branch_id, rules.min_membership_days, rules.freeze_date) == (
+        day,
+        org.hillford.pk,
+        183,
+        None,
+    )
+    # Ann (Hillford) is in arrears at TODAY
+    html = login(org, "member").get(reverse("members:standing")).content.decode()
+    assert "Hillford selection" in html and "You may not take part." in html
+    c.post(reverse("members:occasion_close", kwargs={"pk": o.pk}))
+    assert not Occasion.objects.get(pk=o.pk).is_open
+    assert (
+        "Hillford selection"
+        not in login(org, "member").get(reverse("members:standing")).content.decode()
+    )
+
+
+def test_a_secretary_may_not_open_a_ballot_or_manage_roles(org: Org) -> None:
+    c = login(org, "secretary")
+    assert c.get(reverse("members:occasion_new", kwargs={"code": "hillford"})).status_code == 403
+    assert c.get(reverse("members:roles", kwargs={"code": "hillford"})).status_code == 403
+
+
+def test_an_administrator_gives_and_removes_a_role(org: Org) -> None:
+    from grassroots.members.models import Role
+
+    c = login(org, "admin")
+    c.post(
+        reverse("members:roles", kwargs={"code": "moorside"}),
+        {"username": "ann", "kind": "branch_officer"},
+    )
+    role = Role.objects.get(user__username="ann", kind="branch_officer", unit=org.moorside)
+    assert (
+        login(org, "member")
+        .get(reverse("members:register", kwargs={"code": "moorside"}))
+        .status_code
+        == 200
+    )
+    c.post(reverse("members:roles", kwargs={"code": "moorside"}), {"revoke": role.pk})
+    assert not Role.objects.filter(pk=role.pk).exists()
+    assert (
+        login(org, "member")
+        .get(reverse("members:register", kwargs={"code": "moorside"}))
+        .status_code
+        == 403
+    )
+    summaries = list(AuditEntry.objects.order_by("-id").values_list("summary", flat=True)[:2])
+    assert summaries == [
+        "removed ann as branch officer of Moorside",
+        "made ann branch officer of Moorside",
+    ]

@@ -28,6 +28,7 @@ __all__ = [
     "ActionRefused",
     "ImportOutcome",
     "change_status",
+    "close_occasion",
     "create_login",
     "create_member",
     "create_occasion",
@@ -36,6 +37,7 @@ __all__ = [
     "import_members",
     "link_account",
     "record_payment",
+    "revoke_role",
     "update_member",
 ]
 
@@ -113,6 +115,17 @@ def grant_role(
         reason=reason,
     )
     return role
+
+
+@transaction.atomic
+def revoke_role(role: Role, *, by: User | None, reason: str = "") -> None:
+    """Take a role away."""
+    _check(by, "manage_roles", role.unit)
+    who, what = role.user.get_username(), role.get_kind_display().lower()
+    summary = f"removed {who} as {what} of {role.unit.name}"
+    subject = f"user:{role.user_id}"
+    role.delete()
+    record(by, "revoke_role", subject, summary, reason=reason)
 
 
 def _check_branch_and_ward(branch: Unit, ward: Unit | None) -> None:
@@ -428,3 +441,18 @@ def create_occasion(
         detail={"rules": rules.to_dict()},
     )
     return o
+
+
+@transaction.atomic
+def close_occasion(occasion: Occasion, *, by: User | None, reason: str = "") -> Occasion:
+    """Close a meeting or ballot: it no longer shows on members' standing pages."""
+    occasion = Occasion.objects.select_for_update().get(pk=occasion.pk)
+    _check(by, "manage_occasions", occasion.unit)
+    if not occasion.is_open:
+        raise ActionRefused(f"{occasion.title} is already closed")
+    occasion.is_open = False
+    occasion.save(update_fields=["is_open"])
+    record(
+        by, "close_occasion", f"occasion:{occasion.pk}", f"closed {occasion.title}", reason=reason
+    )
+    return occasion

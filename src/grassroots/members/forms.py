@@ -92,3 +92,48 @@ class DelegateForm(forms.Form):
         ]
     )
     per = forms.IntegerField(min_value=1, initial=25, label="N (members per GC delegate)")
+
+
+class OccasionForm(forms.Form):
+    """A meeting or ballot and its eligibility rules."""
+
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=[("meeting", "Meeting"), ("ballot", "Ballot")])
+    date = forms.DateField(widget=DATE)
+    freeze_date = forms.DateField(widget=DATE, required=False, help_text="Joined on or before.")
+    paid_up_to = forms.DateField(
+        widget=DATE, required=False, help_text="Paid up to at least this date, else in arrears."
+    )
+    may_pay_on_day = forms.BooleanField(
+        required=False, label="Members in arrears may pay on the day"
+    )
+    provisional_days = forms.IntegerField(
+        min_value=0,
+        required=False,
+        label="Provisional period (days)",
+        help_text="e.g. 56 for 8 weeks",
+    )
+    min_membership_days = forms.IntegerField(
+        min_value=0, required=False, label="Minimum membership (days)", help_text="e.g. 183"
+    )
+    exclude_suspended = forms.BooleanField(
+        required=False, initial=True, label="Exclude suspended members"
+    )
+    branch_only = forms.BooleanField(
+        required=False, initial=True, label="Only members of this branch (for a branch)"
+    )
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoleForm(forms.Form):
+    """Give a login a role over this unit."""
+
+    username = forms.CharField(max_length=150)
+    kind = forms.ChoiceField(label="Role", choices=[])
+    reason = forms.CharField(required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from grassroots.members.models import ROLE_KINDS
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = [k for k in ROLE_KINDS if k[0] != "member"]  # type: ignore[attr-defined]

@@ -18,5 +18,8 @@ urlpatterns = [
     path("members/<str:number>/", views.member_detail, name="member"),
     path("members/<str:number>/status/", views.member_status, name="member_status"),
     path("members/<str:number>/payment/", views.member_payment, name="member_payment"),
+    path("units/<slug:code>/occasions/new/", views.occasion_new, name="occasion_new"),
+    path("units/<slug:code>/roles/", views.roles, name="roles"),
     path("occasions/<int:pk>/", views.occasion_detail, name="occasion"),
+    path("occasions/<int:pk>/close/", views.occasion_close, name="occasion_close"),
 ]

@@ -19,8 +19,17 @@ from django.views.decorators.http import require_POST
 from grassroots.audit.models import AuditEntry
 from grassroots.members import actions, csvio, queries
 from grassroots.members.delegates import CONFERENCE, gc_formula
-from grassroots.members.forms import DelegateForm, ImportForm, MemberForm, PaymentForm, StatusForm
-from grassroots.members.models import Member, Occasion, Unit
+from grassroots.members.eligibility import RuleSet
+from grassroots.members.forms import (
+    DelegateForm,
+    ImportForm,
+    MemberForm,
+    OccasionForm,
+    PaymentForm,
+    RoleForm,
+    StatusForm,
+)
+from grassroots.members.models import Member, Occasion, Role, Unit
 from grassroots.members.permissions import can, require, units_where
 
 ERRORS_SHOWN = 500
@@ -72,6 +81,8 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             "q": q,
             "status": status,
             "can_edit": can(request.user, "edit_register", unit),
+            "can_occasions": can(request.user, "manage_occasions", unit),
+            "can_roles": can(request.user, "manage_roles", unit),
             "children": unit.children.all(),
         },
     )
@@ -340,6 +351,7 @@ def occasion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "counts": counts,
             "on_payment": int(result.on_payment.sum()),
+            "can_manage": can(request.user, "manage_occasions", o.unit),
         },
     )
 
@@ -368,3 +380,91 @@ def delegates(request: HttpRequest, code: str) -> HttpResponse:
         "members/delegates.html",
         {"unit": unit, "form": form, "table": table, "formula": formula},
     )
+
+
+@login_required
+def occasion_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Open a meeting or ballot with its eligibility rules."""
+    unit = _unit(code)
+    require(request.user, "manage_occasions", unit)
+    form = OccasionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        branch = unit.kind == "branch" and d["branch_only"]
+        rules = RuleSet(
+            on=d["date"],
+            freeze_date=d["freeze_date"],
+            paid_up_to=d["paid_up_to"],
+            may_pay_on_day=d["may_pay_on_day"],
+            provisional_days=d["provisional_days"],
+            min_membership_days=d["min_membership_days"],
+            exclude_suspended=d["exclude_suspended"],
+            branch_id=unit.pk if branch else None,
+            branch_name=unit.name if branch else "",
+        )
+        try:
+            o = actions.create_occasion(
+                by=request.user,
+                title=d["title"],
+                kind=d["kind"],
+                unit=unit,
+                date=d["date"],
+                rules=rules,
+                reason=d["reason"],
+            )
+        except actions.ActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("members:occasion", pk=o.pk)
+    return render(request, "members/occasion_form.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_POST
+def occasion_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a meeting or ballot."""
+    o = get_object_or_404(Occasion, pk=pk)
+    try:
+        actions.close_occasion(o, by=request.user, reason=request.POST.get("reason", ""))
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("members:occasion", pk=o.pk)
+
+
+@login_required
+def roles(request: HttpRequest, code: str) -> HttpResponse:
+    """Who holds which role over this unit and below; grant and revoke."""
+    from django.contrib.auth import get_user_model
+
+    unit = _unit(code)
+    require(request.user, "manage_roles", unit)
+    form = RoleForm(request.POST or None)
+    if request.method == "POST" and "revoke" in request.POST:
+        role = get_object_or_404(Role, pk=request.POST["revoke"], unit__path__startswith=unit.path)
+        actions.revoke_role(role, by=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, "Role removed.")
+        return redirect("members:roles", code=unit.code)
+    if request.method == "POST" and form.is_valid():
+        user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+        if user is None:
+            form.add_error("username", "No login with that username.")
+        else:
+            try:
+                actions.grant_role(
+                    user=user,
+                    kind=form.cleaned_data["kind"],
+                    unit=unit,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except actions.ActionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Role given.")
+                return redirect("members:roles", code=unit.code)
+    held = (
+        Role.objects.filter(unit__path__startswith=unit.path)
+        .select_related("user", "unit")
+        .order_by("unit__path", "kind")
+    )
+    return render(request, "members/roles.html", {"unit": unit, "form": form, "held": held})
