@@ -7,6 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 
 from grassroots.count.ballots import Election, election_from_rankings
+from grassroots.count.constraints import Constraint, ConstraintSet
 from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import count
 from grassroots.count.rules.borda import half_points
@@ -61,3 +62,13 @@ def test_borda_on_packed_arrays_counts_exactly_as_on_ranking_tuples(election: El
         election.candidates, election.seats, packed, title=election.title
     )
     assert count(as_arrays, "borda", seed=2).to_dict() == count(election, "borda", seed=2).to_dict()
+
+
+def test_borda_honours_a_minimum_by_passing_over_higher_scores() -> None:
+    e = election_from_rankings(
+        "ABC", 1, [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "B", "A"]]
+    )  # A 6, B 8, C 4
+    group = ConstraintSet({"g": frozenset({2})}, (Constraint("g", minimum=1),))
+    result = count(e, "borda", seed=0, constraints=group)
+    assert result.elected == ("C",)
+    assert [s.excluded for s in result.stages[1:]] == [("B",), ("A",)]

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 
 from grassroots.count.ballots import Election, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
-from grassroots.count.errors import InputError
 from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import count
 from tests.strategies import elections
@@ -79,12 +78,27 @@ def test_no_lot_is_drawn_when_the_tied_candidates_all_fit() -> None:
     assert result.tie_breaks == ()
 
 
-@pytest.mark.parametrize("rule", ["fptp", "block"])
-def test_plurality_rules_refuse_constraints_rather_than_ignore_them(rule: str) -> None:
-    e = election_from_rankings("AB", 1, [["A"]])
-    group = ConstraintSet({"g": frozenset({1})}, (Constraint("g", minimum=1),))
-    with pytest.raises(InputError, match="constraints"):
-        count(e, rule, seed=0, constraints=group)
+def test_fptp_with_a_minimum_passes_over_the_highest_outside_the_group() -> None:
+    e = election_from_rankings("ABCD", 2, BALLOTS)  # A 5, B 4, C 3, D 2
+    women = ConstraintSet({"women": frozenset({2, 3})}, (Constraint("women", minimum=1),))
+    result = count(e, "fptp", seed=0, constraints=women)
+    assert result.elected == ("A", "C")
+    assert [s.action for s in result.stages] == ["round", "constraint"]
+    passed = result.stages[1]
+    assert passed.excluded == ("B",)
+    assert "at least 1 of the seats to women" in passed.note
+    # B's four votes cannot move: they become non-transferable, and the totals still add up.
+    assert passed.votes["B"] == 0 and passed.non_transferable == 4
+    assert sum(passed.votes.values()) + passed.non_transferable == result.valid_votes
+    assert passed.elected == ("A", "C")
+
+
+def test_block_with_a_maximum_passes_over_the_second_group_member() -> None:
+    e = election_from_rankings("ABCD", 2, BALLOTS)  # block: B 12, C 7, A 5, D 2
+    cap = ConstraintSet({"g": frozenset({1, 2})}, (Constraint("g", maximum=1),))
+    result = count(e, "block", seed=0, constraints=cap)
+    assert result.elected == ("B", "A")
+    assert result.stages[1].excluded == ("C",)
 
 
 @pytest.mark.parametrize("rule", ["fptp", "block"])

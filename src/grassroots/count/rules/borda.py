@@ -10,7 +10,8 @@ usually called the "truncated Borda count with averaged ties". The variant count
   positions' points. Those points are consecutive whole numbers, so the average is always a
   whole or a half point, and the count is exact to one decimal place;
 * the ``seats`` candidates with the most points are elected; a tie at the cut is decided by
-  lot (seed recorded).
+  lot (seed recorded); representation constraints pass over, in a "constraint" stage, anyone
+  whose election would leave a constraint impossible (as ``fptp`` and ``block`` do).
 
 A complete ranking hands out ``n(n-1)/2`` points; a shorter one hands out fewer, and the
 points it leaves unawarded are recorded as non-transferable, so that points awarded plus
@@ -24,10 +25,14 @@ from decimal import Decimal
 import numpy as np
 
 from grassroots.count.ballots import Election, Ranking
-from grassroots.count.errors import InputError
 from grassroots.count.rules import CountOptions
-from grassroots.count.rules.plurality import exact_bincount, top_by_lot, use_packed
-from grassroots.count.stages import CountResult, Stage
+from grassroots.count.rules.plurality import (
+    exact_bincount,
+    highest_with_constraints,
+    result_stages,
+    use_packed,
+)
+from grassroots.count.stages import CountResult
 from grassroots.count.tiebreak import Lot
 
 __all__ = ["count", "half_points"]
@@ -50,11 +55,6 @@ def half_points(ranking: Ranking, n: int) -> dict[int, int]:
 
 def count(election: Election, options: CountOptions) -> CountResult:
     """Count by Borda (see the module docstring); the highest ``seats`` scores win."""
-    if options.constraints:
-        raise InputError(
-            "borda is for comparisons and does not apply representation constraints; "
-            "count with an STV rule to honour them"
-        )
     names = election.candidates
     standing = election.hopeful
     n = len(standing)
@@ -78,18 +78,18 @@ def count(election: Election, options: CountOptions) -> CountResult:
                 halves[c] += weight * pts
     available = papers * n * (n - 1)  # in half points: n(n-1)/2 points per paper
     awarded = sum(halves.values())
-    elected = top_by_lot(halves, options.seats, lot, names, "borda: last seat")
-    stage = Stage(
-        number=1,
-        action="round",
-        subject=(),
-        votes={names[c]: Decimal(halves[c]) / 2 for c in standing},
-        non_transferable=Decimal(available - awarded) / 2,
-        note=(
-            f"k-th place scores {n} - k points; unranked 0; equal ranks share the average; "
-            f"the {options.seats} highest are elected"
-        ),
-        elected=tuple(names[c] for c in elected),
+    elected, passed = highest_with_constraints(
+        halves, options.seats, lot, names, "borda: last seat", options.constraints
+    )
+    stages = result_stages(
+        names,
+        standing,
+        {c: Decimal(v) / 2 for c, v in halves.items()},
+        Decimal(available - awarded) / 2,
+        f"k-th place scores {n} - k points; unranked 0; equal ranks share the average; "
+        f"the {options.seats} highest are elected",
+        elected,
+        passed,
     )
     return CountResult(
         rule="borda",
@@ -97,7 +97,7 @@ def count(election: Election, options: CountOptions) -> CountResult:
         candidates=tuple(names[c] for c in standing),
         quota=None,
         elected=tuple(names[c] for c in elected),
-        stages=(stage,),
+        stages=stages,
         places=1,
         title=election.title,
         seed=options.seed,

@@ -16,6 +16,11 @@ rank and everything after it is set aside, because it cannot be said which of th
 meant to mark. Each paper carries as many votes as it may mark (one, or ``seats``); the votes
 it leaves unused are recorded as non-transferable, so that votes plus non-transferable equal
 the votes available. A tie for the last seat is decided by lot (seed recorded).
+
+Representation constraints: the highest are taken in turn, and a candidate whose election
+would leave a constraint impossible to meet is passed over (a "constraint" stage records it
+and the constraint; their votes, which cannot move under these rules, become
+non-transferable), as the list systems with reserved places do.
 """
 
 from __future__ import annotations
@@ -27,12 +32,21 @@ import numpy as np
 import numpy.typing as npt
 
 from grassroots.count.ballots import Election, Ranking
+from grassroots.count.constraints import ConstraintSet
 from grassroots.count.errors import InputError
 from grassroots.count.rules import CountOptions
 from grassroots.count.stages import CountResult, Stage
 from grassroots.count.tiebreak import Lot
 
-__all__ = ["count", "exact_bincount", "marks", "top_by_lot", "use_packed"]
+__all__ = [
+    "count",
+    "exact_bincount",
+    "highest_with_constraints",
+    "marks",
+    "result_stages",
+    "top_by_lot",
+    "use_packed",
+]
 
 
 def use_packed(election: Election) -> bool:
@@ -85,15 +99,87 @@ def top_by_lot(
     return chosen[:seats]
 
 
+def highest_with_constraints(
+    totals: dict[int, int],
+    seats: int,
+    lot: Lot,
+    names: Sequence[str],
+    purpose: str,
+    constraints: ConstraintSet,
+) -> tuple[list[int], list[tuple[int, str]]]:
+    """The highest totals in turn, passing over anyone whose election breaks a constraint.
+
+    Returns those elected (in order) and those passed over, each with the constraint that
+    ruled them out. Candidates level on votes are ordered by lot (seed recorded).
+    """
+    if not constraints:
+        return top_by_lot(totals, seats, lot, names, purpose), []
+    remaining = set(totals)
+    elected: list[int] = []
+    passed: list[tuple[int, str]] = []
+    while len(elected) < seats and remaining:
+        best = max(totals[c] for c in remaining)
+        level = sorted(c for c in remaining if totals[c] == best)
+        pick = level[0] if len(level) == 1 else lot.choose(level, names, f"{purpose} (order)")
+        remaining.discard(pick)
+        seats_left = seats - len(elected)
+        if constraints.electable(pick, elected, remaining | {pick}, seats_left):
+            elected.append(pick)
+        else:
+            passed.append(
+                (pick, constraints.blocking(pick, elected, remaining | {pick}, seats_left))
+            )
+    return elected, passed
+
+
+def result_stages(
+    names: Sequence[str],
+    standing: Sequence[int],
+    totals: dict[int, Decimal],
+    non_transferable: Decimal,
+    note: str,
+    elected: Sequence[int],
+    passed: Sequence[tuple[int, str]],
+) -> tuple[Stage, ...]:
+    """One "round" stage, then a "constraint" stage per candidate a constraint passed over.
+
+    A passed-over candidate's votes cannot move under these rules, so they become
+    non-transferable; the last stage names those elected.
+    """
+    votes = {names[c]: totals[c] for c in standing}
+    stages = [Stage(1, "round", (), dict(votes), non_transferable, note)]
+    for c, reason in passed:
+        non_transferable += votes[names[c]]
+        votes[names[c]] = Decimal(0)
+        stages.append(
+            Stage(
+                len(stages) + 1,
+                "constraint",
+                (names[c],),
+                dict(votes),
+                non_transferable,
+                f"{names[c]} passed over: electing them would break {reason}",
+                excluded=(names[c],),
+            )
+        )
+    last = stages[-1]
+    stages[-1] = Stage(
+        last.number,
+        last.action,
+        last.subject,
+        last.votes,
+        last.non_transferable,
+        last.note,
+        elected=tuple(names[c] for c in elected),
+        excluded=last.excluded,
+    )
+    return tuple(stages)
+
+
 def count(election: Election, options: CountOptions) -> CountResult:
     """Count ``fptp`` or ``block`` (see the module docstring), by ``options.rule``."""
     if options.rule not in ("fptp", "block"):
         raise InputError(f"the plurality module counts fptp or block, not {options.rule!r}")
-    if options.constraints:
-        raise InputError(
-            f"{options.rule} is for comparisons and does not apply representation "
-            "constraints; count with an STV rule to honour them"
-        )
     names = election.candidates
     standing = election.hopeful
     seats = options.seats
@@ -125,16 +211,18 @@ def count(election: Election, options: CountOptions) -> CountResult:
             for c in chosen:
                 totals[c] += weight
     available = papers * allowance
-    elected = top_by_lot(totals, seats, lot, names, f"{options.rule}: last seat")
+    elected, passed = highest_with_constraints(
+        totals, seats, lot, names, f"{options.rule}: last seat", options.constraints
+    )
     what = "first preferences" if options.rule == "fptp" else f"first {seats} preferences"
-    stage = Stage(
-        number=1,
-        action="round",
-        subject=(),
-        votes={names[c]: Decimal(totals[c]) for c in standing},
-        non_transferable=Decimal(available - used),
-        note=f"one vote to each of a paper's {what}; the {seats} highest are elected",
-        elected=tuple(names[c] for c in elected),
+    stages = result_stages(
+        names,
+        standing,
+        {c: Decimal(v) for c, v in totals.items()},
+        Decimal(available - used),
+        f"one vote to each of a paper's {what}; the {seats} highest are elected",
+        elected,
+        passed,
     )
     return CountResult(
         rule=options.rule,
@@ -142,7 +230,7 @@ def count(election: Election, options: CountOptions) -> CountResult:
         candidates=tuple(names[c] for c in standing),
         quota=None,
         elected=tuple(names[c] for c in elected),
-        stages=(stage,),
+        stages=stages,
         places=0,
         title=election.title,
         seed=options.seed,
