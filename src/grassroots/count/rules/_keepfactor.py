@@ -476,7 +476,12 @@ def count_keep_factors(
         title=election.title,
         seed=options.seed,
         tie_breaks=tuple(st.lot.log),
-        notes=(method.description,),
+        notes=(
+            method.description,
+            f"omega 10^-{method.omega_places}; figures in units of 10^-{places}",
+            "ties for defeat: "
+            + ("by the given order" if tie_order is not None else "by lot (seed recorded)"),
+        ),
         valid_votes=Decimal(st.ballots.total),
     )
 
