@@ -1,11 +1,16 @@
 """Instant-runoff voting (the alternative vote) for a single seat.
 
-Source: the alternative vote as commonly defined (e.g. the UK Parliamentary Voting System and
-Constituencies Act 2011, Schedule 10, rules 37-40, which was never brought into force; the
-RCTab "singleWinnerMajority" mode). Every round each paper counts, whole, for its
-highest-ranked continuing candidate; a candidate holding more than half of the papers still
-in the count (the continuing, non-exhausted papers) wins; otherwise the candidate with the
-fewest votes is excluded and their papers pass to the next continuing preference.
+Source: the alternative vote as the UK Parliamentary Voting System and Constituencies Act 2011,
+s. 9, would have written it into the Parliamentary Elections Rules (Representation of the
+People Act 1983, Sch. 1, new rule 45A; repealed unused after the 2011 referendum): a candidate
+with more votes than the other candidates put together is elected (45A(2)); otherwise the
+candidate with the fewest votes is eliminated and their papers counted for their next
+preference (45A(3)), stage after stage. RCTab's "singleWinnerMajority" mode counts the same way.
+
+Every round each paper counts, whole, for its highest-ranked continuing candidate; a candidate
+holding more than half of the papers still in the count (the continuing, non-exhausted papers)
+wins; otherwise the candidate with the fewest votes is excluded and their papers pass to the
+next continuing preference.
 
 Choices this module makes where texts differ, all recorded here and in
 ``docs/notes/single-winner.md``:
@@ -234,6 +239,7 @@ def count(election: Election, options: CountOptions) -> CountResult:
     while winner is None:
         live = sum(tally.values())
         leader = max(continuing, key=lambda c: (tally[c], -c))
+        # rule 45A(2): more votes than the other continuing candidates put together
         has_majority = 2 * tally[leader] > live or len(continuing) == 1
         if constraints and has_majority and not constraints.electable(leader, (), continuing, 1):
             # Representation constraints, check (1): a candidate who would win but whose
@@ -260,6 +266,7 @@ def count(election: Election, options: CountOptions) -> CountResult:
         if has_majority:
             winner = leader
             break
+        # rule 45A(3): the candidate with the fewest votes is eliminated
         lowest = min(tally[c] for c in continuing)
         tied = sorted(c for c in continuing if tally[c] == lowest)
         loser = _choose_loser(tied, history[:-1], lot, names, len(stages) + 1)
