@@ -112,13 +112,13 @@ BAD_FILES: dict[str, tuple[int | None, str, dict[str, Any]]] = {
         {"candidates": ["Ann", "Bob"]},
     ),
     "bad_weight.json": (
-        None,
+        4,
         'ballots[1].weight: expected a positive whole number, found "x"',
         {},
     ),
     "syntax_error.json": (3, "not valid JSON: Expecting ',' delimiter", {}),
-    "unknown_candidate.json": (None, "ballots[0].ranking[1]: unknown candidate 'Zed'", {}),
-    "wrong_format.json": (None, "format: expected 'grassroots-ballots', found \"votekit\"", {}),
+    "unknown_candidate.json": (3, "ballots[0].ranking[1]: unknown candidate 'Zed'", {}),
+    "wrong_format.json": (1, "format: expected 'grassroots-ballots', found \"votekit\"", {}),
 }
 
 
@@ -422,3 +422,15 @@ def test_blt_ballot_order_changes_only_the_order_of_the_grouped_rankings() -> No
         zip(backward.rankings, backward.weights, strict=True)
     )
     assert forward.rankings != backward.rankings
+
+
+def test_json_structural_errors_name_the_line_where_the_value_starts() -> None:
+    e = Election(("A", "B"), 1, (((0,),), ((1,), (0,))), (3, 2))
+    lines = json_format.dumps(e).splitlines()
+    k = next(i for i, line in enumerate(lines) if '"weight": 2' in line)
+    lines[k] = lines[k].replace('"weight": 2', '"weight": -2')
+    with pytest.raises(BallotFileError) as caught:
+        json_format.loads("\n".join(lines), source="e.json")
+    assert str(caught.value) == (
+        f"e.json:{k + 1}: ballots[1].weight: expected a positive whole number, found -2"
+    )

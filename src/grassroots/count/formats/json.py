@@ -17,6 +17,7 @@ path in the document (``ballots[3].weight``); syntax errors name the line.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -41,12 +42,60 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_STEP = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+_BLANK = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, pos: int) -> int:
+    """The position after any JSON white space at ``pos``."""
+    match = _BLANK.match(text, pos)
+    return match.end() if match else pos
+
+
+def _locate(text: str, where: str) -> int | None:
+    """The line where the value at ``where`` (``ballots[3].weight``) starts, if it can be found.
+
+    Only used to word an error, so any failure to find it gives None rather than an error.
+    """
+    if where == "the document":
+        return None
+    decoder = json.JSONDecoder()
+    try:
+        pos = _skip(text, 0)
+        for key, number in _STEP.findall(where):
+            if key and text[pos] == "{":
+                pos = _skip(text, pos + 1)
+                while text[pos] != "}":
+                    name, pos = decoder.raw_decode(text, pos)
+                    pos = _skip(text, _skip(text, pos) + 1)  # past the colon
+                    if name == key:
+                        break
+                    pos = _skip(text, decoder.raw_decode(text, pos)[1])
+                    if text[pos] == ",":
+                        pos = _skip(text, pos + 1)
+                else:
+                    return None
+            elif number and text[pos] == "[":
+                pos = _skip(text, pos + 1)
+                for _ in range(int(number)):
+                    pos = _skip(text, decoder.raw_decode(text, pos)[1])
+                    if text[pos] != ",":
+                        return None
+                    pos = _skip(text, pos + 1)
+            else:
+                return None
+    except (ValueError, IndexError, RecursionError):
+        return None
+    return text.count("\n", 0, pos) + 1
+
+
 class _Reader:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, text: str) -> None:
         self.source = source
+        self.text = text
 
     def fail(self, where: str, problem: str) -> BallotFileError:
-        return BallotFileError(self.source, None, f"{where}: {problem}")
+        return BallotFileError(self.source, _locate(self.text, where), f"{where}: {problem}")
 
     def strings(self, value: object, where: str) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -167,14 +216,15 @@ def _jsonable(value: object) -> bool:
 def loads(text: str, *, source: str = "<ballots>") -> Election:
     """Parse grassroots JSON ballots; every problem raises ``BallotFileError``."""
     try:
-        data = json.loads(text.removeprefix("\ufeff"))
+        text = text.removeprefix("\ufeff")
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BallotFileError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
     except RecursionError:
         raise BallotFileError(source, None, "not usable JSON: nested too deeply") from None
     except ValueError:  # int() refuses numbers of more than 4300 digits
         raise BallotFileError(source, None, "not usable JSON: a number is too long") from None
-    return _Reader(source).read(data)
+    return _Reader(source, text).read(data)
 
 
 def to_data(election: Election) -> dict[str, Any]:
