@@ -434,3 +434,11 @@ def test_json_structural_errors_name_the_line_where_the_value_starts() -> None:
     assert str(caught.value) == (
         f"e.json:{k + 1}: ballots[1].weight: expected a positive whole number, found -2"
     )
+
+
+def test_write_ballots_takes_the_format_from_the_extension(tmp_path: Path) -> None:
+    e = read_ballots(GOOD / "42u.blt")
+    write_ballots(e, tmp_path / "copy.json")
+    assert read_ballots(tmp_path / "copy.json") == e
+    with pytest.raises(InputError, match="say which format"):
+        write_ballots(e, io.StringIO())

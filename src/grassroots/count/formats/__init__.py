@@ -22,6 +22,7 @@ __all__ = [
     "EXTENSIONS",
     "READ_FORMATS",
     "WRITE_FORMATS",
+    "dumps_ballots",
     "format_of",
     "read_ballots",
     "write_ballots",
@@ -100,8 +101,17 @@ def dumps_ballots(election: Election, format: str) -> str:
     raise InputError(f"cannot write {format!r} files; choose one of: {', '.join(WRITE_FORMATS)}")
 
 
-def write_ballots(election: Election, path_or_stream: str | Path | TextIO, format: str) -> None:
-    """Write the election to a path (UTF-8) or an open text stream in ``format``."""
+def write_ballots(
+    election: Election, path_or_stream: str | Path | TextIO, format: str | None = None
+) -> None:
+    """Write the election to a path (UTF-8) or an open text stream in ``format``.
+
+    Without ``format`` the path's extension chooses it; a stream needs ``format``.
+    """
+    if format is None:
+        if not isinstance(path_or_stream, (str, Path)):
+            raise InputError("say which format to write to a stream: blt, json or preflib")
+        format = format_of(path_or_stream)
     text = dumps_ballots(election, format)
     if isinstance(path_or_stream, (str, Path)):
         Path(path_or_stream).write_text(text, encoding="utf-8", newline="\n")
