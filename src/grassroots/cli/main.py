@@ -6,6 +6,7 @@ import typer
 
 from grassroots.cli import compare as compare_command
 from grassroots.cli import count as count_command
+from grassroots.cli import verify as verify_command
 from grassroots.cli import web as web_commands
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ def root() -> None:
 count_command.register(app)
 compare_command.register(app)
 web_commands.register(app)
+verify_command.register(app)
 
 
 def main() -> None:
