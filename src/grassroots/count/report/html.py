@@ -375,6 +375,7 @@ def _context(
         "elected": elected,
         "constraint_stages": [s for s in stages if s["action"] == "constraint"],
         "flows": flows,
+        "flow_nodes": len(flow_chart["data"][0]["node"]["label"]) if flow_chart else 0,
         "by_slate": by_slate,
         "votes_alt": votes_alt,
         "flows_alt": flows_alt,
