@@ -442,3 +442,9 @@ def test_write_ballots_takes_the_format_from_the_extension(tmp_path: Path) -> No
     assert read_ballots(tmp_path / "copy.json") == e
     with pytest.raises(InputError, match="say which format"):
         write_ballots(e, io.StringIO())
+
+
+def test_csv_separator_is_judged_on_the_header_even_after_blank_lines() -> None:
+    e = csv_format.loads("\n\nAnn;Bob\n2;1\n", source="v.csv")
+    assert e.candidates == ("Ann", "Bob")
+    assert e.rankings == (((1,), (0,)),)

@@ -79,7 +79,7 @@ def _rank_number(header: str) -> int | None:
 
 
 def _delimiter(text: str) -> str:
-    head = text.split("\n", 1)[0]
+    head = next((line for line in io.StringIO(text) if line.strip()), "")
     if "," in head:
         return ","
     counts = {d: head.count(d) for d in (";", "\t")}
