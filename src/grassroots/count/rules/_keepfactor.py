@@ -399,7 +399,7 @@ def count_keep_factors(
             if surplus < omega:
                 reason = f"surplus {_fmt(surplus, places)} < omega"
                 break
-            if method.droop_parametric:
+            if method.droop_parametric and not constraints:
                 batch = _certain_losers(st, surplus, seats)
                 if batch:
                     reason = "certain losers"
@@ -442,12 +442,35 @@ def count_keep_factors(
             continue
         # B.3: defeat the hopeful candidate with the lowest vote; candidates within the
         # total surplus of the lowest are tied with it
+        passed_over: list[int] = []
         if batch:
             losers = batch
         else:
-            low = min(st.votes[c] for c in st.hopeful)
-            tied = [c for c in st.hopeful if st.votes[c] == low or st.votes[c] < low + surplus]
+            open_to_defeat = st.hopeful
+            if constraints:
+                # a candidate whose defeat would leave the constraints unsatisfiable is passed
+                # over, and the lowest of the others is defeated instead
+                seats_left = seats - len(st.elected)
+                open_to_defeat = [
+                    c
+                    for c in st.hopeful
+                    if constraints.feasible(
+                        st.elected, [h for h in st.hopeful if h != c], seats_left
+                    )
+                ] or st.hopeful
+                passed_over = [
+                    c
+                    for c in st.hopeful
+                    if c not in open_to_defeat
+                    and st.votes[c] < min(st.votes[d] for d in open_to_defeat)
+                ]
+            low = min(st.votes[c] for c in open_to_defeat)
+            tied = [c for c in open_to_defeat if st.votes[c] == low or st.votes[c] < low + surplus]
             losers = [_break_tie(st, tied) if len(tied) > 1 else tied[0]]
+        if passed_over:
+            reason += "; passed over to keep the constraints satisfiable: " + ", ".join(
+                st.names[c] for c in passed_over
+            )
         for loser in losers:
             defeat(loser)
         elect = []
