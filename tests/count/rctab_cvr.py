@@ -1,4 +1,4 @@
-"""Test-only readers for RCTab test cases: config, ES&S ``.xlsx``, CDF JSON/XML and CSV CVRs.
+"""Test-only readers for RCTab test cases: config; ES&S xlsx, CDF, CSV and Dominion CVRs.
 
 RCTab (BrightSpots/rcv, MPL-2.0) ships each test as a ``<name>_config.json``, one or more
 cast vote record files, and the round-by-round tallies it expects. This module reads those
@@ -158,13 +158,16 @@ class RctabCase:
         if r.get("doesFirstRoundDetermineThreshold"):
             out.append("doesFirstRoundDetermineThreshold")
         for s in self.config["cvrFileSources"]:
-            if s.get("provider") not in ("ess", "cdf", "genericCsv", "clearBallot"):
+            if s.get("provider") not in ("ess", "cdf", "genericCsv", "clearBallot", "dominion"):
                 out.append(f"provider={s.get('provider')}")
             elif s.get("provider") == "cdf" and not s.get("filePath", "").endswith(
                 (".json", ".xml")
             ):
                 out.append(f"CDF file {s.get('filePath')}")
-            elif not (self.directory / s.get("filePath", "")).is_file():
+            elif not (self.directory / s.get("filePath", "")).exists() or (
+                s.get("provider") == "dominion"
+                and not list((self.directory / s["filePath"]).glob("CvrExport*.json"))
+            ):
                 out.append(f"missing CVR {s.get('filePath')}")
             if (
                 r.get("overvoteRule") == "exhaustIfMultipleContinuing"
@@ -183,6 +186,8 @@ class RctabCase:
             path = self.directory / source["filePath"]
             if source["provider"] == "ess":
                 yield from self._ess_marks(path, source)
+            elif source["provider"] == "dominion":
+                yield from self._dominion_marks(path, source)
             elif source["provider"] == "genericCsv":
                 yield from self._generic_csv_marks(path, source)
             elif source["provider"] == "clearBallot":
@@ -233,6 +238,38 @@ class RctabCase:
                 if labels:
                     marks.append((rank, labels))
             yield marks
+
+    def _dominion_marks(self, path: Path, source: dict[str, Any]) -> Iterator[Marks]:
+        """A Dominion export folder: ``CvrExport*.json`` sessions, candidates by numeric id."""
+        aliases = self.aliases()
+        contest = int(source["contestId"])
+        # A contest flagged "InvalidContest" (not on this voter's ballot style) is not counted.
+        invalid: set[int] = set()
+        outstack = path / "OutstackConditionManifest.json"
+        if outstack.exists():
+            manifest = json.loads(outstack.read_text(encoding="utf-8-sig"))
+            invalid = {c["Id"] for c in manifest["List"] if c["Description"] == "InvalidContest"}
+        for export in sorted(path.glob("CvrExport*.json")):
+            data = json.loads(export.read_text(encoding="utf-8-sig"))
+            for session in data["Sessions"]:
+                # The adjudicated version, when there is one, replaces the scanned one.
+                record = session.get("Modified") or session["Original"]
+                contests = [
+                    c
+                    for card in record.get("Cards", [record])
+                    for c in card.get("Contests", [])
+                    if int(c["Id"]) == contest
+                    and not invalid & set(c.get("OutstackConditionIds", []))
+                ]
+                if not contests:
+                    continue  # this ballot does not hold the contest
+                by_rank: dict[int, list[str]] = {}
+                for mark in contests[0].get("Marks", []):
+                    if mark.get("IsAmbiguous"):
+                        continue
+                    label = self._label(str(mark["CandidateId"]), source, aliases)
+                    by_rank.setdefault(int(mark["Rank"]), []).extend(label)
+                yield [(r, tuple(dict.fromkeys(by_rank[r]))) for r in sorted(by_rank)]
 
     def _generic_csv_marks(self, path: Path, source: dict[str, Any]) -> Iterator[Marks]:
         """One column per candidate (header), each cell the rank given to that candidate."""
