@@ -21,7 +21,7 @@ from grassroots.cli.constraint_options import (
 )
 from grassroots.count.ballots import Election
 from grassroots.count.errors import InputError
-from grassroots.count.formats import blt
+from grassroots.count.formats import read_ballots
 from grassroots.count.report.text import render_text
 from grassroots.count.rules import RULES, count
 from grassroots.count.stages import CountResult
@@ -44,8 +44,8 @@ def fail(message: str) -> typer.Exit:
 
 
 def read_election(path: Path) -> Election:
-    """Read a ballot file."""
-    return blt.read(path)
+    """Read a ballot file of any supported format, chosen by its extension."""
+    return read_ballots(path)
 
 
 def render(

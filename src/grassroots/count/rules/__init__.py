@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grassroots.count.ballots import Election
 from grassroots.count.constraints import ConstraintSet
@@ -70,7 +70,10 @@ def count(
     fn = _rule_function(rule)
     chosen_seats = election.seats if seats is None else seats
     if chosen_seats < 1:
-        raise InputError(f"an election needs at least one seat to fill, found {chosen_seats}")
+        hint = (
+            " (the ballot file gives none: pass the number of seats)" if election.seats < 1 else ""
+        )
+        raise InputError(f"an election needs at least one seat to fill, found {chosen_seats}{hint}")
     constraints = constraints or ConstraintSet.none()
     if constraints:
         constraints.check(election.hopeful, chosen_seats, election.candidates)
@@ -80,4 +83,7 @@ def count(
         seed=new_seed() if seed is None else seed,
         constraints=constraints,
     )
-    return fn(election, options)
+    result = fn(election, options)
+    if not result.title and election.title:
+        result = replace(result, title=election.title)
+    return result
