@@ -43,7 +43,7 @@ def _vote_and_publish(org: Org, **extra: object) -> tuple[Setup, list[str]]:
     s = make_election(org, **extra)
     from grassroots.members.models import Member
 
-    voters = list(Member.objects.filter(number__startswith="P")) + [org.ann, org.bob]
+    voters = [*Member.objects.filter(number__startswith="P"), org.ann, org.bob]
     codes = [actions.cast(s.election, m, r) for m, r in zip(voters, RANKINGS, strict=True)]
     actions.close_voting(s.election, by=org.users["returning"], now=NOW + 6 * DAY)
     actions.publish_result(s.election, by=org.users["returning"])

@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", include("grassroots.audit.urls")),
     path("", include("grassroots.members.urls")),
+    path("", include("grassroots.elections.urls")),
 ]

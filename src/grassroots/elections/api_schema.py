@@ -1,0 +1,184 @@
+"""The OpenAPI 3.1 document of the public JSON API, written by hand; served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["OPENAPI"]
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_SUMMARY: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "title", "seats", "rule", "state", "voting_open", "voting_close", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "seats": {"type": "integer", "minimum": 1},
+        "rule": {"type": "string", "description": "rule set name, e.g. scottish, meek"},
+        "state": {"enum": ["draft", "voting", "closed", "published"]},
+        "voting_open": {"type": "string", "format": "date-time"},
+        "voting_close": {"type": "string", "format": "date-time"},
+        "url": {"type": "string", "format": "uri"},
+    },
+}
+_TURNOUT = {
+    "type": "object",
+    "properties": {
+        "voted": {"type": "integer"},
+        "roll": {"type": "integer"},
+        "branches": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "branch": {"type": "string"},
+                    "voted": {"type": "integer"},
+                    "roll": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+_FILE_NAMES = ["ballots.blt", "receipts.txt", "result.json", "election.json"]
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "grassroots public election API",
+        "version": "1",
+        "description": (
+            "Public results and published files of online elections. Anyone may recount: "
+            "download the four files (or /elections/{id}/bundle.zip) and run "
+            "`grassroots verify`."
+        ),
+    },
+    "paths": {
+        "/api/elections": {
+            "get": {
+                "summary": "Every election, summarised",
+                "responses": {
+                    "200": {
+                        "description": "the list",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "elections": {"type": "array", "items": _SUMMARY}
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/api/elections/{id}": {
+            "get": {
+                "summary": "One election: summary, roll, turnout, result once published",
+                "parameters": [_ID],
+                "responses": {
+                    "200": {
+                        "description": "the election",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "allOf": [
+                                        _SUMMARY,
+                                        {
+                                            "type": "object",
+                                            "properties": {
+                                                "candidates": {
+                                                    "type": "array",
+                                                    "items": {"type": "string"},
+                                                },
+                                                "roll": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "size": {"type": "integer"},
+                                                        "fingerprint": {
+                                                            "type": "string",
+                                                            "description": "sha256 over the "
+                                                            "sorted member numbers, one a line",
+                                                        },
+                                                    },
+                                                },
+                                                "turnout": _TURNOUT,
+                                                "result": {
+                                                    "type": "object",
+                                                    "description": "the engine's CountResult "
+                                                    "(rule, seats, quota, elected, stages …)",
+                                                },
+                                                "files": {
+                                                    "type": "object",
+                                                    "additionalProperties": {
+                                                        "type": "string",
+                                                        "format": "uri",
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    ]
+                                }
+                            }
+                        },
+                    },
+                    "404": {"description": "no such election"},
+                },
+            }
+        },
+        "/api/elections/{id}/receipt": {
+            "get": {
+                "summary": "Whether a receipt hash is among the counted ballots",
+                "parameters": [
+                    _ID,
+                    {
+                        "name": "hash",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the answer",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "hash": {"type": "string"},
+                                        "counted": {"type": "boolean"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "400": {"description": "the hash is not 64 hex characters"},
+                    "404": {"description": "no such election, or not yet published"},
+                },
+            }
+        },
+        "/elections/{id}/files/{name}": {
+            "get": {
+                "summary": "One published file",
+                "parameters": [
+                    _ID,
+                    {
+                        "name": "name",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": _FILE_NAMES},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the file",
+                        "content": {"text/plain": {}, "application/json": {}},
+                    },
+                    "404": {"description": "not published or no such file"},
+                },
+            }
+        },
+    },
+}

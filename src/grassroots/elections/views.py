@@ -1,0 +1,276 @@
+"""Thin views: the public election pages, the ballot (no JavaScript needed), results and API."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from grassroots.count.report.html import plotly_js, report_css
+from grassroots.elections import actions, receipts, thresholds
+from grassroots.elections.api_schema import OPENAPI
+from grassroots.elections.models import Ballot, Election, VoterRecord
+from grassroots.elections.publish import FILES
+from grassroots.elections.ranking import ballot_order, parse_ranks
+from grassroots.members.models import Member, Unit
+from grassroots.members.permissions import can
+
+
+def election_list(request: HttpRequest) -> HttpResponse:
+    """Every election, newest first."""
+    return render(request, "elections/list.html", {"elections": Election.objects.all()})
+
+
+def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Timetable, candidates, the nomination tally, turnout (counts only) and officer actions."""
+    e = get_object_or_404(Election, pk=pk)
+    tally = actions.nomination_tally(e)
+    user = request.user
+    member = Member.objects.filter(user=user).first() if user.is_authenticated else None
+    voted = bool(member and VoterRecord.objects.filter(election=e, member=member).exists())
+    bodies = [
+        u
+        for u in Unit.objects.filter(kind__in=e.nominating_kinds)
+        if user.is_authenticated and can(user, "edit_register", u)
+    ]
+    ctx = {
+        "e": e,
+        "tally": tally,
+        "threshold": thresholds.describe(e.threshold),
+        "turnout": actions.turnout(e) if e.state != "draft" else None,
+        "officer": user.is_authenticated and can(user, "manage_occasions", e.unit),
+        "member": member,
+        "voted": voted,
+        "bodies": bodies,
+    }
+    return render(request, "elections/detail.html", ctx)
+
+
+def _officer_action(request: HttpRequest, pk: int, fn: Any, done: str) -> HttpResponse:
+    e = get_object_or_404(Election, pk=pk)
+    try:
+        fn(e, by=request.user)
+        messages.success(request, done)
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("elections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def open_voting(request: HttpRequest, pk: int) -> HttpResponse:
+    return _officer_action(request, pk, actions.open_voting, "Voting is open; the roll is frozen.")
+
+
+@login_required
+@require_POST
+def close_voting(request: HttpRequest, pk: int) -> HttpResponse:
+    return _officer_action(request, pk, actions.close_voting, "Voting is closed.")
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _officer_action(request, pk, actions.publish_result, "Counted and published.")
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    e = get_object_or_404(Election, pk=pk)
+    try:
+        url = request.build_absolute_uri(reverse("elections:vote", args=[pk]))
+        n = actions.send_reminders(e, by=request.user, base_url=url)
+        messages.success(request, f"Sent {n} reminders.")
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("elections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A branch secretary records their branch's nomination, or that it will not nominate."""
+    e = get_object_or_404(Election, pk=pk)
+    body = get_object_or_404(Unit, pk=request.POST.get("body") or 0)
+    choice = request.POST.get("candidate", "")
+    candidate = None if choice == "none" else e.candidates.filter(pk=choice or 0).first()
+    if choice != "none" and candidate is None:
+        messages.error(request, "Choose a candidate, or that the branch decided not to nominate.")
+        return redirect("elections:detail", pk=pk)
+    try:
+        actions.record_nomination(e, body=body, candidate=candidate, by=request.user)
+        messages.success(request, f"Recorded {body}'s decision.")
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("elections:detail", pk=pk)
+
+
+@login_required
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ballot: a number box per candidate in this voter's order; review; cast; receipt."""
+    e = get_object_or_404(Election, pk=pk)
+    member = Member.objects.filter(user=request.user).first()
+    if member is None:
+        messages.error(request, "Your account is not linked to a membership record.")
+        return redirect("elections:detail", pk=pk)
+    if e.state != "voting":
+        messages.error(request, "Voting in this election is not open.")
+        return redirect("elections:detail", pk=pk)
+    if VoterRecord.objects.filter(election=e, member=member).exists():
+        messages.info(request, "You have already voted in this election. Thank you.")
+        return redirect("elections:detail", pk=pk)
+    # per-voter order: stable for this voter, unrelated to anyone else's
+    order = ballot_order(e.ballot, f"{e.pk}:{member.pk}:{e.seed}")
+    fields = {name: f"rank-{e.ballot.index(name)}" for name in order}
+    values = {name: request.POST.get(fields[name], "") for name in order}
+    ctx: dict[str, Any] = {"e": e, "rows": [(n, fields[n], values[n]) for n in order]}
+    if request.method != "POST":
+        return render(request, "elections/ballot.html", ctx)
+    parsed = parse_ranks(order, values)
+    if parsed.errors:
+        ctx["errors"] = parsed.errors
+        return render(request, "elections/ballot.html", ctx, status=400)
+    ctx["ranking"] = parsed.ranking
+    if request.POST.get("step") != "cast":
+        return render(request, "elections/review.html", ctx)
+    try:
+        code = actions.cast(e, member, parsed.ranking)
+    except actions.AlreadyVoted as exc:
+        messages.info(request, str(exc))
+        return redirect("elections:detail", pk=pk)
+    except actions.ActionRefused as exc:
+        ctx["errors"] = (str(exc),)
+        return render(request, "elections/ballot.html", ctx, status=400)
+    # shown once, in this response only: the code is kept nowhere
+    resp = render(request, "elections/receipt.html", {"e": e, "code": code})
+    resp["Cache-Control"] = "no-store"
+    return resp
+
+
+def check_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone with a receipt code can check that a ballot with it is stored and counted."""
+    e = get_object_or_404(Election, pk=pk)
+    code = request.GET.get("code", "").strip()
+    ctx: dict[str, Any] = {"e": e, "code": code}
+    if code:
+        h = receipts.receipt_hash(str(e.pk), code)
+        ctx["hash"] = h
+        if e.state == "published":
+            ctx["found"] = h in e.publication.files["receipts.txt"].split()
+            ctx["counted"] = True
+        else:
+            ctx["found"] = Ballot.objects.filter(election=e, receipt_hash=h).exists()
+    return render(request, "elections/check.html", ctx)
+
+
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The HTML report, the published files, the roll fingerprint and turnout."""
+    e = get_object_or_404(Election, pk=pk)
+    if e.state != "published":
+        raise Http404("this election's result is not published yet")
+    meta = json.loads(e.publication.files["election.json"])
+    ctx = {
+        "e": e,
+        "report": mark_safe(e.publication.report_html),
+        "css": mark_safe(report_css()),
+        "plotly": mark_safe(plotly_js()),
+        "meta": meta,
+        "files": FILES,
+    }
+    return render(request, "elections/results.html", ctx)
+
+
+def _published(pk: int) -> Election:
+    e = get_object_or_404(Election, pk=pk)
+    if e.state != "published":
+        raise Http404("this election's result is not published yet")
+    return e
+
+
+def published_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """One published file, as text."""
+    e = _published(pk)
+    if name not in FILES:
+        raise Http404(f"no published file called {name}")
+    ctype = "application/json" if name.endswith(".json") else "text/plain"
+    resp = HttpResponse(e.publication.files[name], content_type=f"{ctype}; charset=utf-8")
+    resp["Content-Disposition"] = f'inline; filename="{name}"'
+    return resp
+
+
+def bundle_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every published file in one zip, ready for ``grassroots verify``."""
+    e = _published(pk)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in FILES:
+            z.writestr(name, e.publication.files[name])
+    resp = HttpResponse(buf.getvalue(), content_type="application/zip")
+    resp["Content-Disposition"] = f'attachment; filename="election-{e.pk}.zip"'
+    return resp
+
+
+def _summary(e: Election, request: HttpRequest) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": e.pk,
+        "title": e.title,
+        "seats": e.seats,
+        "rule": e.rule,
+        "state": e.state,
+        "voting_open": e.voting_open.isoformat(),
+        "voting_close": e.voting_close.isoformat(),
+        "url": request.build_absolute_uri(reverse("elections:api_election", args=[e.pk])),
+    }
+    return out
+
+
+def api_elections(request: HttpRequest) -> JsonResponse:
+    """GET /api/elections: every election, summarised."""
+    return JsonResponse({"elections": [_summary(e, request) for e in Election.objects.all()]})
+
+
+def api_election(request: HttpRequest, pk: int) -> JsonResponse:
+    """GET /api/elections/{id}: summary, turnout, and once published the result and file links."""
+    e = get_object_or_404(Election, pk=pk)
+    out = _summary(e, request)
+    out["candidates"] = e.ballot
+    if e.state != "draft":
+        out["roll"] = {"size": e.roll_size, "fingerprint": e.roll_fingerprint}
+        out["turnout"] = actions.turnout(e)
+    if e.state == "published":
+        out["result"] = json.loads(e.publication.files["result.json"])
+        out["files"] = {
+            n: request.build_absolute_uri(reverse("elections:file", args=[e.pk, n])) for n in FILES
+        }
+    return JsonResponse(out)
+
+
+def api_receipt(request: HttpRequest, pk: int) -> JsonResponse:
+    """GET /api/elections/{id}/receipts/{hash}: whether a receipt hash is among the counted."""
+    e = _published(pk)
+    h = request.GET.get("hash", "")
+    if len(h) != 64:
+        return JsonResponse(
+            {"error": "give ?hash= the 64-character sha256 of your receipt"}, status=400
+        )
+    return JsonResponse({"hash": h, "counted": h in e.publication.files["receipts.txt"].split()})
+
+
+def openapi(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3.1 description of the JSON API."""
+    return JsonResponse(OPENAPI)

@@ -1,0 +1,143 @@
+"""The pages: ballot without JavaScript (validated server-side), receipt, results, API."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.test import Client
+
+from grassroots.elections import actions
+from grassroots.elections.models import Ballot, VoterRecord
+from tests.elections.conftest import CANDIDATES, DAY, NOW, Setup
+from tests.web.conftest import PASSWORD
+
+
+def _login(client: Client, username: str) -> None:
+    assert client.login(username=username, password=PASSWORD)
+
+
+def _field(setup: Setup, name: str) -> str:
+    return f"rank-{setup.election.ballot.index(name)}"
+
+
+def test_the_ballot_page_lists_every_candidate_with_a_labelled_number_box(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    page = client.get(f"/elections/{voting.election.pk}/vote/").content.decode()
+    for name in CANDIDATES:
+        assert f'<label for="{_field(voting, name)}">{name}</label>' in page
+
+
+def test_candidate_order_is_randomised_per_voter_but_stable_for_one_voter() -> None:
+    from grassroots.elections.ranking import ballot_order
+
+    orders = {tuple(ballot_order(CANDIDATES, f"1:{m}:7")) for m in range(40)}
+    assert len(orders) > 5
+    assert ballot_order(CANDIDATES, "1:3:7") == ballot_order(CANDIDATES, "1:3:7")
+
+
+def test_a_duplicate_rank_is_refused_with_a_clear_error_and_nothing_is_stored(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    data = {_field(voting, "Alice Able"): "1", _field(voting, "Bea Bold"): "1", "step": "cast"}
+    r = client.post(f"/elections/{voting.election.pk}/vote/", data)
+    assert r.status_code == 400
+    assert "rank 1 is given to more than one candidate" in r.content.decode()
+    assert not VoterRecord.objects.exists()
+
+
+def test_a_skipped_rank_is_refused_with_a_clear_error(client: Client, voting: Setup) -> None:
+    _login(client, "ann")
+    data = {_field(voting, "Alice Able"): "1", _field(voting, "Bea Bold"): "3"}
+    r = client.post(f"/elections/{voting.election.pk}/vote/", data)
+    assert r.status_code == 400
+    assert "rank 2 is skipped" in r.content.decode()
+
+
+def test_review_then_cast_shows_the_receipt_once_and_a_resubmission_stores_nothing(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    url = f"/elections/{voting.election.pk}/vote/"
+    data = {_field(voting, "Cal Calm"): "1", _field(voting, "Alice Able"): "2"}
+    review = client.post(url, data).content.decode()
+    assert re.search(r"<li>Cal Calm</li>\s*<li>Alice Able</li>", review)
+    assert not Ballot.objects.exists()
+    r = client.post(url, {**data, "step": "cast"})
+    code = re.search(r'id="receipt-code">([0-9A-Z-]+)<', r.content.decode()).group(1)
+    assert r["Cache-Control"] == "no-store"
+    again = client.post(url, {**data, "step": "cast"})  # a retried request or a second tab
+    assert again.status_code == 302
+    assert Ballot.objects.count() == 1
+    assert Ballot.objects.get().ranking == ["Cal Calm", "Alice Able"]
+    check = client.get(f"/elections/{voting.election.pk}/receipt/", {"code": code.lower()})
+    assert "Your ballot is recorded" in check.content.decode()
+
+
+def test_a_wrong_receipt_code_is_not_found(client: Client, voting: Setup) -> None:
+    r = client.get(f"/elections/{voting.election.pk}/receipt/", {"code": "0000-0000-0000-0000"})
+    assert "No ballot has this receipt" in r.content.decode()
+
+
+def test_nomination_tally_page_shows_who_met_the_threshold(client: Client, draft: Setup) -> None:
+    page = client.get(f"/elections/{draft.election.pk}/").content.decode()
+    assert "1 branch nomination: 1 met" in page
+    assert "Hillford" in page
+
+
+def test_a_nomination_after_the_close_is_refused_with_the_reason(draft: Setup) -> None:
+    import pytest
+
+    with pytest.raises(actions.ActionRefused, match="nominations closed at"):
+        actions.record_nomination(
+            draft.election,
+            body=draft.org.hillford,
+            candidate=None,
+            by=draft.org.users["secretary"],
+        )
+
+
+def test_results_page_files_and_api_after_publication(client: Client, voting: Setup) -> None:
+    e = voting.election
+    actions.cast(e, voting.org.ann, ["Alice Able", "Bea Bold"])
+    actions.cast(e, voting.org.bob, ["Dan Deft"])
+    assert client.get(f"/elections/{e.pk}/results/").status_code == 404
+    actions.close_voting(e, by=None, now=NOW + 6 * DAY)
+    actions.publish_result(e, by=None)
+    page = client.get(f"/elections/{e.pk}/results/").content.decode()
+    assert e.roll_fingerprint in page
+    assert "ballots.blt" in page
+    blt = client.get(f"/elections/{e.pk}/files/ballots.blt").content.decode()
+    assert blt.startswith("4 2\n")
+    api = client.get(f"/api/elections/{e.pk}").json()
+    assert api["state"] == "published"
+    assert api["roll"]["fingerprint"] == e.roll_fingerprint
+    assert set(api["result"]["elected"]) <= set(CANDIDATES)
+    assert api["turnout"]["voted"] == 2
+    listing = client.get("/api/elections").json()
+    assert [x["id"] for x in listing["elections"]] == [e.pk]
+
+
+def test_the_openapi_document_describes_every_api_path(client: Client) -> None:
+    from django.urls import get_resolver
+
+    doc = client.get("/api/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    (mine,) = [r for r in get_resolver().url_patterns if getattr(r, "app_name", "") == "elections"]
+    api_routes = {
+        str(p.pattern) for p in mine.url_patterns if str(p.pattern).startswith("api/elections")
+    }
+    documented = {p.lstrip("/").replace("{id}", "<int:pk>") for p in doc["paths"]}
+    assert api_routes <= documented
+    json.dumps(doc)  # serialisable
+
+
+def test_the_engine_package_still_imports_without_django() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, grassroots.elections.publish; assert 'django' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
