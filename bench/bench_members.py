@@ -27,7 +27,7 @@ def timed(label: str, fn: Callable[[], T]) -> T:
     t0, c0 = time.perf_counter(), time.process_time()
     out = fn()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(f"{label:<52} {wall:8.2f} s wall {cpu:8.2f} s cpu", flush=True)
+    print(f"{label:<52} {wall:8.3f} s wall {cpu:8.3f} s cpu", flush=True)
     return out
 
 
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     assert Member.objects.count() == args.members
 
-    on = dt.date(2026, 3, 1)
+    on = dt.date(2026, 1, 15)
     rules = RuleSet(
         on=on,
         freeze_date=dt.date(2025, 12, 1),
