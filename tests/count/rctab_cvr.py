@@ -1,4 +1,4 @@
-"""Test-only readers for RCTab test cases: config; ES&S xlsx, CDF, CSV and Dominion CVRs.
+"""Test-only readers for RCTab test cases: config; ES&S xlsx, CDF, CSV, Dominion, Hart CVRs.
 
 RCTab (BrightSpots/rcv, MPL-2.0) ships each test as a ``<name>_config.json``, one or more
 cast vote record files, and the round-by-round tallies it expects. This module reads those
@@ -158,7 +158,14 @@ class RctabCase:
         if r.get("doesFirstRoundDetermineThreshold"):
             out.append("doesFirstRoundDetermineThreshold")
         for s in self.config["cvrFileSources"]:
-            if s.get("provider") not in ("ess", "cdf", "genericCsv", "clearBallot", "dominion"):
+            if s.get("provider") not in (
+                "ess",
+                "cdf",
+                "genericCsv",
+                "clearBallot",
+                "dominion",
+                "hart",
+            ):
                 out.append(f"provider={s.get('provider')}")
             elif s.get("provider") == "cdf" and not s.get("filePath", "").endswith(
                 (".json", ".xml")
@@ -186,6 +193,8 @@ class RctabCase:
             path = self.directory / source["filePath"]
             if source["provider"] == "ess":
                 yield from self._ess_marks(path, source)
+            elif source["provider"] == "hart":
+                yield from self._hart_marks(path, source)
             elif source["provider"] == "dominion":
                 yield from self._dominion_marks(path, source)
             elif source["provider"] == "genericCsv":
@@ -238,6 +247,30 @@ class RctabCase:
                 if labels:
                     marks.append((rank, labels))
             yield marks
+
+    def _hart_marks(self, path: Path, source: dict[str, Any]) -> Iterator[Marks]:
+        """A folder of Hart XML sheets; an option's ``Value`` has a 1 at each rank it holds,
+        counted from the left (``010000`` is rank 2)."""
+        aliases = self.aliases()
+        wanted = str(source.get("contestId") or "")
+        for sheet in sorted(path.glob("*.xml")):
+            root = ElementTree.fromstring(sheet.read_bytes())
+            tag = root.tag.split("}")[0] + "}" if root.tag.startswith("{") else ""
+            for contest in root.iter(tag + "Contest"):
+                if (contest.findtext(tag + "Id") or "").strip() != wanted:
+                    continue
+                by_rank: dict[int, list[str]] = {}
+                for option in contest.iter(tag + "Option"):
+                    option_id = (option.findtext(tag + "Id") or "").strip()
+                    if option_id in aliases or option.find(tag + "WriteInData") is None:
+                        label = self._label(option_id, source, aliases)
+                    else:
+                        label = (UWI,)
+                    value = (option.findtext(tag + "Value") or "").strip()
+                    for i, bit in enumerate(value):
+                        if bit == "1":
+                            by_rank.setdefault(i + 1, []).extend(label)
+                yield [(r, tuple(dict.fromkeys(by_rank[r]))) for r in sorted(by_rank)]
 
     def _dominion_marks(self, path: Path, source: dict[str, Any]) -> Iterator[Marks]:
         """A Dominion export folder: ``CvrExport*.json`` sessions, candidates by numeric id."""

@@ -66,6 +66,8 @@ COVERED = [
     "excluded_test",
     "exhaust_if_multiple_continuing",
     "generic_csv_test",
+    "hart_cedar_park_school_board",
+    "hart_travis_county_officers",
     "precinct_example",
     "skip_to_next_test",
     "test_set_0_skipped_first_choice",
