@@ -339,6 +339,8 @@ def count_keep_factors(
 
     while st.hopeful:
         if complete():
+            if dirty[0]:
+                distribute()  # papers of candidates a constraint just excluded move first
             elect: list[int] = []
             exclude: list[int] = []
             finish(elect, exclude)
@@ -399,8 +401,12 @@ def count_keep_factors(
             if surplus < omega:
                 reason = f"surplus {_fmt(surplus, places)} < omega"
                 break
-            if method.droop_parametric and not constraints:
+            if method.droop_parametric:
                 batch = _certain_losers(st, surplus, seats)
+                if batch and constraints:
+                    rest = [c for c in st.hopeful if c not in batch]
+                    if not constraints.feasible(st.elected, rest, seats - len(st.elected)):
+                        batch = []  # one at a time, passing over the protected
                 if batch:
                     reason = "certain losers"
                     break
@@ -448,15 +454,13 @@ def count_keep_factors(
         else:
             open_to_defeat = st.hopeful
             if constraints:
-                # a candidate whose defeat would leave the constraints unsatisfiable is passed
-                # over, and the lowest of the others is defeated instead
+                # a candidate a constraint still needs is not defeated as the lowest: the
+                # lowest of the others is (ConstraintSet.excludable)
                 seats_left = seats - len(st.elected)
                 open_to_defeat = [
                     c
                     for c in st.hopeful
-                    if constraints.feasible(
-                        st.elected, [h for h in st.hopeful if h != c], seats_left
-                    )
+                    if constraints.excludable(c, st.elected, st.hopeful, seats_left)
                 ] or st.hopeful
                 passed_over = [
                     c
@@ -468,8 +472,11 @@ def count_keep_factors(
             tied = [c for c in open_to_defeat if st.votes[c] == low or st.votes[c] < low + surplus]
             losers = [_break_tie(st, tied) if len(tied) > 1 else tied[0]]
         if passed_over:
-            reason += "; passed over to keep the constraints satisfiable: " + ", ".join(
-                st.names[c] for c in passed_over
+            seats_left = seats - len(st.elected)
+            reason += "; passed over: " + "; ".join(
+                f"{st.names[c]} (needed for "
+                f"{constraints.protecting(c, st.elected, st.hopeful, seats_left)})"
+                for c in passed_over
             )
         for loser in losers:
             defeat(loser)
