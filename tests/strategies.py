@@ -150,3 +150,37 @@ def rule_sets(draw: st.DrawFn, branches: tuple[int, ...] = (1, 2, 3)) -> RuleSet
         exclude_suspended=draw(st.booleans()),
         branch_id=draw(st.none() | st.sampled_from(branches)),
     )
+
+
+@st.composite
+def keep_factor_cases(
+    draw: st.DrawFn, *, unit: int = 10**9, equal_ranks: bool = True
+) -> tuple[Election, list[int]]:
+    """Weighted ballots (some ranking candidates equal) and keep factors in units of ``unit``.
+
+    Weights reach 10**8 so that column totals pass 2**53 units (Meek/Warren's split sums);
+    each keep factor is 1 (hopeful), 0 (defeated) or a fraction (elected).
+    """
+    n = draw(st.integers(min_value=2, max_value=8))
+    pairs = []
+    for _ in range(draw(st.integers(min_value=1, max_value=25))):
+        order = draw(st.permutations(range(n)))[: draw(st.integers(min_value=1, max_value=n))]
+        ranking: list[tuple[int, ...]] = []
+        i = 0
+        while i < len(order):
+            size = draw(st.integers(min_value=1, max_value=2)) if equal_ranks else 1
+            ranking.append(tuple(order[i : i + size]))
+            i += size
+        pairs.append((tuple(ranking), draw(st.integers(min_value=1, max_value=10**8))))
+    grouped = group_ballots(pairs)
+    election = Election(
+        tuple(f"C{i}" for i in range(n)), 1, tuple(grouped), tuple(grouped.values())
+    )
+    kf = draw(
+        st.lists(
+            st.one_of(st.just(unit), st.just(0), st.integers(min_value=1, max_value=unit)),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    return election, kf

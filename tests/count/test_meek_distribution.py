@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grassroots.count.arithmetic import div_ceil
-from grassroots.count.ballots import Election, group_ballots
+from grassroots.count.ballots import Election
 from grassroots.count.rules._keepfactor import _Ballots
-from tests.strategies import strict_rankings
+from tests.strategies import keep_factor_cases
 
 UNIT = 10**9
 
@@ -36,32 +36,8 @@ def by_the_words(election: Election, kf: list[int], warren: bool) -> list[int]:
     return votes
 
 
-@st.composite
-def elections_and_keep_factors(draw: st.DrawFn) -> tuple[Election, list[int]]:
-    n = draw(st.integers(min_value=2, max_value=8))
-    pairs = draw(
-        st.lists(
-            st.tuples(strict_rankings(n), st.integers(min_value=1, max_value=10**8)),
-            min_size=1,
-            max_size=25,
-        )
-    )
-    grouped = group_ballots(pairs)
-    election = Election(
-        tuple(f"C{i}" for i in range(n)), 1, tuple(grouped), tuple(grouped.values())
-    )
-    kf = draw(
-        st.lists(
-            st.one_of(st.just(UNIT), st.just(0), st.integers(min_value=1, max_value=UNIT)),
-            min_size=n,
-            max_size=n,
-        )
-    )
-    return election, kf
-
-
 @settings(max_examples=80, deadline=None)
-@given(elections_and_keep_factors(), st.booleans())
+@given(keep_factor_cases(), st.booleans())
 def test_the_columnwise_count_equals_the_ballot_by_ballot_count(
     case: tuple[Election, list[int]], warren: bool
 ) -> None:
@@ -71,7 +47,7 @@ def test_the_columnwise_count_equals_the_ballot_by_ballot_count(
 
 
 @settings(max_examples=40, deadline=None)
-@given(elections_and_keep_factors(), st.data())
+@given(keep_factor_cases(equal_ranks=False), st.data())
 def test_a_second_share_out_with_other_keep_factors_is_as_exact_as_the_first(
     case: tuple[Election, list[int]], data: st.DataObject
 ) -> None:
