@@ -94,6 +94,7 @@ def create_election(
     voting_close: dt.datetime,
     threshold: Mapping[str, Any] | None = None,
     nominating_kinds: Sequence[str] = ("branch",),
+    body_subkinds: Mapping[str, str] | None = None,
     constraints: Mapping[str, Any] | None = None,
     by: User | None,
 ) -> Election:
@@ -125,6 +126,7 @@ def create_election(
         voting_close=voting_close,
         threshold=dict(threshold or {}),
         nominating_kinds=list(nominating_kinds),
+        body_subkinds=dict(body_subkinds or {}),
         constraints=dict(constraints or {}),
         seed=new_seed(),
     )
@@ -260,7 +262,12 @@ def nomination_tally(
     for c in election.candidates.filter(withdrawn=False):
         bodies = by_candidate.get(c.pk, [])
         outcome = thresholds.met(
-            election.threshold, [thresholds.Body(b.name, b.kind) for b in bodies], totals
+            election.threshold,
+            [
+                thresholds.Body(b.name, b.kind, election.body_subkinds.get(b.code, ""))
+                for b in bodies
+            ],
+            totals,
         )
         out.append((c, bodies, outcome))
     return out

@@ -50,6 +50,8 @@ class Election(models.Model):
     # elections.thresholds.Threshold.to_dict(); {} means no nominations needed
     threshold = models.JSONField(default=dict, blank=True)
     nominating_kinds = models.JSONField(default=list, blank=True)  # unit kinds, e.g. ["branch"]
+    # unit code -> subkind for thresholds such as "3 affiliates of which 2 unions"
+    body_subkinds = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=16, choices=STATES, default="draft")
     seed = models.BigIntegerField()  # for ties by lot; published so anyone can recount
     ballot = models.JSONField(default=list, blank=True)  # candidate names, fixed at opening
