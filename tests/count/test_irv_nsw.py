@@ -3,7 +3,8 @@
 Source: PrefLib ED-00058 (NSWEC data, CC BY 4.0), in ``../shared/data/elections/nsw-la-irv``
 (see its PROVENANCE.md). No official results are stored, so these tests check what must hold
 anyway: exact totals at every stage, the winner's majority of continuing votes, agreement with
-a deliberately naive recount written here, and a winner that no seed or ballot order changes.
+a deliberately naive recount written here, and a winner that no seed or ballot order changes;
+then every one of the 186 contests for totals and lots.
 Optional preferential voting needs nothing special: a paper whose marked preferences run out
 is exhausted.
 """
@@ -100,3 +101,21 @@ def test_irv_winner_does_not_depend_on_the_seed_or_the_ballot_order(contest: Ele
         assert [s.to_dict(0)["votes"] for s in first.stages] == [
             s.to_dict(0)["votes"] for s in again.stages
         ]
+
+
+def test_every_nsw_contest_counts_with_exact_totals_and_a_winner_no_lot_changes() -> None:
+    root = require_shared("elections", "nsw-la-irv")
+    contests = sorted(p for p in root.iterdir() if (p / "ballots.blt").exists())
+    assert len(contests) >= 180
+    lots = []
+    for directory in contests:
+        election = blt.read(directory / "ballots.blt")
+        first = count(election, "irv", seed=1)
+        for stage in first.stages:
+            assert stage.total == first.valid_votes, (directory.name, stage.number)
+        if first.tie_breaks:
+            lots.append(directory.name)
+            for seed in range(2, 6):
+                assert count(election, "irv", seed=seed).elected == first.elected, directory.name
+    # One contest needs a lot (newcastle-2019: two candidates level on first preferences).
+    assert len(lots) <= 3, lots
