@@ -243,7 +243,11 @@ def test_scottish_result_does_not_depend_on_the_order_of_the_ballots(
     pairs = list(zip(e.rankings, e.weights, strict=True))
     rnd.shuffle(pairs)
     shuffled = Election(
-        e.candidates, e.seats, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+        e.candidates,
+        e.seats,
+        tuple(p[0] for p in pairs),
+        tuple(p[1] for p in pairs),
+        title=e.title,
     )
     assert count(shuffled, "scottish", seed=5).to_dict() == count(e, "scottish", seed=5).to_dict()
 
