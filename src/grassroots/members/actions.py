@@ -321,38 +321,37 @@ _COLUMNS = (
 
 
 def _insert_rows(rows: list[csvio.MemberRow], batch_size: int) -> None:
-    """Insert checked rows with one prepared statement, many parameter sets.
+    """Insert checked rows: COPY on PostgreSQL, one prepared INSERT with many rows elsewhere.
 
     The ORM's bulk_create spends most of its time building model instances and SQL per batch
-    (on SQLite only ~90 rows fit a statement); a plain executemany is several times faster.
+    (on SQLite only ~90 rows fit a statement); these are several times faster.
     """
     from django.db import connection
 
+    postgres = connection.vendor == "postgresql"
     table = connection.ops.quote_name(Member._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
-    day = connection.ops.adapt_datefield_value
+    day = _same if postgres else connection.ops.adapt_datefield_value
+
+    def values(r: csvio.MemberRow) -> tuple[object, ...]:
+        return (
+            r.number, r.name, r.email, r.branch_id, r.ward_id, day(r.join_date), r.status,
+            day(r.paid_up_to), r.rate_band, r.gender, day(r.birth_date),
+        )  # fmt: skip
+
     with connection.cursor() as cur:
+        if postgres:
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(values(r))
+            return
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
         for i in range(0, len(rows), batch_size):
-            cur.executemany(
-                sql,
-                [
-                    (
-                        r.number,
-                        r.name,
-                        r.email,
-                        r.branch_id,
-                        r.ward_id,
-                        day(r.join_date),
-                        r.status,
-                        day(r.paid_up_to),
-                        r.rate_band,
-                        r.gender,
-                        day(r.birth_date),
-                    )
-                    for r in rows[i : i + batch_size]
-                ],
-            )
+            cur.executemany(sql, [values(r) for r in rows[i : i + batch_size]])
+
+
+def _same(d: dt.date | None) -> dt.date | None:
+    return d
 
 
 @transaction.atomic
