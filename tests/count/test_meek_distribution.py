@@ -26,10 +26,11 @@ def by_the_words(election: Election, kf: list[int], warren: bool) -> list[int]:
         w = UNIT
         for rank in ranking:
             live = [c for c in rank if kf[c]]
-            keeps = [
-                min(w // len(live), kf[c]) if warren else div_ceil(w * kf[c], len(live) * UNIT)
-                for c in live
-            ]
+            if not live:
+                continue
+            # equal ranks: the 1/k share truncated at 9 places, kf of it kept (rounded up)
+            share = w // len(live)
+            keeps = [min(share, kf[c]) if warren else div_ceil(share * kf[c], UNIT) for c in live]
             for c, keep in zip(live, keeps, strict=True):
                 votes[c] += keep * weight
             w -= sum(keeps)
@@ -77,4 +78,19 @@ def test_ballots_ranking_candidates_equal_are_shared_among_the_undefeated() -> N
         3 * UNIT // 2,
         2 * UNIT // 2,
     ]
+    assert ballots.distribute(kf) == by_the_words(election, kf, False)
+
+
+def test_equal_shares_never_add_up_to_more_than_the_ballot_has_left() -> None:
+    """A>B>C>(D=E)>F with kf(C) = 10**-9, D and E hopeful: 0.999999999 reaches D=E.
+
+    Rounding each half up would give 0.5 + 0.5 = 1 > 0.999999999 and a negative remainder
+    for F; the share is truncated first (0.499999999 each), so 10**-9 passes on to F.
+    """
+    election = Election(
+        tuple(f"C{i}" for i in range(6)), 1, (((0,), (1,), (2,), (3, 4), (5,)),), (1,)
+    )
+    kf = [0, 0, 1, UNIT, UNIT, UNIT]
+    ballots = _Ballots(election, 6, UNIT, False)
+    assert ballots.distribute(kf) == [0, 0, 1, 499_999_999, 499_999_999, 1]
     assert ballots.distribute(kf) == by_the_words(election, kf, False)

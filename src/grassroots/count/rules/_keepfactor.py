@@ -199,20 +199,24 @@ class _Ballots:
     def _distribute_equal(
         self, ranking: Ranking, weight: int, kf: Sequence[int], out: list[int]
     ) -> None:
-        # Equally ranked candidates share the weight that reaches their rank equally: each
-        # keeps kf of its 1/k share (rounded up once, at 9 places) and the rest passes on.
-        # A defeated candidate (kf 0) counts as if not on the ballot, as a withdrawn one
-        # does, so the share is split among the others of the rank (as Droop does).
+        # Equally ranked candidates share the weight that reaches their rank equally: the
+        # 1/k share is truncated at 9 places (so the shares never add up to more than w) and
+        # each keeps kf of it (rounded up, as B.2.a); the rest, and the units the truncation
+        # left over, pass on. A defeated candidate (kf 0) counts as if not on the ballot, as
+        # a withdrawn one does, so the share is split among the others of the rank (as
+        # Droop does).
         unit = self.unit
         w = unit
         for full_rank in ranking:
             if w <= 0:
                 break
             rank = [c for c in full_rank if kf[c]]
-            k = len(rank)
+            if not rank:
+                continue
+            share = w // len(rank)
             kept = 0
             for c in rank:
-                keep = min(w // k, kf[c]) if self.warren else div_ceil(w * kf[c], k * unit)
+                keep = min(share, kf[c]) if self.warren else div_ceil(share * kf[c], unit)
                 out[c] += keep * weight
                 kept += keep
             w -= kept
@@ -236,6 +240,7 @@ class _Count:
     quota: int = 0
     stages: list[Stage] = field(default_factory=list)
     lot: Lot = field(default_factory=lambda: Lot(0))
+    ballots: _Ballots = field(init=False)
 
     def stage(
         self,
@@ -269,8 +274,6 @@ class _Count:
     @property
     def total_units(self) -> int:
         return self.ballots.total * self.unit
-
-    ballots: _Ballots = field(init=False)
 
 
 def _fmt(units: int, places: int) -> str:
