@@ -144,3 +144,14 @@ def test_grassroots_verify_says_matches_for_a_published_folder_and_fails_when_al
 def test_publishing_before_closing_is_refused(voting: Setup) -> None:
     with pytest.raises(actions.ActionRefused, match="close voting first"):
         actions.publish_result(voting.election, by=None)
+
+
+def test_grassroots_verify_reads_the_zip_the_site_serves(org: Org, tmp_path: Path) -> None:
+    from django.test import Client
+
+    s, _ = _vote_and_publish(org)
+    z = tmp_path / "bundle.zip"
+    z.write_bytes(Client().get(f"/elections/{s.election.pk}/bundle.zip").content)
+    out = CliRunner().invoke(app, ["verify", str(z)])
+    assert out.exit_code == 0, out.output
+    assert "recount under scottish" in out.output

@@ -339,10 +339,13 @@ def _lock_for_casting(election_id: int) -> Election:
     SQLite serialises writers anyway.
     """
     if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT id FROM {Election._meta.db_table} WHERE id = %s FOR SHARE", [election_id]
-            )
+        table = Election._meta.db_table
+        locked = list(
+            Election.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [election_id])
+        )
+        if not locked:
+            raise ActionRefused(f"there is no election {election_id}")
+        return locked[0]
     return Election.objects.get(pk=election_id)
 
 
@@ -366,14 +369,17 @@ def cast(
             e = _lock_for_casting(election.pk)
             if e.state != "voting" or not e.voting_open <= at <= e.voting_close:
                 raise ActionRefused(f"voting in {e} is not open now")
-            entry = RollEntry.objects.filter(election=e, member=member).first()
-            if entry is None:
+            on_roll = RollEntry.objects.filter(election=e, member=member).values_list(
+                "branch_id", flat=True
+            )
+            branch = next(iter(on_roll[:1]), None)
+            if branch is None:
                 raise ActionRefused(
                     f"{member.name} is not on the roll of {e} (frozen on {e.freeze_date})"
                 )
             _check_ranking(ranking, e.ballot)
             VoterRecord.objects.create(
-                election=e, member=member, branch_id=entry.branch_id, voted_on=at.date()
+                election=e, member=member, branch_id=branch, voted_on=at.date()
             )
             Ballot.objects.create(
                 election=e,
