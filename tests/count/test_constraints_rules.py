@@ -207,7 +207,7 @@ def test_irv_honours_a_minimum_for_its_single_seat() -> None:
 
 
 def test_each_constraint_stage_note_names_the_branch_that_forced_it(
-    stv: str, request: pytest.FixtureRequest
+    stv: str,
 ) -> None:
     """A blocked quota-winner and then a forced exclusion, each with its own kind of note.
 
@@ -217,14 +217,6 @@ def test_each_constraint_stage_note_names_the_branch_that_forced_it(
     Then M3 (20, below the quota) can no longer be elected and is excluded: that note must
     not claim M3 reached the quota.
     """
-    if stv == "ers97":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="ers97 (work in progress, reported to its owner) notes a forced "
-                "exclusion of a candidate below the quota as 'reached the quota'",
-                strict=False,
-            )
-        )
     names = ["M1", "M2", "M3", "W1", "W2"]
     election = election_from_rankings(
         names,
@@ -315,7 +307,7 @@ def test_candidates_excluded_by_a_constraint_hold_no_votes_in_later_stages(
 
 
 def test_a_bulk_exclusion_never_takes_out_every_candidate_a_minimum_needs(
-    stv: str, request: pytest.FixtureRequest
+    stv: str,
 ) -> None:
     """Two seats, at least one woman; the two women are the two lowest, far behind.
 
@@ -324,14 +316,6 @@ def test_a_bulk_exclusion_never_takes_out_every_candidate_a_minimum_needs(
     take out both women at once, although each alone may go. Only one may: W2 is excluded,
     W1 is kept in, and in the end W1 takes a seat.
     """
-    if stv == "ers97":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="ers97's bulk exclusion asks excludable of each candidate alone, not "
-                "of the batch together (reported to its owner)",
-                strict=False,
-            )
-        )
     names = ["M1", "M2", "M3", "W1", "W2"]
     election = election_from_rankings(
         names,

@@ -424,27 +424,41 @@ class _Ers97Count:
         }
 
     def _to_exclude(self, cont: list[int]) -> list[int]:
-        """5.2.5: as many of the lowest together as leave enough candidates and whose votes,
-        with any deferred surpluses, do not exceed the vote of the candidate next above.
+        """Whom to exclude now: the rule's own choice (5.2.5), unless a constraint needs one of
+        them; then the lowest candidate no constraint needs is excluded alone instead.
 
-        A candidate a constraint still needs is passed over, and the lowest of the others is
-        excluded alone (no bulk exclusion then: the rule's arithmetic assumes all may go).
+        The rule chooses first, so a count on which the constraints never bind is exactly the
+        unconstrained count (same lots drawn, same notes).
         """
         self.protection_note = ""
+        chosen = self._rule_choice(cont)
+        if not self.constraints:
+            return chosen
+        rest = [c for c in cont if c not in chosen]
+        if self.constraints.feasible(self.elected, rest, self.seats_left):
+            return chosen
         protected = self._protected(cont)
-        if protected and len(protected) < len(cont):
-            lowest_votes = min(self.votes[c] for c in cont)
-            kept = [c for c in protected if self.votes[c] == lowest_votes]
-            others = [c for c in cont if c not in protected]
-            low = min(self.votes[c] for c in others)
-            tied = [c for c in others if self.votes[c] == low]
-            if kept:
-                self.protection_note = "; ".join(
-                    f"{self.names[c]} is not excluded: {protected[c]} needs them" for c in kept
-                )
-            if len(tied) == 1:
-                return tied
-            return [self._break_tie(tied, lowest=True, purpose="rule 5.2.5: candidate to exclude")]
+        others = [c for c in cont if c not in protected]
+        if not others:
+            return chosen  # every choice breaks a constraint: the rule's own choice stands
+        kept = [c for c in chosen if c in protected]
+        if kept:
+            self.protection_note = "; ".join(
+                f"{self.names[c]} is not excluded: {protected[c]} needs them" for c in kept
+            )
+        else:
+            together = ", ".join(self.names[c] for c in chosen)
+            needs = "; ".join(con.describe() for con in self.constraints.constraints)
+            self.protection_note = f"{together} are not excluded together: {needs} needs one"
+        low = min(self.votes[c] for c in others)
+        tied = [c for c in others if self.votes[c] == low]
+        if len(tied) == 1:
+            return tied
+        return [self._break_tie(tied, lowest=True, purpose="rule 5.2.5: candidate to exclude")]
+
+    def _rule_choice(self, cont: list[int]) -> list[int]:
+        """5.2.5: as many of the lowest together as leave enough candidates and whose votes,
+        with any deferred surpluses, do not exceed the vote of the candidate next above."""
         deferred = self._surplus_total()
         ordered = sorted(cont, key=lambda c: self.votes[c])
         v = [self.votes[c] for c in ordered]
@@ -538,7 +552,7 @@ class _Ers97Count:
             c = self.blocked[0]
             why = self.constraints.blocking(c, self.elected, self._continuing(), self.seats_left)
             self.exclude(
-                [c], "constraint", f"{self.names[c]} reached the quota but is excluded: {why}"
+                [c], "constraint", f"{self.names[c]} would be elected now but is excluded: {why}"
             )
             return True
         forced = self.constraints.forced_exclusions(
