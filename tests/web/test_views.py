@@ -322,3 +322,19 @@ def test_an_administrator_gives_and_removes_a_role(org: Org) -> None:
         "removed ann as branch officer of Moorside",
         "made ann branch officer of Moorside",
     ]
+
+
+def test_a_ward_meeting_shows_to_the_wards_members_and_counts_only_them(org: Org) -> None:
+    day = TODAY + dt.timedelta(days=5)
+    o = actions.create_occasion(
+        by=None, title="East ward meeting", kind="meeting", unit=org.hillford_east, date=day,
+        rules=RuleSet(on=day),
+    )  # fmt: skip
+    assert (
+        "East ward meeting"
+        in login(org, "member").get(reverse("members:standing")).content.decode()
+    )
+    html = (
+        login(org, "admin").get(reverse("members:occasion", kwargs={"pk": o.pk})).content.decode()
+    )
+    assert re.search(r"Members considered</th><td class=\"num\">1<", html)

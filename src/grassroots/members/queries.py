@@ -45,6 +45,8 @@ def standing(member: Member, occasions: QuerySet[Occasion]) -> list[tuple[Occasi
     """For each open occasion a member's branch takes part in, whether they may and why not."""
     facts = member.facts()
     ancestors = [int(p) for p in member.branch.path.strip("/").split("/")]
+    if member.ward_id is not None:
+        ancestors.append(member.ward_id)
     out = []
     for o in occasions.filter(is_open=True, unit_id__in=ancestors).select_related("unit"):
         out.append((o, decide(o.rule_set(), facts)))
@@ -54,8 +56,10 @@ def standing(member: Member, occasions: QuerySet[Occasion]) -> list[tuple[Occasi
 def electorate_of(occasion: Occasion) -> tuple[int, ElectorateResult]:
     """Evaluate an occasion's rules for every member under its unit, in one pass."""
     # dates as text and parsed by numpy: converting 500 000 rows to date objects takes seconds
+    unit = occasion.unit
+    scope = Q(ward=unit) if unit.kind == "ward" else Q(branch__path__startswith=unit.path)
     rows = (
-        Member.objects.filter(branch__path__startswith=occasion.unit.path)
+        Member.objects.filter(scope)
         .annotate(j=Cast("join_date", CharField()), p=Cast("paid_up_to", CharField()))
         .values_list("j", "p", "status", "branch_id")
     )
