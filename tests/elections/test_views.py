@@ -141,3 +141,60 @@ def test_the_engine_package_still_imports_without_django() -> None:
 
     code = "import sys, grassroots.elections.publish; assert 'django' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_secretary_records_that_the_branch_decided_not_to_nominate(
+    client: Client, org: object
+) -> None:
+    from tests.elections.conftest import make_election
+
+    s = make_election(
+        org,  # type: ignore[arg-type]
+        open_voting=False,
+        nominations_close=NOW + DAY,
+        voting_open=NOW + 2 * DAY,
+        voting_close=NOW + 9 * DAY,
+    )
+    _login(client, "secretary")
+    page = client.get(f"/elections/{s.election.pk}/").content.decode()
+    assert "Decided not to nominate" in page
+    r = client.post(
+        f"/elections/{s.election.pk}/nominate/",
+        {"body": s.org.hillford.pk, "candidate": "none"},
+        follow=True,
+    )
+    assert "Recorded Hillford" in r.content.decode()
+    from grassroots.elections.models import Nomination
+
+    (n,) = Nomination.objects.filter(election=s.election, body=s.org.hillford)
+    assert n.candidate is None
+    # the secretary of Hillford cannot speak for Moorside
+    r = client.post(
+        f"/elections/{s.election.pk}/nominate/",
+        {"body": s.org.moorside.pk, "candidate": "none"},
+    )
+    assert r.status_code == 403
+
+
+def test_the_returning_officer_closes_and_publishes_from_the_election_page(
+    client: Client, voting: Setup
+) -> None:
+    e = voting.election
+    _login(client, "returning")
+    r = client.post(f"/elections/{e.pk}/close/", follow=True)
+    assert "voting is open until" in r.content.decode()  # not yet: the timetable says so
+    e.voting_close = NOW - DAY / 2
+    e.save()
+    client.post(f"/elections/{e.pk}/close/")
+    r = client.post(f"/elections/{e.pk}/publish/", follow=True)
+    assert "Counted and published" in r.content.decode()
+    e.refresh_from_db()
+    assert e.state == "published"
+
+
+def test_a_member_without_an_officer_role_cannot_close_voting(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    r = client.post(f"/elections/{voting.election.pk}/close/")
+    assert r.status_code == 403

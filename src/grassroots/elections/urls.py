@@ -10,6 +10,11 @@ urlpatterns = [
     path("elections/", views.election_list, name="list"),
     path("elections/<int:pk>/", views.election_detail, name="detail"),
     path("elections/<int:pk>/nominate/", views.nominate, name="nominate"),
+    path(
+        "elections/<int:pk>/candidates/<int:cid>/consent/",
+        views.candidate_consent,
+        name="consent",
+    ),
     path("elections/<int:pk>/open/", views.open_voting, name="open"),
     path("elections/<int:pk>/close/", views.close_voting, name="close"),
     path("elections/<int:pk>/publish/", views.publish, name="publish"),

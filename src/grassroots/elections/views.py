@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -118,6 +119,21 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     except actions.ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("elections:detail", pk=pk)
+
+
+@login_required
+def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
+    """The candidate consents to stand and writes their statement (before voting opens)."""
+    e = get_object_or_404(Election, pk=pk)
+    c = get_object_or_404(e.candidates, pk=cid)
+    if request.method == "POST":
+        try:
+            actions.consent(c, statement=request.POST.get("statement", "").strip(), by=request.user)
+            messages.success(request, f"{c.name} consents to stand; the statement is saved.")
+            return redirect("elections:detail", pk=pk)
+        except (actions.ActionRefused, PermissionDenied) as exc:
+            messages.error(request, str(exc) or "Only the candidate or the returning officer may.")
+    return render(request, "elections/consent.html", {"e": e, "c": c})
 
 
 @login_required
