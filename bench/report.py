@@ -44,9 +44,9 @@ def tables(records: list[dict[str, Any]]) -> str:
     ours = {(r["rule"], r["case"]): r for r in rows if r["engine"] == "grassroots"}
     out.append(
         "| case | rule | engine (peer rule) | status | read/pack s | convert s | count s"
-        " | peak RSS MiB | peer/ours | note |"
+        " | count CPU s | peak RSS MiB | peer/ours | note |"
     )
-    out.append("|---|---|---|---|---:|---:|---:|---:|---:|---|")
+    out.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         ratio = ""
         mine = ours.get((r["rule"], r["case"]))
@@ -62,7 +62,8 @@ def tables(records: list[dict[str, Any]]) -> str:
             )
         out.append(
             f"| {r['case']} | {r['rule']} | {engine} | {r['status']} | {_s(r['read_s'])} | "
-            f"{_s(r['convert_s'])} | {_s(r['count_s'])} | {_mib(r['maxrss'])} | {ratio} | {note} |"
+            f"{_s(r['convert_s'])} | {_s(r['count_s'])} | {_s(r['extra'].get('count_cpu_s'))} | "
+            f"{_mib(r['maxrss'])} | {ratio} | {note} |"
         )
     out.append("")
     out.append("Targets:")
@@ -76,8 +77,19 @@ def tables(records: list[dict[str, Any]]) -> str:
             mem = f" and {t['memory'] / 2**30:.0f} GiB" if t["memory"] else ""
             out.append(
                 f"- {t['rule']} on {t['case']}: under {t['seconds']} s{mem}: "
-                f"measured {t['measured_s']:.3f} s, {_mib(t['measured_rss'])} MiB: "
-                f"**{'met' if t['met'] else 'NOT met'}**"
+                f"measured {t['measured_s']:.3f} s wall"
+                + (
+                    f" ({t['measured_cpu_s']:.3f} s CPU)"
+                    if t.get("measured_cpu_s") is not None
+                    else ""
+                )
+                + f", {_mib(t['measured_rss'])} MiB peak: "
+                f"**{'met' if t['met'] else 'NOT met'}** on wall time"
+                + (
+                    f", **{'met' if t['met_cpu'] else 'NOT met'}** on CPU time"
+                    if t.get("met_cpu") is not None
+                    else ""
+                )
             )
     out.append("")
     out.append("Peers' elected sets against ours:")

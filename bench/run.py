@@ -136,7 +136,8 @@ def row_from(
         row.convert_s = answer.get("convert_s")
         row.count_s = answer.get("count_s")
         row.elected = answer.get("elected", [])
-        for key in ("checksum", "distinct_ballots", "stages", "cached", "preferences"):
+        keys = ("checksum", "distinct_ballots", "stages", "cached", "preferences", "count_cpu_s")
+        for key in keys:
             if key in answer:
                 row.extra[key] = answer[key]
     else:
@@ -351,6 +352,13 @@ def check_targets(rows: list[Row]) -> list[dict[str, Any]]:
             entry["measured_s"] = r.count_s
             entry["measured_rss"] = r.maxrss
             entry["met"] = r.count_s < seconds and (memory is None or (r.maxrss or 0) < memory)
+            cpu = r.extra.get("count_cpu_s")
+            entry["measured_cpu_s"] = cpu
+            entry["met_cpu"] = (
+                None
+                if cpu is None
+                else cpu < seconds and (memory is None or (r.maxrss or 0) < memory)
+            )
         out.append(entry)
     return out
 
