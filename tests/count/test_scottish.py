@@ -105,6 +105,53 @@ def test_scottish_breaks_a_tie_for_exclusion_by_looking_back_to_an_unequal_stage
     assert "lot" not in r.tie_breaks[0]
 
 
+def test_scottish_surplus_moves_every_paper_the_candidate_holds_not_only_the_last_parcel() -> None:
+    # rule 48(1): "the ballot papers received by that candidate", all of them (the inclusive
+    # Gregory method; ERS97 differs). 3 seats, 40 papers: quota 40/4 = 10, +1 = 11.
+    # Stage 1: A 18, B 7, C 5, D 6, E 4. A's surplus 7: 18 papers at 7/18 -> 0.38888 give
+    # B 6.99984, so B has 13.99984 and a surplus of 2.99984. Stage 3 moves all of B's papers:
+    # the 7 first preferences at 2.99984 x 1 / 13.99984 = 0.214276.. -> 0.21427 give D
+    # 1.49989; the 18 from A at 2.99984 x 0.38888 / 13.99984 = 0.083327.. -> 0.08332 give
+    # C 1.49976. Truncation has lost 0.00016 + 0.00019 = 0.00035.
+    e = election_from_rankings(
+        ["A", "B", "C", "D", "E"],
+        3,
+        _ballots((18, ["A", "B", "C"]), (7, ["B", "D"]), (5, ["C"]), (6, ["D"]), (4, ["E", "C"])),
+    )
+    r = count(e, "scottish", seed=0)
+    assert r.quota == 11
+    assert r.stages[1].votes["B"] == D("13.99984") and r.stages[1].elected == ("B",)
+    third = r.stages[2]
+    assert third.action == "surplus" and third.subject == ("B",)
+    assert third.votes == {
+        "A": D(11),
+        "B": D(11),
+        "C": D("6.49976"),
+        "D": D("7.49989"),
+        "E": D(4),
+    }
+    assert third.non_transferable == D("0.00035")
+
+
+def test_scottish_tie_looks_back_to_the_most_recent_unequal_stage_not_the_earliest() -> None:
+    # rule 51(2)(a): "the most recent preceding stage". 2 seats, 28 papers: quota 28/3 -> 9,
+    # +1 = 10. Stage 1: A 20, X 3, Y 4, Z 1; A elected. Stage 2: A's surplus 10, 20 papers at
+    # 0.5; the 4 that go on to X give X 2: X 5, Y 4. Stage 3: Z excluded, Y 5. X and Y tie
+    # for exclusion: at stage 2 (most recent unequal) Y had fewer, so Y goes; at stage 1
+    # (the earliest) it was X who had fewer, which would be the wrong reading.
+    e = election_from_rankings(
+        ["A", "X", "Y", "Z"],
+        2,
+        _ballots((4, ["A", "X"]), (16, ["A"]), (3, ["X"]), (4, ["Y"]), (1, ["Z", "Y"])),
+    )
+    r = count(e, "scottish", seed=0)
+    assert r.stages[2].subject == ("Z",)
+    assert r.stages[2].votes["X"] == r.stages[2].votes["Y"] == 5
+    assert r.stages[3].subject == ("Y",)
+    assert r.elected == ("A", "X")
+    assert "(stage 2)" in r.tie_breaks[0]
+
+
 def test_scottish_breaks_a_tie_equal_at_every_stage_by_lot_and_records_the_seed() -> None:
     # Quota 8/2 -> 4, +1 = 5. A 4, B 2, C 2: B and C are equal at every stage (rule 51(2)(b)).
     e = election_from_rankings(
