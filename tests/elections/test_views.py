@@ -198,3 +198,35 @@ def test_a_member_without_an_officer_role_cannot_close_voting(
     _login(client, "ann")
     r = client.post(f"/elections/{voting.election.pk}/close/")
     assert r.status_code == 403
+
+
+def test_a_returning_officer_sets_up_an_election_and_adds_a_candidate_through_the_pages(
+    client: Client, org: object
+) -> None:
+    from grassroots.elections.models import Election
+
+    _login(client, "returning")
+    data = {
+        "title": "Treasurer",
+        "seats": "1",
+        "rule": "irv",
+        "unit": str(org.national.pk),  # type: ignore[attr-defined]
+        "freeze_date": str(NOW.date()),
+        "nominations_open": (NOW + DAY).strftime("%Y-%m-%dT%H:%M"),
+        "nominations_close": (NOW + 2 * DAY).strftime("%Y-%m-%dT%H:%M"),
+        "voting_open": (NOW + 3 * DAY).strftime("%Y-%m-%dT%H:%M"),
+        "voting_close": (NOW + 4 * DAY).strftime("%Y-%m-%dT%H:%M"),
+        "nominating_kinds": ["branch"],
+        "threshold": '{"kind": "branch", "count": 2}',
+        "minima": "",
+    }
+    bad = client.post("/elections/new/", {**data, "threshold": '{"kind": "branch"}'})
+    assert "needs a kind and a count or percent" in bad.content.decode()
+    r = client.post("/elections/new/", data)
+    e = Election.objects.get(title="Treasurer")
+    assert r.status_code == 302
+    assert e.threshold == {"kind": "branch", "count": 2}
+    client.post(f"/elections/{e.pk}/candidates/add/", {"name": "Tess Treasurer", "groups": ""})
+    assert [c.name for c in e.candidates.all()] == ["Tess Treasurer"]
+    _login(client, "ann")
+    assert client.get("/elections/new/").status_code == 403

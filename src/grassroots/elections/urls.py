@@ -8,7 +8,9 @@ app_name = "elections"
 
 urlpatterns = [
     path("elections/", views.election_list, name="list"),
+    path("elections/new/", views.election_new, name="new"),
     path("elections/<int:pk>/", views.election_detail, name="detail"),
+    path("elections/<int:pk>/candidates/add/", views.candidate_add, name="candidate_add"),
     path("elections/<int:pk>/nominate/", views.nominate, name="nominate"),
     path(
         "elections/<int:pk>/candidates/<int:cid>/consent/",

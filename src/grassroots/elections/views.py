@@ -24,16 +24,56 @@ from django.views.decorators.http import require_POST
 from grassroots.count.report.html import plotly_js, report_css
 from grassroots.elections import actions, receipts, thresholds
 from grassroots.elections.api_schema import OPENAPI
+from grassroots.elections.forms import ElectionForm
 from grassroots.elections.models import Ballot, Election, VoterRecord
 from grassroots.elections.publish import FILES
 from grassroots.elections.ranking import ballot_order, parse_ranks
+from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member, Unit
-from grassroots.members.permissions import can
+from grassroots.members.permissions import can, units_where
 
 
 def election_list(request: HttpRequest) -> HttpResponse:
     """Every election, newest first."""
     return render(request, "elections/list.html", {"elections": Election.objects.all()})
+
+
+@login_required
+def election_new(request: HttpRequest) -> HttpResponse:
+    """A returning officer sets up an election over a unit they manage."""
+    units = [(u.pk, u.name) for u in units_where(request.user, "manage_occasions")]
+    if not units:
+        raise PermissionDenied("only a returning officer or administrator sets up elections")
+    form = ElectionForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        unit = get_object_or_404(Unit, pk=d["unit"])
+        try:
+            e = actions.create_election(
+                title=d["title"],
+                seats=d["seats"],
+                rule=d["rule"],
+                unit=unit,
+                eligibility=RuleSet(
+                    on=d["voting_open"].date(),
+                    freeze_date=d["freeze_date"],
+                    provisional_days=d["provisional_days"],
+                    min_membership_days=d["min_membership_days"],
+                ),
+                freeze_date=d["freeze_date"],
+                nominations_open=d["nominations_open"],
+                nominations_close=d["nominations_close"],
+                voting_open=d["voting_open"],
+                voting_close=d["voting_close"],
+                threshold=d["threshold"],
+                nominating_kinds=d["nominating_kinds"],
+                constraints={"minima": d["minima"]} if d["minima"] else {},
+                by=request.user,
+            )
+            return redirect("elections:detail", pk=e.pk)
+        except actions.ActionRefused as exc:
+            form.add_error(None, str(exc))
+    return render(request, "elections/new.html", {"form": form})
 
 
 def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,6 +137,24 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
         url = request.build_absolute_uri(reverse("elections:vote", args=[pk]))
         n = actions.send_reminders(e, by=request.user, base_url=url)
         messages.success(request, f"Sent {n} reminders.")
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("elections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The returning officer adds a candidate (name, and groups such as "women")."""
+    e = get_object_or_404(Election, pk=pk)
+    name = request.POST.get("name", "").strip()
+    groups = request.POST.get("groups", "").replace(",", " ").split()
+    if not name:
+        messages.error(request, "Give the candidate's name.")
+        return redirect("elections:detail", pk=pk)
+    try:
+        actions.add_candidate(e, name=name, groups=groups, by=request.user)
+        messages.success(request, f"Added {name}.")
     except actions.ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("elections:detail", pk=pk)
