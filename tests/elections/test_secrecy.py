@@ -122,3 +122,48 @@ def test_the_receipt_code_itself_is_stored_nowhere(voting: Setup) -> None:
             cur.execute(f'SELECT * FROM "{t}"')
             for row in cur.fetchall():
                 assert code not in repr(row), t
+
+
+def test_after_closing_no_ballot_shares_a_transaction_id_or_position_with_a_voter_record(
+    voting: Setup,
+) -> None:
+    from grassroots.elections import receipts
+    from grassroots.members import actions as member_actions
+    from grassroots.members.models import Member
+    from tests.elections.conftest import DAY, NOW, make_election
+
+    org = voting.org
+    for i in range(20):
+        member_actions.create_member(
+            by=None,
+            number=f"X{i:02d}",
+            name=f"Voter {i}",
+            branch=org.hillford,
+            join_date=NOW.date().replace(year=2018),
+            status="full",
+        )
+    e = make_election(org).election
+    cast_order = [
+        receipts.receipt_hash(str(e.pk), actions.cast(e, m, ["Alice Able"]))
+        for m in Member.objects.filter(number__startswith="X").order_by("number")
+    ]
+    actions.close_voting(e, by=None, now=NOW + 6 * DAY)
+    table_b, table_v = Ballot._meta.db_table, VoterRecord._meta.db_table
+    position = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT receipt_hash FROM {table_b} WHERE election_id = %s ORDER BY {position}",
+            [e.pk],
+        )
+        in_storage = [r[0] for r in cur.fetchall()]
+        if connection.vendor == "postgresql":
+            cur.execute(f"SELECT DISTINCT xmin::text FROM {table_b} WHERE election_id = %s", [e.pk])
+            ballot_xids = {r[0] for r in cur.fetchall()}
+            cur.execute(f"SELECT DISTINCT xmin::text FROM {table_v} WHERE election_id = %s", [e.pk])
+            voter_xids = {r[0] for r in cur.fetchall()}
+            # one transaction id for every ballot now, shared with no voter record
+            assert len(ballot_xids) == 1
+            assert not ballot_xids & voter_xids
+    assert sorted(in_storage) == sorted(cast_order)
+    # storage order no longer follows casting order (the same order by chance: 1 in 20!)
+    assert in_storage != cast_order

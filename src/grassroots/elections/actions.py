@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -419,10 +420,25 @@ def close_voting(
         raise ActionRefused(f"voting is open until {e.voting_close:%Y-%m-%d %H:%M}")
     e.state = "closed"
     e.save(update_fields=["state"])
+    _rewrite_ballots_in_random_order(e)
     votes = VoterRecord.objects.filter(election=e).count()
     record(by, "election.close", _subject(e), f"Closed voting: {votes} ballots cast")
     election.refresh_from_db()
     return e
+
+
+def _rewrite_ballots_in_random_order(e: Election) -> None:
+    """Delete and re-insert the ballots, shuffled, so storage no longer mirrors casting.
+
+    Rows written by one transaction share PostgreSQL's hidden ``xmin``, and physical order
+    (``ctid``, SQLite's ``rowid``) follows insertion; either could pair a ballot with its voter
+    record for someone reading the database directly. After this rewrite every ballot carries
+    this transaction's ``xmin`` and sits in random order (dead copies go at the next VACUUM).
+    """
+    rows = list(Ballot.objects.filter(election=e))
+    secrets.SystemRandom().shuffle(rows)
+    Ballot.objects.filter(election=e).delete()
+    Ballot.objects.bulk_create(rows, batch_size=2000)
 
 
 def turnout(election: Election) -> dict[str, Any]:
