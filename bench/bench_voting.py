@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import random
 import statistics
 import tempfile
 import threading
 import time
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--database-url", required=True)
     ap.add_argument("--voters", type=int, default=20_000)
-    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=8, help="threads per process")
+    ap.add_argument("--processes", type=int, default=1)
     ap.add_argument("--branches", type=int, default=50)
     ap.add_argument("--retry-share", type=float, default=0.05)
     args = ap.parse_args(argv)
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, connections
     from django.utils import timezone
 
     from grassroots.elections import actions
@@ -49,7 +52,10 @@ def main(argv: list[str] | None = None) -> None:
     if "django_migrations" in connection.introspection.table_names():
         call_command("flush", interactive=False, verbosity=0)  # a disposable database
     call_command("migrate", interactive=False, verbosity=0)
-    print(f"voting benchmark: {args.voters} voters, {args.threads} threads, {connection.vendor}")
+    print(
+        f"voting benchmark: {args.voters} voters, {args.processes} process(es) x "
+        f"{args.threads} threads, {connection.vendor}"
+    )
 
     nat = member_actions.create_unit(
         kind="national", code="nat", name="Bench", parent=None, by=None
@@ -98,42 +104,22 @@ def main(argv: list[str] | None = None) -> None:
     e.refresh_from_db()
 
     voters = list(Member.objects.order_by("?").values_list("pk", flat=True))
-    shares = [voters[i :: args.threads] for i in range(args.threads)]
-    latencies: list[list[float]] = [[] for _ in range(args.threads)]
-    acknowledged = [0] * args.threads
-    refused_retries = [0] * args.threads
-    errors: list[str] = []
-    barrier = threading.Barrier(args.threads)
-
-    def worker(k: int) -> None:
-        rng = random.Random(k)
-        try:
-            members = {m.pk: m for m in Member.objects.filter(pk__in=shares[k])}
-            barrier.wait()
-            for pk in shares[k]:
-                ranking = rng.sample(names, rng.randint(1, len(names)))
-                t = time.perf_counter()
-                actions.cast(e, members[pk], ranking)
-                latencies[k].append(time.perf_counter() - t)
-                acknowledged[k] += 1
-                if rng.random() < args.retry_share:
-                    try:
-                        actions.cast(e, members[pk], ranking)
-                        errors.append(f"member {pk}: a retried cast was accepted")
-                    except actions.AlreadyVoted:
-                        refused_retries[k] += 1
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(args.threads)]
+    procs = max(1, args.processes)
+    slices = [voters[i::procs] for i in range(procs)]
+    connections.close_all()  # each forked process opens its own
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(procs)
     start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with ctx.Pool(procs, initializer=_init, initargs=(barrier,)) as pool:
+        parts = pool.map(
+            _cast_slice,
+            [(e.pk, s, args.threads, names, args.retry_share, i) for i, s in enumerate(slices)],
+        )
     wall = time.perf_counter() - start
+    latencies = [p[0] for p in parts]
+    acknowledged = [p[1] for p in parts]
+    refused_retries = [p[2] for p in parts]
+    errors = [x for p in parts for x in p[3]]
     lat = sorted(x for ls in latencies for x in ls)
     acked = sum(acknowledged)
     records = VoterRecord.objects.filter(election=e).count()
@@ -155,6 +141,67 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  error: {err}")
     ok = not errors and records == ballots == acked == distinct_hashes == args.voters
     print("CHECK", "PASSED" if ok else "FAILED")
+
+
+_BARRIER: Any = None
+
+
+def _init(barrier: Any) -> None:
+    global _BARRIER
+    _BARRIER = barrier
+
+
+def _cast_slice(
+    job: tuple[int, list[int], int, list[str], float, int],
+) -> tuple[list[float], int, int, list[str]]:
+    """In one process: ``threads`` threads cast for the given voters; timings and checks back."""
+    election_id, voters, threads, names, retry_share, seed = job
+    from django.db import connection
+
+    from grassroots.elections import actions
+    from grassroots.elections.models import Election
+    from grassroots.members.models import Member
+
+    e = Election.objects.get(pk=election_id)
+    members = {m.pk: m for m in Member.objects.filter(pk__in=voters)}
+    connection.close()
+    shares = [voters[i::threads] for i in range(threads)]
+    latencies: list[float] = []
+    counts = {"acked": 0, "refused": 0}
+    errors: list[str] = []
+    lock = threading.Lock()
+    _BARRIER.wait()
+
+    def worker(k: int) -> None:
+        rng = random.Random(seed * 1000 + k)
+        mine: list[float] = []
+        try:
+            for pk in shares[k]:
+                ranking = rng.sample(names, rng.randint(1, len(names)))
+                t = time.perf_counter()
+                actions.cast(e, members[pk], ranking)
+                mine.append(time.perf_counter() - t)
+                if rng.random() < retry_share:
+                    try:
+                        actions.cast(e, members[pk], ranking)
+                        errors.append(f"member {pk}: a retried cast was accepted")
+                    except actions.AlreadyVoted:
+                        with lock:
+                            counts["refused"] += 1
+        except Exception as exc:  # reported by the caller
+            errors.append(repr(exc))
+        finally:
+            with lock:
+                latencies.extend(mine)
+                counts["acked"] += len(mine)
+            connection.close()
+
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return latencies, counts["acked"], counts["refused"], errors
 
 
 if __name__ == "__main__":
