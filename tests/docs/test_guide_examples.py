@@ -200,7 +200,8 @@ def test_a_guide_example_exits_and_prints_as_the_guide_shows(
     printed = [line.rstrip() for line in result.output.splitlines()]
     missing = appear_in_order(example.shown, printed)
     assert missing is None, (
-        f"{where}: the guide shows a line the program did not print (in order):\n{missing}\n--- printed:\n{result.output}"
+        f"{where}: the guide shows a line the program did not print (in order):\n"
+        f"{missing}\n--- printed:\n{result.output}"
     )
     for target in outputs:
         assert target.is_file() and target.stat().st_size > 0, f"{where}: {target.name} not written"
