@@ -312,3 +312,76 @@ def test_ers97_counts_an_election_held_only_as_packed_arrays_the_same_way() -> N
     only = count(Election.from_packed(tuple(names), 3, packed), "ers97", seed=7)
     assert only.to_dict()["stages"] == plain.to_dict()["stages"]
     assert only.elected == plain.elected == ("A", "B", "D")
+
+
+def test_ers97_breaks_a_tie_by_the_earliest_differing_point_even_when_a_later_one_disagrees() -> (
+    None
+):
+    """Quota 310/4 = 77.50. A (100) is elected; 20 of A's papers go on to X, worth 1.00
+    each as 20 <= 22.50 (rule 5.3.7): X 50, Y 40. Z (20) is excluded alone (20 + 40 > 50);
+    10 of Z's papers go to Y: X and Y tie at 50. They differed at stage 1 (X 30, Y 40) and at
+    stage 2 (X 50, Y 40): rule 5.2.5 looks at the earliest point, so X is excluded, though
+    the most recent difference would have taken Y."""
+    r = ers97(
+        ["A", "X", "Y", "Z", "V", "W"],
+        3,
+        [
+            (20, ["A", "X"]),
+            (80, ["A"]),
+            (30, ["X"]),
+            (40, ["Y"]),
+            (10, ["Z", "Y"]),
+            (10, ["Z"]),
+            (60, ["V"]),
+            (60, ["W"]),
+        ],
+    )
+    assert votes(r, 3)["X"] == votes(r, 3)["Y"] == 50
+    assert r.stages[3].subject == ("X",)
+    assert r.tie_breaks == (
+        "rule 5.2.5: candidate to exclude: tie between X, Y decided by the earliest point "
+        "where their votes differed: X",
+    )
+
+
+def test_ers97_moves_an_excluded_candidates_highest_valued_batch_first() -> None:
+    """Quota 48/3 = 16.00. A (22) is elected; 12 of A's papers are transferable, worth more
+    than the surplus 6.00, so each goes at 0.50: E gains 1.00 (2 papers), C 5.00. E (4) is
+    excluded: rule 5.4.4 moves the batch of value 1.00 first, E's own 3 papers to B, who
+    then has 17 and is deemed elected; every place is filled, so the batch at 0.50 stays
+    (rule 5.5.2). Taking the 0.50 batch first would have given B 18."""
+    r = ers97(
+        ["A", "B", "C", "E", "F"],
+        2,
+        [
+            (2, ["A", "E", "B", "C"]),
+            (10, ["A", "C"]),
+            (10, ["A"]),
+            (14, ["B"]),
+            (3, ["C"]),
+            (3, ["E", "B"]),
+            (6, ["F"]),
+        ],
+    )
+    assert votes(r, 2) == {"A": 16, "B": 14, "C": 8, "E": 4, "F": 6}
+    third = r.stages[2]
+    assert (third.action, third.subject, third.elected) == ("exclusion", ("E",), ("B",))
+    assert third.votes["B"] == 17 and third.votes["C"] == 8
+    assert "batch 1 of 2: 3 paper(s) at 1.00" in third.note
+    assert r.elected == ("A", "B")
+
+
+def test_ers97_stays_exact_with_ballot_weights_of_a_million_million() -> None:
+    """1_900_000_000_008 papers, 2 seats: quota 633_333_333_336.00 exactly (rule 5.1.6).
+    A's surplus 366_666_666_671.00 is carried by A's 1_000_000_000_007 transferable papers at
+    0.36 each (0.3666.. rounded down, rule 5.3.7): C gains 360_000_000_002.52 and the
+    non-transferable difference is 6_666_666_668.48."""
+    a, b, c = 10**12 + 7, 4 * 10**11, 5 * 10**11 + 1
+    e = Election(("A", "B", "C"), 2, (((0,), (2,)), ((1,),), ((2,),)), (a, b, c))
+    r = count(e, "ers97", seed=0)
+    assert r.quota == D("633333333336.00")
+    assert r.stages[1].votes["C"] == D("860000000003.52")
+    assert r.stages[1].non_transferable == D("6666666668.48")
+    assert r.elected == ("A", "C")
+    only = Election.from_packed(e.candidates, 2, e.packed)
+    assert count(only, "ers97", seed=0).to_dict() == r.to_dict()
