@@ -104,10 +104,51 @@ def tables(records: list[dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def summary(records: list[dict[str, Any]]) -> str:
+    """Our engine only: one row per case, one column per rule; later records win.
+
+    Each cell is ``count s wall / CPU s, peak MiB`` (CPU blank where the run predates it).
+    """
+    cells: dict[tuple[str, str], str] = {}
+    cases: list[str] = []
+    rules: list[str] = []
+    for record in records:
+        for r in record["rows"]:
+            if r["engine"] != "grassroots" or r["rule"] == "baseline":
+                continue
+            if r["case"] not in cases:
+                cases.append(r["case"])
+            if r["rule"] not in rules:
+                rules.append(r["rule"])
+            if r["status"] != "ok":
+                cells[(r["case"], r["rule"])] = r["status"] + (
+                    f" ({r['note']})" if r["note"] else ""
+                )
+                continue
+            cpu = r["extra"].get("count_cpu_s")
+            cells[(r["case"], r["rule"])] = (
+                f"{_s(r['count_s'])}"
+                + (f" / {_s(cpu)}" if cpu is not None else "")
+                + f", {_mib(r['maxrss'])}"
+            )
+    out = ["| case | " + " | ".join(rules) + " |", "|---|" + "---|" * len(rules)]
+    for case in cases:
+        out.append(
+            f"| {case} | " + " | ".join(cells.get((case, rule), "") for rule in rules) + " |"
+        )
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str]) -> int:
-    """Print the tables for the JSON records named on the command line."""
-    records = [json.loads(Path(p).read_text(encoding="utf-8")) for p in argv[1:]]
-    sys.stdout.write(tables(records))
+    """Print the tables for the JSON records named on the command line.
+
+    ``--summary`` first prints only the per-rule summary of our engine.
+    """
+    args = argv[1:]
+    only_summary = "--summary" in args
+    paths = [a for a in args if a != "--summary"]
+    records = [json.loads(Path(p).read_text(encoding="utf-8")) for p in paths]
+    sys.stdout.write(summary(records) if only_summary else tables(records))
     return 0
 
 
