@@ -9,11 +9,13 @@ import random
 from decimal import Decimal
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grassroots.count.ballots import Election, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
+from grassroots.count.errors import InputError
 from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import count
 from grassroots.count.rules.scottish import droop_quota, transfer_values
@@ -325,3 +327,51 @@ def test_scottish_does_not_count_a_paper_whose_first_mark_names_two_candidates()
     assert r.valid_votes == 6
     assert r.quota == 4
     assert r.elected == ("A",)
+
+
+def test_scottish_stays_exact_with_ballot_weights_of_a_million_million() -> None:
+    # 1_900_000_000_008 papers, 2 seats: quota /3 -> 633_333_333_336, +1. A's surplus
+    # 366_666_666_670 moves A's 1_000_000_000_007 papers at 366_666_666_670 / 1_000_000_000_007
+    # = 0.366666666.. -> 0.36666 each (rule 48(3)): C gains 366_660_000_002.56662 exactly.
+    a, b, c = 10**12 + 7, 4 * 10**11, 5 * 10**11 + 1
+    e = Election(("A", "B", "C"), 2, (((0,), (2,)), ((1,),), ((2,),)), (a, b, c))
+    r = count(e, "scottish", seed=0)
+    assert r.quota == 633_333_333_337
+    assert r.stages[1].votes["C"] == D("866660000003.56662")
+    assert r.stages[1].non_transferable == D("6666667.43338")
+    assert r.elected == ("A", "C")
+    only = Election.from_packed(e.candidates, 2, e.packed)
+    assert count(only, "scottish", seed=0).to_dict() == r.to_dict()
+
+
+def test_scottish_refuses_more_papers_than_it_can_count_exactly() -> None:
+    e = Election(("A", "B"), 1, (((0,),), ((1,),)), (10**14, 10**14))
+    with pytest.raises(InputError, match="can hold exactly"):
+        count(e, "scottish", seed=0)
+
+
+def test_scottish_fills_every_seat_with_the_candidates_there_are_when_too_few_stand() -> None:
+    # rule 52: continuing candidates as many as (here fewer than) the vacancies are elected.
+    # Quota 3/4 -> 0, +1 = 1: A (2) and B (1) are elected at once; A's surplus has nobody
+    # to go to, so no transfer is made.
+    e = election_from_rankings(["A", "B"], 3, [["A", "B"], ["A"], ["B"]])
+    r = count(e, "scottish", seed=0)
+    assert r.elected == ("A", "B") and len(r.stages) == 1
+    assert any("only 2 candidate(s) for 3 seat(s)" in n for n in r.notes)
+
+
+def test_scottish_counts_an_election_whose_ballots_are_all_blank() -> None:
+    # No valid papers: quota 0/2 -> 0, +1 = 1; nobody reaches it, A and B tie at 0 at every
+    # stage, one is excluded by lot and the other fills the seat (rule 52).
+    e = Election(("A", "B"), 1, ((),), (5,))
+    r = count(e, "scottish", seed=0)
+    assert r.valid_votes == 0 and r.quota == 1
+    assert len(r.elected) == 1 and "lot" in r.tie_breaks[0]
+    assert all(s.total == 0 for s in r.stages)
+
+
+def test_scottish_counts_nobody_when_every_candidate_has_withdrawn() -> None:
+    e = Election(("A", "B"), 1, (((0,),),), (3,), withdrawn=frozenset({0, 1}))
+    r = count(e, "scottish", seed=0)
+    assert r.elected == () and r.candidates == ()
+    assert r.stages[0].non_transferable == 0 and r.valid_votes == 0

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from grassroots.count.arithmetic import from_units, unit
 from grassroots.count.ballots import Election
-from grassroots.count.errors import CountError
+from grassroots.count.errors import CountError, InputError
 from grassroots.count.rules import CountOptions
 from grassroots.count.stages import CountResult, Stage
 from grassroots.count.tiebreak import Lot, resolve_by_history
@@ -79,6 +79,12 @@ class _Count:
         self.cut_at_equal = packed.cut_at_equal
         # rule 45(3): the total number of valid ballot papers.
         self.valid = packed.total
+        if self.valid * UNIT > _INT64_MAX:
+            # Piles sum weight x value in int64: refuse rather than let a total wrap round.
+            raise InputError(
+                f"{self.valid} valid papers: more than the {_INT64_MAX // UNIT} that a "
+                "Scottish count can hold exactly in units of 0.00001"
+            )
         self.quota_votes = droop_quota(self.valid, self.seats)
         self.quota = self.quota_votes * UNIT
         self.continuing = np.zeros(n, dtype=np.bool_)
@@ -99,6 +105,9 @@ class _Count:
         self.votes += self.piles.first_preferences()
         blocked, forced = self._end_stage("first", (), (), "first preferences")
         while len(self.elected) < self.seats:
+            if not self.continuing.any():
+                # Fewer candidates than seats, all elected: a surplus has nobody to go to.
+                break
             if blocked:
                 candidate, reason = blocked[0]
                 blocked, forced = self._exclude(
@@ -116,10 +125,8 @@ class _Count:
                 )
             elif self.pending:
                 blocked, forced = self._transfer_surplus()
-            elif self.continuing.any():
-                blocked, forced = self._exclude_lowest()
             else:
-                break  # fewer candidates than seats: every one of them is already elected
+                blocked, forced = self._exclude_lowest()
         return self._result()
 
     def _transfer_surplus(self) -> Outcome:
