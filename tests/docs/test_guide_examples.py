@@ -11,6 +11,7 @@ A fenced block right after ``<!-- file: PATH -->`` must be exactly the contents 
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from grassroots.cli.main import app
+from grassroots.count.stages import ACTIONS
 from tests.shared_data import REPO
 
 GUIDES = (
@@ -226,3 +228,33 @@ def test_a_shown_line_missing_from_the_output_is_caught() -> None:
 def test_an_error_line_makes_the_example_expect_exit_two() -> None:
     assert Example("x", 1, "grassroots count f", ("error: f: bad",)).exit_code == 2
     assert Example("x", 1, "grassroots count f", ("Elected, in order: A",)).exit_code == 0
+
+
+def documented_fields(heading: str) -> list[str]:
+    """The field names in the first column of the table after the guide's ``heading``."""
+    text = GUIDES[0].read_text(encoding="utf-8")
+    after = text[text.index(heading) :]
+    rows = re.findall(r"^\| `([a-z_]+)`(?:, `([a-z_]+)`)? \|", after, flags=re.MULTILINE)
+    fields: list[str] = []
+    for row in rows:
+        fields.extend(name for name in row if name)
+    return fields
+
+
+def test_the_json_fields_the_guide_lists_are_the_fields_the_program_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(
+        app, ["count", "tests/docs/data/branch.blt", "--format", "json", "--seed", "1"]
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    top = documented_fields("The top level:")
+    assert top[: len(data)] == list(data), "the top-level table is out of date"
+    stage = documented_fields("Each stage:")
+    assert set(stage[: len(data["stages"][0])]) == set(data["stages"][0]), (
+        "the stage table is out of date"
+    )
+    actions = set(re.findall(r"`(\w+)` \(", GUIDES[0].read_text(encoding="utf-8")))
+    assert actions >= ACTIONS, sorted(ACTIONS - actions)
