@@ -6,7 +6,9 @@ typer's in-process runner; the lines under it, up to the next ``$``, are output 
 appear in that order, each as a whole line (``...`` stands for lines left out). A command whose
 shown output has a line starting ``error:`` must exit with 2, any other with 0. A file named
 by ``--output``/``-o`` is written under the test's temporary folder and must not be empty.
-A fenced block right after ``<!-- file: PATH -->`` must be exactly the contents of PATH.
+A fenced block right after ``<!-- file: PATH -->`` must be exactly the contents of PATH. The
+guide's JSON field tables and its list of stage actions are checked against what the program
+writes, and its promise that a recorded seed replays a count is checked too.
 """
 
 from __future__ import annotations
@@ -258,3 +260,16 @@ def test_the_json_fields_the_guide_lists_are_the_fields_the_program_writes(
     )
     actions = set(re.findall(r"`(\w+)` \(", GUIDES[0].read_text(encoding="utf-8")))
     assert actions >= ACTIONS, sorted(ACTIONS - actions)
+
+
+def test_a_count_replayed_with_its_recorded_seed_is_identical_as_the_guide_promises(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(REPO)
+    for rule in ("irv", "fptp", "scottish", "meek"):
+        args = ["count", "tests/docs/data/tie.blt", "--rule", rule, "--format", "json"]
+        first = CliRunner().invoke(app, args)
+        assert first.exit_code == 0
+        seed = json.loads(first.stdout)["seed"]
+        again = CliRunner().invoke(app, [*args, "--seed", str(seed)])
+        assert again.stdout == first.stdout, rule
