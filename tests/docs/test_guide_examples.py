@@ -273,3 +273,25 @@ def test_a_count_replayed_with_its_recorded_seed_is_identical_as_the_guide_promi
         seed = json.loads(first.stdout)["seed"]
         again = CliRunner().invoke(app, [*args, "--seed", str(seed)])
         assert again.stdout == first.stdout, rule
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    return {slug(h) for h in re.findall(r"^#{1,6} (.+)$", text, flags=re.MULTILINE)}
+
+
+def test_every_link_between_the_guides_leads_somewhere() -> None:
+    for guide in GUIDES:
+        text = guide.read_text(encoding="utf-8")
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]+))?\)", text):
+            if target.startswith("http"):
+                continue
+            path = (guide.parent / target) if target else guide
+            assert path.exists(), f"{guide.name}: link to missing {target}"
+            if anchor:
+                assert anchor in anchors(path), f"{guide.name}: no heading for #{anchor}"
