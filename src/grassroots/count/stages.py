@@ -35,7 +35,8 @@ class Stage:
 
     ``votes`` holds every standing candidate's total after the step (excluded ones at 0).
     ``subject`` names whom the step was about: the candidate whose surplus moved or who was
-    excluded (several for a bulk exclusion), or ``None`` for first preferences.
+    excluded (several for a bulk exclusion), or nothing (an empty tuple) for first
+    preferences.
     """
 
     number: int

@@ -10,26 +10,15 @@ are int64 counts of units of 10**-places, never floats.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 
 from grassroots.count.packed import PackedBallots
 
-__all__ = ["Move", "PaperPiles"]
+__all__ = ["PaperPiles"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class Move:
-    """What one transfer did: units gained by each candidate and units that left the count."""
-
-    gained: IntArray  # per candidate, in units
-    exhausted: int  # units on papers with no further continuing preference
-    papers_exhausted: int  # how many papers (by weight) became non-transferable
 
 
 class PaperPiles:
@@ -50,7 +39,7 @@ class PaperPiles:
         """Put every row on its first preference's pile; return each candidate's units."""
         rows = np.arange(self.weights.shape[0], dtype=np.int64)
         holders = self.prefs[self.pos].astype(np.int64) if rows.size else rows
-        return self._deal(rows, holders, self.values).gained
+        return self._deal(rows, holders, self.values)
 
     def take(self, candidate: int) -> IntArray:
         """Remove and return the rows on ``candidate``'s pile."""
@@ -60,17 +49,12 @@ class PaperPiles:
             return np.zeros(0, dtype=np.int64)
         return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
-    def units_held(self, candidate: int) -> int:
-        """The exact value of ``candidate``'s pile (a check on the running totals)."""
-        rows = self.take(candidate)
-        self.piles[candidate] = [rows] if rows.size else []
-        return int(np.dot(self.weights[rows], self.values[rows])) if rows.size else 0
-
-    def move(self, rows: IntArray, continuing: BoolArray, new_values: IntArray | None) -> Move:
+    def move(self, rows: IntArray, continuing: BoolArray, new_values: IntArray | None) -> IntArray:
         """Send ``rows`` to their next continuing preference, at ``new_values`` if given.
 
-        A preference for a candidate who is no longer continuing is skipped; a row that runs
-        out of preferences leaves the count (non-transferable).
+        Returns the units each candidate gains. A preference for a candidate who is no
+        longer continuing is skipped; a row that runs out of preferences leaves the count
+        (non-transferable: the caller finds it as the valid total less what candidates hold).
         """
         if new_values is not None:
             self.values[rows] = new_values
@@ -96,27 +80,23 @@ class PaperPiles:
         self.pos[rows] = pos
         return holders
 
-    def _deal(self, rows: IntArray, holders: IntArray, values: IntArray) -> Move:
+    def _deal(self, rows: IntArray, holders: IntArray, values: IntArray) -> IntArray:
         """Add rows to their holders' piles and sum the units each holder gains, exactly."""
         gained = np.zeros(self.n, dtype=np.int64)
-        amounts = self.weights[rows] * values
         if not rows.size:
-            return Move(gained, 0, 0)
+            return gained
+        amounts = self.weights[rows] * values
         # A stable sort on a small integer type is a radix sort: linear in the rows moved.
         order = np.argsort(holders.astype(self._holder_dtype), kind="stable")
         sorted_holders = holders[order]
         starts = np.flatnonzero(np.r_[True, sorted_holders[1:] != sorted_holders[:-1]])
         # reduceat on int64 keeps sums exact (np.bincount with weights goes through float64).
         sums = np.add.reduceat(amounts[order], starts)
-        exhausted = 0
-        papers_exhausted = 0
         bounds = [*starts.tolist(), int(order.shape[0])]
         for k, start in enumerate(starts.tolist()):
             holder = int(sorted_holders[start])
             if holder < 0:
-                exhausted = int(sums[k])
-                papers_exhausted = int(self.weights[rows[order[start : bounds[k + 1]]]].sum())
-                continue
+                continue  # no continuing preference left: these papers leave the count
             gained[holder] = sums[k]
             self.piles[holder].append(rows[order[start : bounds[k + 1]]])
-        return Move(gained, exhausted, papers_exhausted)
+        return gained

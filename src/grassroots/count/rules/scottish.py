@@ -29,7 +29,7 @@ from grassroots.count.errors import CountError, InputError
 from grassroots.count.rules import CountOptions
 from grassroots.count.stages import CountResult, Stage
 from grassroots.count.tiebreak import Lot, resolve_by_history
-from grassroots.count.wigm import Move, PaperPiles
+from grassroots.count.wigm import PaperPiles
 
 __all__ = ["PLACES", "count"]
 
@@ -143,8 +143,7 @@ class _Count:
         # preference; (3)-(4): at surplus x its value when received / total, truncated.
         rows = self.piles.take(candidate)
         new_values = transfer_values(surplus, total, self.piles.values[rows])
-        move = self.piles.move(rows, self.continuing, new_values)
-        self._apply(move)
+        self.votes += self.piles.move(rows, self.continuing, new_values)
         self.votes[candidate] = self.quota  # the candidate keeps exactly the quota
         first_value = surplus * UNIT // total
         note = (
@@ -201,14 +200,11 @@ class _Count:
             self.excluded.append(c)
         rows = [self.piles.take(c) for c in candidates]
         all_rows = np.concatenate(rows) if len(rows) > 1 else rows[0]
-        move = self.piles.move(all_rows, self.continuing, None)
+        gained = self.piles.move(all_rows, self.continuing, None)
         for c in candidates:
             self.votes[c] = 0
-        self._apply(move)
+        self.votes += gained
         return self._end_stage(action, tuple(candidates), tuple(candidates), note)
-
-    def _apply(self, move: Move) -> None:
-        self.votes += move.gained
 
     # ------------------------------------------------------------- end of a stage
 
