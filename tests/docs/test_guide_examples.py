@@ -209,6 +209,8 @@ def test_a_guide_example_exits_and_prints_as_the_guide_shows(
     )
     for target in outputs:
         assert target.is_file() and target.stat().st_size > 0, f"{where}: {target.name} not written"
+    if outputs and not example.shown:
+        assert result.output == "", f"{where}: the guide says nothing is printed with --output"
 
 
 @pytest.mark.parametrize("shown", [pytest.param(f, id=f"{f.source}:{f.line}") for f in SHOWN_FILES])
