@@ -297,3 +297,14 @@ def test_every_link_between_the_guides_leads_somewhere() -> None:
             assert path.exists(), f"{guide.name}: link to missing {target}"
             if anchor:
                 assert anchor in anchors(path), f"{guide.name}: no heading for #{anchor}"
+
+
+@pytest.mark.parametrize("command", ["count", "compare"])
+def test_every_option_the_program_offers_is_in_the_guide(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    offered = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", result.output)) - {"--help"}
+    guide = GUIDES[0].read_text(encoding="utf-8")
+    assert offered, result.output
+    missing = sorted(o for o in offered if f"`{o}" not in guide)
+    assert not missing, f"grassroots {command} offers options the guide does not explain"
