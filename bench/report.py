@@ -69,7 +69,7 @@ def tables(records: list[dict[str, Any]]) -> str:
     out.append("Targets:")
     out.append("")
     seen = set()
-    for r in records:
+    for r in reversed(records):  # the latest run of a case wins
         for t in r["targets"]:
             if t["met"] is None or (t["rule"], t["case"]) in seen:
                 continue
