@@ -184,3 +184,17 @@ def keep_factor_cases(
         )
     )
     return election, kf
+
+
+@st.composite
+def ranked_ballot_forms(draw: st.DrawFn) -> tuple[list[str], list[str], dict[str, str]]:
+    """A ballot form as a voter fills it: candidates, the ranking meant, and the boxes' text."""
+    n = draw(st.integers(min_value=1, max_value=8))
+    candidates = [f"Candidate {chr(65 + i)}" for i in range(n)]
+    order = draw(st.permutations(candidates))
+    ranked = list(order[: draw(st.integers(min_value=1, max_value=n))])
+    boxes = {name: str(i + 1) for i, name in enumerate(ranked)}
+    for name in candidates:
+        if name not in boxes:
+            boxes[name] = draw(st.sampled_from(["", " "]))
+    return candidates, ranked, boxes

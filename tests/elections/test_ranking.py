@@ -1,0 +1,46 @@
+"""Reading the ballot form: every well-numbered form gives its ranking; broken ones say why."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from grassroots.elections.ranking import parse_ranks
+from tests.strategies import ranked_ballot_forms
+
+
+@given(ranked_ballot_forms())
+def test_a_form_numbered_one_to_k_reads_back_as_the_ranking_meant(
+    form: tuple[list[str], list[str], dict[str, str]],
+) -> None:
+    candidates, ranked, boxes = form
+    parsed = parse_ranks(candidates, boxes)
+    assert parsed.errors == ()
+    assert list(parsed.ranking) == ranked
+
+
+@given(ranked_ballot_forms())
+def test_giving_one_rank_to_two_candidates_is_always_refused(
+    form: tuple[list[str], list[str], dict[str, str]],
+) -> None:
+    candidates, ranked, boxes = form
+    blank = [c for c in candidates if c not in ranked]
+    if not blank:
+        return
+    boxes = {**boxes, blank[0]: "1"}
+    parsed = parse_ranks(candidates, boxes)
+    assert parsed.ranking == ()
+    assert any("more than one candidate" in e for e in parsed.errors)
+
+
+def test_each_problem_gets_its_own_sentence() -> None:
+    names = ["A", "B", "C"]
+    assert parse_ranks(names, {}).errors == (
+        "rank at least one candidate (1 for your first choice)",
+    )
+    assert parse_ranks(names, {"A": "x"}).errors == (
+        "A: 'x' is not a rank; use 1, 2, 3 … or leave it blank",
+    )
+    assert parse_ranks(names, {"A": "4"}).errors == ("A: rank 4 is more than the 3 candidates",)
+    assert parse_ranks(names, {"A": "1", "B": "3"}).errors == (
+        "rank 2 is skipped; number your choices 1, 2, 3 … in order",
+    )
