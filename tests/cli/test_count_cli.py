@@ -106,3 +106,15 @@ def test_python_dash_m_grassroots_runs_the_same_command() -> None:
         check=True,
     )
     assert json.loads(out.stdout)["rule"] == "meek"
+
+
+def test_irregular_papers_are_listed_in_the_json_and_the_text_result(tmp_path: Path) -> None:
+    ballots = tmp_path / "marked-twice.blt"
+    ballots.write_text('2 1\n3 1 2 1 0\n2 2 0\n0\n"Asha"\n"Ben"\n"Twice"\n', encoding="utf-8")
+    code, out, _ = run("count", str(ballots), "--rule", "irv", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["irregularities"] == [
+        f"{ballots}:2: candidate 1 ranked twice; the later mark is ignored"
+    ]
+    code, out, _ = run("count", str(ballots), "--rule", "irv")
+    assert "Irregular papers (1):" in out and f"{ballots}:2: candidate 1 ranked twice" in out

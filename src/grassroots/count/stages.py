@@ -99,6 +99,9 @@ class CountResult:
     tie_breaks: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     valid_votes: Decimal = field(default=Decimal(0))
+    # What the ballot file's reader repaired or set aside (file, line, what), so every
+    # irregular paper is visible in the published result.
+    irregularities: tuple[str, ...] = ()
 
     @property
     def not_elected(self) -> tuple[str, ...]:
@@ -119,5 +122,6 @@ class CountResult:
             "seed": self.seed,
             "tie_breaks": list(self.tie_breaks),
             "notes": list(self.notes),
+            "irregularities": list(self.irregularities),
             "stages": [s.to_dict(self.places) for s in self.stages],
         }

@@ -77,6 +77,9 @@ def render_text(result: CountResult, *, width: int = 100) -> str:
     lines.append("Elected, in order: " + ("; ".join(result.elected) or "nobody"))
     for line in (*result.tie_breaks, *result.notes):
         lines.append(f"Note: {line}")
+    if result.irregularities:
+        lines.append(f"Irregular papers ({len(result.irregularities)}):")
+        lines.extend(f"  {line}" for line in result.irregularities)
     if result.seed is not None and result.tie_breaks:
         lines.append(f"Seed for lots: {result.seed} (replay with --seed {result.seed})")
     return "\n".join(lines) + "\n"

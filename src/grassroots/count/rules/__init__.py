@@ -86,4 +86,6 @@ def count(
     result = fn(election, options)
     if not result.title and election.title:
         result = replace(result, title=election.title)
+    if election.irregularities and not result.irregularities:
+        result = replace(result, irregularities=election.irregularities)
     return result
