@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from grassroots.count.ballots import Election, election_from_rankings
+from grassroots.count.ballots import Election, Ranking, election_from_rankings
 from grassroots.count.constraints import Constraint, ConstraintSet
 from grassroots.count.errors import ConstraintError, InputError
 from grassroots.count.packed import PackedBallots
@@ -100,3 +102,55 @@ def test_a_lot_with_the_same_seed_draws_the_same_and_says_so() -> None:
     names = ["A", "B", "C"]
     assert a.choose([0, 1, 2], names, "exclusion") == b.choose([2, 1, 0], names, "exclusion")
     assert "seed 7" in a.log[0]
+
+
+def _simple_effective(e: Election) -> tuple[tuple[Ranking, int], ...]:
+    """The plain statement of ``effective_rankings``: remove, drop blanks, regroup."""
+    grouped: dict[Ranking, int] = {}
+    for ranking, weight in zip(e.rankings, e.weights, strict=True):
+        kept = tuple(
+            tuple(c for c in rank if c not in e.withdrawn)
+            for rank in ranking
+            if any(c not in e.withdrawn for c in rank)
+        )
+        if kept:
+            grouped[kept] = grouped.get(kept, 0) + weight
+    return tuple(grouped.items())
+
+
+_ranks = st.lists(st.integers(0, 4), min_size=1, max_size=2, unique=True).map(tuple)
+_rankings = st.lists(_ranks, max_size=5).map(tuple)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_rankings, st.integers(1, 10**12)), max_size=30),
+    st.frozensets(st.integers(0, 4), max_size=3),
+)
+def test_effective_rankings_and_packing_agree_with_the_plain_definition(
+    pairs: list[tuple[Ranking, int]], withdrawn: frozenset[int]
+) -> None:
+    e = Election(
+        ("A", "B", "C", "D", "E"),
+        2,
+        tuple(r for r, _ in pairs),
+        tuple(w for _, w in pairs),
+        withdrawn=withdrawn,
+    )
+    simple = _simple_effective(e)
+    assert e.effective_rankings() == simple
+    assert e.effective_rankings() is e.effective_rankings()  # computed once
+    packed, plain = e.packed, PackedBallots._from_rankings_loop(simple)
+    assert packed.prefs.tolist() == plain.prefs.tolist()
+    assert packed.offsets.tolist() == plain.offsets.tolist()
+    assert packed.weights.tolist() == plain.weights.tolist()
+    assert packed.cut_at_equal == plain.cut_at_equal
+
+
+def test_a_ranking_naming_a_candidate_outside_the_list_is_refused() -> None:
+    with pytest.raises(InputError, match=r"candidate index 2, outside 0\.\.1"):
+        Election(("A", "B"), 1, (((0,), (2,)),), (1,))
+    with pytest.raises(InputError, match=r"candidate index -1, outside 0\.\.1"):
+        Election(("A", "B"), 1, (((-1,),),), (1,))
+    with pytest.raises(InputError, match="weights must be positive, found 0"):
+        Election(("A", "B"), 1, (((0,),),), (0,))

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from grassroots.count.errors import InputError
@@ -51,14 +52,14 @@ class Election:
         if self.seats < 0:
             raise InputError(f"seats must not be negative, found {self.seats}")
         n = len(self.candidates)
-        for w in self.weights:
-            if w <= 0:
-                raise InputError(f"ballot weights must be positive, found {w}")
-        for ranking in self.rankings:
-            for rank in ranking:
-                for c in rank:
-                    if not 0 <= c < n:
-                        raise InputError(f"ranking names candidate index {c}, outside 0..{n - 1}")
+        if self.weights and min(self.weights) <= 0:
+            bad = next(w for w in self.weights if w <= 0)
+            raise InputError(f"ballot weights must be positive, found {bad}")
+        # One C-level pass collects the few distinct indices used; only they are checked.
+        used = set(chain.from_iterable(chain.from_iterable(self.rankings)))
+        if used and (min(used) < 0 or max(used) >= n):
+            bad = min(used) if min(used) < 0 else max(used)
+            raise InputError(f"ranking names candidate index {bad}, outside 0..{n - 1}")
 
     @classmethod
     def from_packed(
@@ -117,23 +118,32 @@ class Election:
     def effective_rankings(self) -> tuple[tuple[Ranking, int], ...]:
         """Rankings with withdrawn candidates removed and identical results regrouped.
 
-        Blank rankings (nothing left after removal) are dropped.
+        Blank rankings (nothing left after removal) are dropped. Computed once: a count
+        may ask for them again after ``packed`` has.
         """
+        return self._effective
+
+    @cached_property
+    def _effective(self) -> tuple[tuple[Ranking, int], ...]:
         if self.is_packed_only:
             return tuple((tuple((c,) for c in prefs), w) for prefs, w in self.packed.rows())
-        if not self.withdrawn:
-            pairs: Iterable[tuple[Ranking, int]] = zip(self.rankings, self.weights, strict=True)
-        else:
-            out: list[tuple[Ranking, int]] = []
-            for ranking, weight in zip(self.rankings, self.weights, strict=True):
-                kept = tuple(
-                    r2
-                    for r2 in (tuple(c for c in r if c not in self.withdrawn) for r in ranking)
-                    if r2
-                )
-                out.append((kept, weight))
-            pairs = out
-        return tuple(group_ballots((r, w) for r, w in pairs if r).items())
+        if self.withdrawn:
+            kept = (
+                (_without(ranking, self.withdrawn), w)
+                for ranking, w in zip(self.rankings, self.weights, strict=True)
+            )
+            return tuple(group_ballots((r, w) for r, w in kept if r).items())
+        pairs_in = zip(self.rankings, self.weights, strict=True)
+        if len(dict.fromkeys(self.rankings)) == len(self.rankings):
+            # Readers hand over rankings already grouped: nothing to merge, keep the order.
+            return tuple((r, w) for r, w in pairs_in if r)
+        return tuple(group_ballots((r, w) for r, w in pairs_in if r).items())
+
+
+def _without(ranking: Ranking, gone: frozenset[int]) -> Ranking:
+    """``ranking`` with the candidates in ``gone`` removed and any rank left empty dropped."""
+    ranks = (tuple(c for c in rank if c not in gone) for rank in ranking)
+    return tuple(rank for rank in ranks if rank)
 
 
 def group_ballots(pairs: Iterable[tuple[Ranking, int]]) -> dict[Ranking, int]:
