@@ -83,11 +83,11 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     member = Member.objects.filter(user=user).first() if user.is_authenticated else None
     voted = bool(member and VoterRecord.objects.filter(election=e, member=member).exists())
-    bodies = [
-        u
-        for u in Unit.objects.filter(kind__in=e.nominating_kinds)
-        if user.is_authenticated and can(user, "edit_register", u)
-    ]
+    bodies = (
+        list(units_where(user, "edit_register").filter(kind__in=e.nominating_kinds))
+        if user.is_authenticated and e.state == "draft"
+        else []
+    )
     ctx = {
         "e": e,
         "tally": tally,
