@@ -135,7 +135,7 @@ def test_the_openapi_document_describes_every_api_path(client: Client) -> None:
     json.dumps(doc)  # serialisable
 
 
-def test_the_engine_package_still_imports_without_django() -> None:
+def test_the_publish_and_verify_code_imports_without_django() -> None:
     import subprocess
     import sys
 
