@@ -6,12 +6,14 @@ strings with exactly ``places`` decimals so that nothing is lost to floating poi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["ACTIONS", "CountResult", "Stage", "format_votes"]
+from grassroots.count.arithmetic import from_units
+
+__all__ = ["ACTIONS", "CountResult", "Stage", "format_votes", "stage_from_units"]
 
 # What a stage did. "first": first preferences; "surplus": a surplus transferred;
 # "exclusion": one or more candidates excluded and their papers transferred; "constraint":
@@ -81,6 +83,35 @@ class Stage:
         if self.quota is not None:
             out["quota"] = format_votes(self.quota, places)
         return out
+
+
+def stage_from_units(
+    *,
+    number: int,
+    action: str,
+    names: Sequence[str],
+    standing: Sequence[int],
+    votes: Sequence[int],
+    non_transferable: int,
+    places: int,
+    quota: Decimal,
+    subject: Sequence[int] = (),
+    elected: Sequence[int] = (),
+    excluded: Sequence[int] = (),
+    note: str = "",
+) -> Stage:
+    """A stage from a count's integer figures (units of 10**-places, candidates by index)."""
+    return Stage(
+        number=number,
+        action=action,
+        subject=tuple(names[c] for c in subject),
+        votes={names[c]: from_units(int(votes[c]), places) for c in standing},
+        non_transferable=from_units(non_transferable, places),
+        note=note,
+        elected=tuple(names[c] for c in elected),
+        excluded=tuple(names[c] for c in excluded),
+        quota=quota,
+    )
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from grassroots.count.arithmetic import div_ceil, div_floor, from_units
 from grassroots.count.ballots import Election
 from grassroots.count.errors import CountError
 from grassroots.count.rules import CountOptions
-from grassroots.count.stages import CountResult, Stage
+from grassroots.count.stages import CountResult, Stage, stage_from_units
 from grassroots.count.tiebreak import Lot, resolve_by_history
 
 __all__ = ["count"]
@@ -282,17 +282,19 @@ class _Ers97Count:
         excluded: tuple[int, ...] = (),
         note: str = "",
     ) -> None:
-        votes = {self.names[c]: from_units(self.votes[c], PLACES) for c in self.standing}
-        stage = Stage(
+        stage = stage_from_units(
             number=len(self.stages) + 1,
             action=action,
-            subject=tuple(self.names[c] for c in subject),
-            votes=votes,
-            non_transferable=from_units(self.non_transferable, PLACES),
-            note=note,
-            elected=tuple(self.names[c] for c in newly),
-            excluded=tuple(self.names[c] for c in excluded),
+            names=self.names,
+            standing=self.standing,
+            votes=self.votes,
+            non_transferable=self.non_transferable,
+            places=PLACES,
             quota=from_units(self.quota, PLACES),
+            subject=subject,
+            elected=newly,
+            excluded=excluded,
+            note=note,
         )
         if sum(self.votes[c] for c in self.standing) + self.non_transferable != self.total:
             raise CountError(f"ERS97 stage {stage.number}: votes no longer add up to the total")

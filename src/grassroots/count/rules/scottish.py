@@ -27,7 +27,7 @@ from grassroots.count.arithmetic import from_units, unit
 from grassroots.count.ballots import Election
 from grassroots.count.errors import CountError, InputError
 from grassroots.count.rules import CountOptions
-from grassroots.count.stages import CountResult, Stage
+from grassroots.count.stages import CountResult, Stage, stage_from_units
 from grassroots.count.tiebreak import Lot, resolve_by_history
 from grassroots.count.wigm import PaperPiles
 
@@ -312,18 +312,20 @@ class _Count:
                 f"votes, more than the {self.valid} valid papers"
             )
         self.history.append(self.votes.copy())
-        votes = {self.names[c]: from_units(int(self.votes[c]), PLACES) for c in self.standing}
         self.stages.append(
-            Stage(
+            stage_from_units(
                 number=len(self.stages) + 1,
                 action=action,
-                subject=tuple(self.names[c] for c in subject),
-                votes=votes,
-                non_transferable=from_units(self.valid * UNIT - total, PLACES),
-                note=note,
-                elected=tuple(self.names[c] for c in elected),
-                excluded=tuple(self.names[c] for c in excluded),
+                names=self.names,
+                standing=self.standing,
+                votes=self.votes.tolist(),
+                non_transferable=self.valid * UNIT - total,
+                places=PLACES,
                 quota=Decimal(self.quota_votes),
+                subject=subject,
+                elected=elected,
+                excluded=excluded,
+                note=note,
             )
         )
 
