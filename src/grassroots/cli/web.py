@@ -56,6 +56,7 @@ def demo(
     target.mkdir(parents=True, exist_ok=True)
     os.environ["GRASSROOTS_DATA_DIR"] = str(target)
     _django()
+    from grassroots.elections.demo import seed as seed_elections
     from grassroots.members.demo import DEMO_PASSWORD, seed
     from grassroots.members.models import Unit
 
@@ -66,6 +67,8 @@ def demo(
     else:
         typer.echo(f"Creating the demo organisation in {target} ({members} members)…")
         logins = seed(members=members)
+        typer.echo("Adding demo elections: one open for voting, one counted and published…")
+        seed_elections()
     typer.echo(f"\ngrassroots demo: http://{host}:{port}/")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for name, role in (
