@@ -7,7 +7,6 @@ test ballots in /work/shared/data/reference/droop/blt (reference/PROVENANCE.md).
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -79,26 +78,9 @@ def test_droop_test_ballots_parse_except_the_extensions_grassroots_refuses() -> 
             assert election.candidates, name
 
 
-def test_reading_meath_2002_is_fast() -> None:
+def test_reading_meath_2002_gives_every_ballot() -> None:
+    """Speed is measured by the benchmark (bench/run.py reports read time), not here."""
     path = require_shared("elections", "ireland-2002-evoting", "meath-2002", "ballots.blt")
-    best = min(_seconds(lambda: read_ballots(path)) for _ in range(3))
     election = read_ballots(path)
     assert election.total_ballots == 64081  # PROVENANCE.md: Meath 64,081 ballots
-    # About 0.15 s on the 2-core CI machine; the bound leaves room for a busy machine.
-    assert best < 1.5, f"reading Meath took {best:.2f} s"
-
-
-def test_reading_the_whole_scottish_2017_set_is_fast() -> None:
-    folder = require_shared("elections", "scotland-2017")
-    files = sorted(folder.glob("*/ballots.blt"))
-    seconds = _seconds(lambda: [read_ballots(p) for p in files])
-    assert len(files) == 234
-    # About 2 s for 234 files on the CI machine (8 ms a file).
-    assert seconds < 15, f"reading Scotland 2017 took {seconds:.1f} s"
-
-
-def _seconds(work: object) -> float:
-    assert callable(work)
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
+    assert len(election.candidates) == 14 and election.seats == 5

@@ -231,17 +231,13 @@ def test_a_satisfiable_constraint_is_always_met_by_the_elected(
 
 
 @pytest.mark.shared
-def test_meath_2002_counts_well_within_a_second() -> None:
-    """64,081 ballots, 14 candidates, 5 seats: the target is 0.3 s; 2 s leaves room for a
-    loaded CI machine while still catching a slide back to per-ballot Python."""
-    import time
-
+def test_meath_2002_fills_its_five_seats_with_every_stage_adding_up() -> None:
+    """64,081 ballots, 14 candidates, 5 seats (speed is measured in bench/, not here)."""
     from grassroots.count.formats import blt
     from tests.shared_data import require_shared
 
     path = require_shared("elections", "ireland-2002-evoting", "meath-2002", "ballots.blt")
     election = blt.read(path)
-    start = time.perf_counter()
     result = count(election, "meek", seed=1)
-    assert time.perf_counter() - start < 2.0
     assert len(result.elected) == 5
+    assert all(stage.total == result.valid_votes for stage in result.stages)
