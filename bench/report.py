@@ -29,13 +29,14 @@ def tables(records: list[dict[str, Any]]) -> str:
     load = ", ".join(f"{x:.1f}" for x in m["loadavg_at_start"])
     out.append(
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, {m['platform']}, "
-        f"Python {m['python']}; load average at start {load}."
+        f"Python {m['python']}; load average when the first run ended {load}."
     )
     out.append("")
     out.append("Commands (in this order):")
     out.append("")
     for r in records:
-        out.append(f"- `{r['command']}` (started {r['machine']['date_utc']})")
+        when, commit = r["machine"]["date_utc"], r["versions"]["grassroots_commit"]
+        out.append(f"- `{r['command']}` (finished {when}, commit {commit})")
     out.append("")
     v = first["versions"]
     out.append("Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".")
