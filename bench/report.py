@@ -32,7 +32,7 @@ def tables(records: list[dict[str, Any]]) -> str:
         f"Python {m['python']}; load average when the first run ended {load}."
     )
     out.append("")
-    out.append("Commands (in this order):")
+    out.append("Commands (each run's record says when it finished and at which commit):")
     out.append("")
     for r in records:
         when, commit = r["machine"]["date_utc"], r["versions"]["grassroots_commit"]
