@@ -48,7 +48,10 @@ def agm(org: Org) -> None:
 
 
 def test_the_home_and_login_pages_render_for_anyone() -> None:
-    assert Client().get("/").status_code == 200
+    home = Client().get("/")
+    assert home.status_code == 200
+    # Published counts are public: a visitor who is not logged in can reach them from home.
+    assert f'href="{reverse("elections:list")}"' in home.content.decode()
     r = Client().get(reverse("login"))
     assert r.status_code == 200 and b'<label for="id_username">' in r.content
 
