@@ -154,3 +154,13 @@ def test_a_ranking_naming_a_candidate_outside_the_list_is_refused() -> None:
         Election(("A", "B"), 1, (((-1,),),), (1,))
     with pytest.raises(InputError, match="weights must be positive, found 0"):
         Election(("A", "B"), 1, (((0,),),), (0,))
+
+
+def test_an_election_held_only_as_packed_arrays_keeps_its_ballots_with_other_seats() -> None:
+    e = election_from_rankings(["A", "B", "C"], 1, [["A"], ["A", "B"], ["C"]], title="t")
+    only = Election.from_packed(e.candidates, 1, e.packed, title="t")
+    two = only.with_seats(2)
+    assert two.seats == 2 and two.is_packed_only and two.title == "t"
+    assert two.packed.total == 3
+    assert two.effective_rankings() == e.with_seats(2).effective_rankings()
+    assert e.with_seats(2) == Election(e.candidates, 2, e.rankings, e.weights, title="t")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -103,17 +103,12 @@ class Election:
         return tuple(i for i in range(len(self.candidates)) if i not in self.withdrawn)
 
     def with_seats(self, seats: int) -> Election:
-        """The same ballots with another number of seats."""
-        return Election(
-            self.candidates,
-            seats,
-            self.rankings,
-            self.weights,
-            self.title,
-            self.withdrawn,
-            self.irregularities,
-            self.source,
-        )
+        """The same ballots with another number of seats (packed-only ones stay packed)."""
+        other = replace(self, seats=seats)
+        if self.is_packed_only:
+            other.__dict__["packed"] = self.packed
+            other.__dict__["_packed_only"] = True
+        return other
 
     def effective_rankings(self) -> tuple[tuple[Ranking, int], ...]:
         """Rankings with withdrawn candidates removed and identical results regrouped.
