@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, connection, transaction
@@ -51,6 +54,7 @@ __all__ = [
     "nomination_tally",
     "open_voting",
     "publish_result",
+    "receipt_for_retry",
     "record_nomination",
     "send_reminders",
     "turnout",
@@ -350,51 +354,150 @@ def _lock_for_casting(election_id: int) -> Election:
     return Election.objects.get(pk=election_id)
 
 
+def _cast_statement() -> str:
+    """PostgreSQL: the whole cast as ONE statement, so one round trip and its own transaction.
+
+    ``e`` takes ``FOR SHARE`` on the election row only if voting is open at ``at`` and every
+    ranked name is on the ballot (``@>``); if ``close_voting`` committed while this waited for
+    the lock, PostgreSQL re-checks the row's new version and ``e`` is empty. ``v`` inserts the
+    voter record from the member's roll entry (none if not on the roll; a second insert for
+    the same member fails on the ``votes_once`` constraint and the statement, ballot included,
+    rolls back). ``b`` inserts the ballot only if ``v`` did. A data-modifying statement is
+    atomic, so both rows or neither, exactly as the two inserts in one transaction were.
+    """
+    return (
+        "WITH e AS ("
+        f" SELECT id FROM {Election._meta.db_table}"
+        " WHERE id = %s AND state = 'voting' AND voting_open <= %s AND voting_close >= %s"
+        " AND ballot @> %s::jsonb FOR SHARE"
+        "), v AS ("
+        f" INSERT INTO {VoterRecord._meta.db_table} (election_id, member_id, branch_id, voted_on)"
+        f" SELECT r.election_id, r.member_id, r.branch_id, %s FROM {RollEntry._meta.db_table} r"
+        " JOIN e ON r.election_id = e.id WHERE r.member_id = %s"
+        " RETURNING election_id"
+        "), b AS ("
+        f" INSERT INTO {Ballot._meta.db_table} (id, election_id, ranking, receipt_hash, cast_on)"
+        " SELECT %s, election_id, %s::jsonb, %s, %s FROM v RETURNING 1"
+        ") SELECT count(*) FROM b"
+    )
+
+
+_CAST_SQL = _cast_statement()
+
+
+def _cast_postgresql(
+    election_id: int, member_id: int, ranking: Sequence[str], at: dt.datetime, receipt: str
+) -> bool:
+    """Run the one-statement cast; True if a ballot was stored (False: refused, say why)."""
+    names = json.dumps(list(ranking))
+    day = at.date()
+    params = [election_id, at, at, names, day, member_id, uuid.uuid4(), names, receipt, day]
+
+    def run() -> bool:
+        with connection.cursor() as cur:
+            cur.execute(_CAST_SQL, params)
+            row = cur.fetchone()
+        return bool(row and row[0])
+
+    if connection.in_atomic_block:  # inside a caller's transaction: a savepoint, as before
+        with transaction.atomic():
+            return run()
+    return run()  # autocommit: the statement is its own transaction
+
+
+def _cast_other(
+    election_id: int, member: Member, ranking: Sequence[str], at: dt.datetime, receipt: str
+) -> bool:
+    """Any other database (SQLite): the two inserts in one transaction, the roll read first."""
+    with transaction.atomic():
+        e = _lock_for_casting(election_id)
+        if e.state != "voting" or not e.voting_open <= at <= e.voting_close:
+            return False
+        on_roll = RollEntry.objects.filter(election=e, member=member).values_list(
+            "branch_id", flat=True
+        )
+        branch = next(iter(on_roll[:1]), None)
+        if branch is None:
+            return False
+        _check_ranking(ranking, e.ballot)
+        VoterRecord.objects.create(election=e, member=member, branch_id=branch, voted_on=at.date())
+        Ballot.objects.create(
+            election=e, ranking=list(ranking), receipt_hash=receipt, cast_on=at.date()
+        )
+    return True
+
+
+def _refusal(election: Election, member: Member, ranking: Sequence[str], at: dt.datetime) -> None:
+    """Why a cast stored nothing: raise the reason (only on the refused path, so not hot)."""
+    e = Election.objects.filter(pk=election.pk).first()
+    if e is None:
+        raise ActionRefused(f"there is no election {election.pk}")
+    if e.state != "voting" or not e.voting_open <= at <= e.voting_close:
+        raise ActionRefused(f"voting in {e} is not open now")
+    if not RollEntry.objects.filter(election=e, member=member).exists():
+        raise ActionRefused(f"{member.name} is not on the roll of {e} (frozen on {e.freeze_date})")
+    _check_ranking(ranking, e.ballot)
+    raise ActionRefused(f"voting in {e} is not open now")  # closed while this cast waited
+
+
+def _receipt_code(election: Election, member: Member, token: str | None) -> str:
+    if token is None:
+        return receipts.new_code()
+    return receipts.code_from_token(settings.SECRET_KEY, str(election.pk), str(member.pk), token)
+
+
 def cast(
     election: Election,
     member: Member,
     ranking: Sequence[str],
     *,
     now: dt.datetime | None = None,
+    token: str | None = None,
 ) -> str:
     """Record that ``member`` voted and store their anonymous ballot; return the receipt code.
 
     Both rows are written in one transaction, so a crash leaves both or neither. A second cast
     by the same member (another tab, a retried request) fails on the unique constraint of
     ``VoterRecord`` and raises ``AlreadyVoted``; its ballot is rolled back with it.
+
+    ``token`` is the random one-time token of the ballot page (``receipts.new_token``), kept
+    only in that page: the receipt code is then derived from it (``receipts.code_from_token``)
+    so that a retried request can be given the same receipt again (``receipt_for_retry``).
+    Without a token the code is simply random. Either way only its hash is stored.
     """
     at = _now(now)
-    code = receipts.new_code()
+    code = _receipt_code(election, member, token)
+    receipt = receipts.receipt_hash(str(election.pk), code)
     try:
-        with transaction.atomic():
-            e = _lock_for_casting(election.pk)
-            if e.state != "voting" or not e.voting_open <= at <= e.voting_close:
-                raise ActionRefused(f"voting in {e} is not open now")
-            on_roll = RollEntry.objects.filter(election=e, member=member).values_list(
-                "branch_id", flat=True
-            )
-            branch = next(iter(on_roll[:1]), None)
-            if branch is None:
-                raise ActionRefused(
-                    f"{member.name} is not on the roll of {e} (frozen on {e.freeze_date})"
-                )
-            _check_ranking(ranking, e.ballot)
-            VoterRecord.objects.create(
-                election=e, member=member, branch_id=branch, voted_on=at.date()
-            )
-            Ballot.objects.create(
-                election=e,
-                ranking=list(ranking),
-                receipt_hash=receipts.receipt_hash(str(e.pk), code),
-                cast_on=at.date(),
-            )
+        if not ranking or len(set(ranking)) != len(ranking):
+            stored = False  # malformed: _refusal names the problem, in the usual order
+        elif connection.vendor == "postgresql":
+            stored = _cast_postgresql(election.pk, member.pk, ranking, at, receipt)
+        else:
+            stored = _cast_other(election.pk, member, ranking, at, receipt)
     except IntegrityError:
         if VoterRecord.objects.filter(election=election, member=member).exists():
             raise AlreadyVoted(
                 f"{member.name} has already voted in {election}; the first ballot stands"
             ) from None
         raise
+    if not stored:
+        _refusal(election, member, ranking, at)
     return code
+
+
+def receipt_for_retry(election: Election, member: Member, token: str) -> str | None:
+    """The receipt again for a member whose cast with this page's ``token`` was stored.
+
+    Nothing links a voter to a ballot, so this derives the code from the token once more and
+    answers only if a ballot of this election holds that code's hash: a retried request (the
+    first response was lost) gets its receipt back; any other token gets ``None``.
+    """
+    if not VoterRecord.objects.filter(election=election, member=member).exists():
+        return None
+    code = _receipt_code(election, member, token)
+    h = receipts.receipt_hash(str(election.pk), code)
+    return code if Ballot.objects.filter(election=election, receipt_hash=h).exists() else None
 
 
 def _check_ranking(ranking: Sequence[str], names: Sequence[str]) -> None:
