@@ -164,3 +164,11 @@ def test_an_election_held_only_as_packed_arrays_keeps_its_ballots_with_other_sea
     assert two.packed.total == 3
     assert two.effective_rankings() == e.with_seats(2).effective_rankings()
     assert e.with_seats(2) == Election(e.candidates, 2, e.rankings, e.weights, title="t")
+
+
+def test_an_election_in_which_every_candidate_withdrew_is_refused() -> None:
+    from grassroots.count.rules import count
+
+    e = Election(("A", "B"), 1, (((0,), (1,)),), (3,), withdrawn=frozenset({0, 1}))
+    with pytest.raises(InputError, match="every candidate has withdrawn"):
+        count(e, "scottish", seed=1)

@@ -370,8 +370,7 @@ def test_scottish_counts_an_election_whose_ballots_are_all_blank() -> None:
     assert all(s.total == 0 for s in r.stages)
 
 
-def test_scottish_counts_nobody_when_every_candidate_has_withdrawn() -> None:
+def test_scottish_refuses_an_election_in_which_every_candidate_has_withdrawn() -> None:
     e = Election(("A", "B"), 1, (((0,),),), (3,), withdrawn=frozenset({0, 1}))
-    r = count(e, "scottish", seed=0)
-    assert r.elected == () and r.candidates == ()
-    assert r.stages[0].non_transferable == 0 and r.valid_votes == 0
+    with pytest.raises(InputError, match="every candidate has withdrawn"):
+        count(e, "scottish", seed=0)

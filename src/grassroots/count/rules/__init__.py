@@ -74,6 +74,8 @@ def count(
             " (the ballot file gives none: pass the number of seats)" if election.seats < 1 else ""
         )
         raise InputError(f"an election needs at least one seat to fill, found {chosen_seats}{hint}")
+    if not election.hopeful:
+        raise InputError("no candidate is standing: every candidate has withdrawn")
     constraints = constraints or ConstraintSet.none()
     if constraints:
         constraints.check(election.hopeful, chosen_seats, election.candidates)

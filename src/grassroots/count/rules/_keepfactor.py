@@ -455,25 +455,28 @@ def count_keep_factors(
         if batch:
             losers = batch
         else:
-            open_to_defeat = st.hopeful
-            if constraints:
+            # The rule chooses first, so a count the constraints never bind on is exactly
+            # the unconstrained count (same lots drawn).
+            losers = [_lowest(st, st.hopeful, surplus)]
+            seats_left = seats - len(st.elected)
+            if constraints and not constraints.excludable(
+                losers[0], st.elected, st.hopeful, seats_left
+            ):
                 # a candidate a constraint still needs is not defeated as the lowest: the
                 # lowest of the others is (ConstraintSet.excludable)
-                seats_left = seats - len(st.elected)
                 open_to_defeat = [
                     c
                     for c in st.hopeful
                     if constraints.excludable(c, st.elected, st.hopeful, seats_left)
-                ] or st.hopeful
-                passed_over = [
-                    c
-                    for c in st.hopeful
-                    if c not in open_to_defeat
-                    and st.votes[c] < min(st.votes[d] for d in open_to_defeat)
                 ]
-            low = min(st.votes[c] for c in open_to_defeat)
-            tied = [c for c in open_to_defeat if st.votes[c] == low or st.votes[c] < low + surplus]
-            losers = [_break_tie(st, tied) if len(tied) > 1 else tied[0]]
+                if open_to_defeat:
+                    passed_over = [
+                        c
+                        for c in st.hopeful
+                        if c not in open_to_defeat
+                        and st.votes[c] < min(st.votes[d] for d in open_to_defeat)
+                    ] or [losers[0]]
+                    losers = [_lowest(st, open_to_defeat, surplus)]
         if passed_over:
             seats_left = seats - len(st.elected)
             reason += "; passed over: " + "; ".join(
@@ -517,6 +520,13 @@ def count_keep_factors(
         ),
         valid_votes=Decimal(st.ballots.total),
     )
+
+
+def _lowest(st: _Count, candidates: list[int], surplus: int) -> int:
+    """B.3: the lowest of ``candidates``; those within the total surplus of it are tied."""
+    low = min(st.votes[c] for c in candidates)
+    tied = [c for c in candidates if st.votes[c] == low or st.votes[c] < low + surplus]
+    return _break_tie(st, tied) if len(tied) > 1 else tied[0]
 
 
 def _certain_losers(st: _Count, surplus: int, seats: int) -> list[int]:

@@ -159,11 +159,14 @@ class _Count:
         # (lowest excluded), else by lot.
         continuing = [int(c) for c in np.flatnonzero(self.continuing)]
         protected: list[str] = []
-        candidates = continuing
-        if self.constraints:
+        candidate = self._lowest_of(continuing)
+        seats_left = self.seats - len(self.elected)
+        if self.constraints and not self.constraints.excludable(
+            candidate, self.elected, continuing, seats_left
+        ):
             # A constraint may protect the lowest (the only woman left when a seat must go to
-            # a woman): the lowest candidate who can be excluded goes instead.
-            seats_left = self.seats - len(self.elected)
+            # a woman): the lowest candidate who can be excluded goes instead. The rule
+            # chooses first, so where no constraint binds the count is the plain count.
             allowed = [
                 c
                 for c in continuing
@@ -178,10 +181,7 @@ class _Count:
                     for c in continuing
                     if c not in allowed and int(self.votes[c]) <= low_all
                 ]
-                candidates = allowed
-        low = min(int(self.votes[c]) for c in candidates)
-        tied = [c for c in candidates if self.votes[c] == low]
-        candidate = self._break_tie(tied, lowest=True, purpose="lowest to exclude (rule 51)")
+                candidate = self._lowest_of(allowed)
         if protected:
             # The constraint changed who goes, so the stage is a constraint stage.
             note = (
@@ -191,6 +191,12 @@ class _Count:
             return self._exclude([candidate], "constraint", note)
         note = f"{self.names[candidate]} has the fewest votes"
         return self._exclude([candidate], "exclusion", note)
+
+    def _lowest_of(self, candidates: Sequence[int]) -> int:
+        """Rule 50(1)/51(2): the lowest of ``candidates``; ties by history, else by lot."""
+        low = min(int(self.votes[c]) for c in candidates)
+        tied = [c for c in candidates if self.votes[c] == low]
+        return self._break_tie(tied, lowest=True, purpose="lowest to exclude (rule 51)")
 
     def _exclude(self, candidates: Sequence[int], action: str, note: str) -> Outcome:
         # rule 50(2)-(4): all their papers move to the next available preference, each at the
