@@ -136,3 +136,35 @@ def test_reminders_go_only_to_members_on_the_roll_who_have_not_voted(
     sent = actions.send_reminders(voting.election, by=org.users["returning"])
     assert sent == 1
     assert [m.to for m in mailoutbox] == [["bob@example.org"]]
+
+
+def test_a_retry_with_the_ballot_page_token_gets_the_same_receipt_and_no_other_token_does(
+    voting: Setup,
+) -> None:
+    e, ann, bob = voting.election, voting.org.ann, voting.org.bob
+    token = receipts.new_token()
+    code = actions.cast(e, ann, ["Alice Able"], token=token)
+    assert Ballot.objects.get().receipt_hash == receipts.receipt_hash(str(e.pk), code)
+    with pytest.raises(actions.AlreadyVoted):
+        actions.cast(e, ann, ["Alice Able"], token=token)
+    assert actions.receipt_for_retry(e, ann, token) == code
+    assert actions.receipt_for_retry(e, ann, receipts.new_token()) is None
+    # the code is bound to the member: another member holding ann's token learns nothing
+    assert actions.receipt_for_retry(e, bob, token) is None
+    actions.cast(e, bob, ["Bea Bold"], token=receipts.new_token())
+    assert actions.receipt_for_retry(e, bob, token) is None
+    assert VoterRecord.objects.count() == Ballot.objects.count() == 2
+
+
+def test_a_code_from_a_token_depends_on_secret_election_member_and_token() -> None:
+    t = "0123456789abcdef0123456789abcdef"
+    code = receipts.code_from_token("s", "1", "2", t)
+    assert code == receipts.code_from_token("s", "1", "2", t)
+    assert receipts.normalise(code) == code and len(code) == 19
+    others = {
+        receipts.code_from_token("S", "1", "2", t),
+        receipts.code_from_token("s", "9", "2", t),
+        receipts.code_from_token("s", "1", "9", t),
+        receipts.code_from_token("s", "1", "2", t[:-1] + "0"),
+    }
+    assert code not in others and len(others) == 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import connection, models
 
-from grassroots.elections import actions
+from grassroots.elections import actions, receipts
 from grassroots.elections.models import Ballot, VoterRecord
 from tests.elections.conftest import Setup
 
@@ -167,3 +167,16 @@ def test_after_closing_no_ballot_shares_a_transaction_id_or_position_with_a_vote
     assert sorted(in_storage) == sorted(cast_order)
     # storage order no longer follows casting order (the same order by chance: 1 in 20!)
     assert in_storage != cast_order
+
+
+def test_neither_the_ballot_page_token_nor_the_code_derived_from_it_is_stored(
+    voting: Setup,
+) -> None:
+    token = receipts.new_token()
+    code = actions.cast(voting.election, voting.org.ann, ["Alice Able"], token=token)
+    with connection.cursor() as cur:
+        for t in connection.introspection.table_names():
+            cur.execute(f'SELECT * FROM "{t}"')
+            for row in cur.fetchall():
+                assert code not in repr(row), t
+                assert token not in repr(row), t

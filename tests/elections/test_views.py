@@ -7,7 +7,7 @@ import re
 
 from django.test import Client
 
-from grassroots.elections import actions
+from grassroots.elections import actions, receipts
 from grassroots.elections.models import Ballot, VoterRecord
 from tests.elections.conftest import CANDIDATES, DAY, NOW, Setup
 from tests.web.conftest import PASSWORD
@@ -230,3 +230,67 @@ def test_a_returning_officer_sets_up_an_election_and_adds_a_candidate_through_th
     assert [c.name for c in e.candidates.all()] == ["Tess Treasurer"]
     _login(client, "ann")
     assert client.get("/elections/new/").status_code == 403
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="token" value="([0-9a-f]{32})"', page).group(1)
+
+
+def _code(page: str) -> str:
+    return re.search(r'id="receipt-code">([0-9A-Z-]+)<', page).group(1)
+
+
+def _every_row() -> dict[str, list[str]]:
+    from django.db import connection
+
+    rows = {}
+    with connection.cursor() as cur:
+        for t in connection.introspection.table_names():
+            cur.execute(f'SELECT * FROM "{t}"')
+            rows[t] = sorted(repr(r) for r in cur.fetchall())
+    return rows
+
+
+def test_a_retried_cast_from_the_same_ballot_page_shows_the_same_receipt_and_stores_nothing(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    url = f"/elections/{voting.election.pk}/vote/"
+    token = _token(client.get(url).content.decode())
+    data = {_field(voting, "Bea Bold"): "1", "token": token}
+    assert _token(client.post(url, data).content.decode()) == token  # the review page keeps it
+    first = client.post(url, {**data, "step": "cast"})
+    code = _code(first.content.decode())
+    before = _every_row()
+    retry = client.post(url, {**data, "step": "cast"})  # the first response was lost
+    assert retry.status_code == 200
+    assert retry["Cache-Control"] == "no-store"
+    assert _code(retry.content.decode()) == code
+    assert _every_row() == before
+    assert Ballot.objects.count() == 1
+
+
+def test_a_cast_from_another_ballot_page_after_voting_reveals_no_receipt(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    url = f"/elections/{voting.election.pk}/vote/"
+    data = {_field(voting, "Bea Bold"): "1"}
+    tab1 = _token(client.get(url).content.decode())
+    tab2 = _token(client.get(url).content.decode())
+    assert tab1 != tab2  # every rendering of the page has its own token
+    code = _code(client.post(url, {**data, "token": tab1, "step": "cast"}).content.decode())
+    other = client.post(url, {**data, "token": tab2, "step": "cast"})
+    assert other.status_code == 302
+    assert "receipt-code" not in other.content.decode()
+    again = client.post(url, {**data, "step": "cast"})  # no token at all
+    assert again.status_code == 302
+    assert Ballot.objects.count() == 1
+    assert code not in repr(_every_row())
+
+
+def test_a_malformed_token_is_replaced_by_a_fresh_one(client: Client, voting: Setup) -> None:
+    _login(client, "ann")
+    url = f"/elections/{voting.election.pk}/vote/"
+    data = {_field(voting, "Bea Bold"): "1", "token": "' OR 1=1 --"}
+    assert receipts.is_token(_token(client.post(url, data).content.decode()))

@@ -205,14 +205,20 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if e.state != "voting":
         messages.error(request, "Voting in this election is not open.")
         return redirect("elections:detail", pk=pk)
+    # the page's one-time token (kept only in the page) from which the receipt code is derived
+    posted = request.POST.get("token", "") if request.method == "POST" else ""
+    token = posted if receipts.is_token(posted) else receipts.new_token()
     if VoterRecord.objects.filter(election=e, member=member).exists():
-        messages.info(request, "You have already voted in this election. Thank you.")
-        return redirect("elections:detail", pk=pk)
+        return _already_voted(request, e, member, token if posted else None)
     # per-voter order: stable for this voter, unrelated to anyone else's
     order = ballot_order(e.ballot, f"{e.pk}:{member.pk}:{e.seed}")
     fields = {name: f"rank-{e.ballot.index(name)}" for name in order}
     values = {name: request.POST.get(fields[name], "") for name in order}
-    ctx: dict[str, Any] = {"e": e, "rows": [(n, fields[n], values[n]) for n in order]}
+    ctx: dict[str, Any] = {
+        "e": e,
+        "rows": [(n, fields[n], values[n]) for n in order],
+        "token": token,
+    }
     if request.method != "POST":
         return render(request, "elections/ballot.html", ctx)
     parsed = parse_ranks(order, values)
@@ -223,17 +229,32 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("step") != "cast":
         return render(request, "elections/review.html", ctx)
     try:
-        code = actions.cast(e, member, parsed.ranking)
-    except actions.AlreadyVoted as exc:
-        messages.info(request, str(exc))
-        return redirect("elections:detail", pk=pk)
+        code = actions.cast(e, member, parsed.ranking, token=token)
+    except actions.AlreadyVoted:  # e.g. the same page posted twice at once
+        return _already_voted(request, e, member, token if posted else None)
     except actions.ActionRefused as exc:
         ctx["errors"] = (str(exc),)
         return render(request, "elections/ballot.html", ctx, status=400)
-    # shown once, in this response only: the code is kept nowhere
+    return _receipt(request, e, code)
+
+
+def _receipt(request: HttpRequest, e: Election, code: str) -> HttpResponse:
+    # shown in this response only: the code is kept nowhere (a retry derives it again)
     resp = render(request, "elections/receipt.html", {"e": e, "code": code})
     resp["Cache-Control"] = "no-store"
     return resp
+
+
+def _already_voted(
+    request: HttpRequest, e: Election, member: Member, token: str | None
+) -> HttpResponse:
+    """A member who has voted: the receipt again if this is a retry of the page that cast."""
+    if token is not None and request.POST.get("step") == "cast":
+        code = actions.receipt_for_retry(e, member, token)
+        if code is not None:
+            return _receipt(request, e, code)
+    messages.info(request, "You have already voted in this election. Thank you.")
+    return redirect("elections:detail", pk=e.pk)
 
 
 def check_receipt(request: HttpRequest, pk: int) -> HttpResponse:
