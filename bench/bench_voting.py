@@ -3,10 +3,12 @@
 Run: ``.venv/bin/python -m bench.bench_voting --database-url postgres://…/DISPOSABLE_DB
 [--voters N] [--threads T] [--retry-share 0.05]``. The database is emptied and migrated first,
 so give it a database that holds nothing else. Each thread casts for its share of the roll
-(one Django connection per thread); a share of voters also send their ballot a second time,
-as a retried request would. At the end the tables are checked: one voter record and one ballot
-per acknowledged cast, no duplicates, every retry refused. Prints ballots/second and latency
-percentiles; docs/benchmarks.md "Voting" records the figures.
+(one Django connection per thread); each cast carries a ballot-page token, and a share of
+voters send their ballot a second time, as a retried request would: the retry must be refused
+and must get the same receipt back (``receipt_for_retry``). At the end the tables are checked:
+one voter record and one ballot per acknowledged cast, no duplicates, every retry refused.
+Prints ballots/second overall and in each whole minute (the slowest minute is the sustained
+rate), latency percentiles and the load average; docs/benchmarks.md "Voting" records the figures.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     connections.close_all()  # each forked process opens its own
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(procs)
+    load_before = os.getloadavg()
     start = time.perf_counter()
     with ctx.Pool(procs, initializer=_init, initargs=(barrier,)) as pool:
         parts = pool.map(
@@ -116,10 +119,13 @@ def main(argv: list[str] | None = None) -> None:
             [(e.pk, s, args.threads, names, args.retry_share, i) for i, s in enumerate(slices)],
         )
     wall = time.perf_counter() - start
+    load_after = os.getloadavg()
     latencies = [p[0] for p in parts]
     acknowledged = [p[1] for p in parts]
     refused_retries = [p[2] for p in parts]
     errors = [x for p in parts for x in p[3]]
+    ends = sorted(t - start for p in parts for t in p[4])
+    given_back = sum(p[5] for p in parts)
     lat = sorted(x for ls in latencies for x in ls)
     acked = sum(acknowledged)
     records = VoterRecord.objects.filter(election=e).count()
@@ -134,12 +140,32 @@ def main(argv: list[str] | None = None) -> None:
         f"{q[49] * 1e3:.1f} / {q[94] * 1e3:.1f} / {q[98] * 1e3:.1f} ms"
     )
     print(f"retries refused                 {sum(refused_retries)}")
+    print(f"retries given their receipt     {given_back}")
+    minutes = [
+        sum(1 for t in ends if 60 * i <= t < 60 * (i + 1)) / 60 for i in range(int(wall // 60))
+    ]
+    if minutes:
+        print(
+            "ballots/second per whole minute "
+            + " ".join(f"{r:.0f}" for r in minutes)
+            + f" (slowest {min(minutes):.0f})"
+        )
+    print(
+        "load average before / after     "
+        + " ".join(f"{x:.1f}" for x in load_before)
+        + " / "
+        + " ".join(f"{x:.1f}" for x in load_after)
+    )
     print(f"voter records / ballots / hashes {records} / {ballots} / {distinct_hashes}")
     lost = acked - ballots
     print(f"lost ballots {lost}, duplicate ballots {ballots - records}, errors {len(errors)}")
     for err in errors[:5]:
         print(f"  error: {err}")
-    ok = not errors and records == ballots == acked == distinct_hashes == args.voters
+    ok = (
+        not errors
+        and given_back == sum(refused_retries)
+        and records == ballots == acked == distinct_hashes == args.voters
+    )
     print("CHECK", "PASSED" if ok else "FAILED")
 
 
@@ -153,12 +179,12 @@ def _init(barrier: Any) -> None:
 
 def _cast_slice(
     job: tuple[int, list[int], int, list[str], float, int],
-) -> tuple[list[float], int, int, list[str]]:
+) -> tuple[list[float], int, int, list[str], list[float], int]:
     """In one process: ``threads`` threads cast for the given voters; timings and checks back."""
     election_id, voters, threads, names, retry_share, seed = job
     from django.db import connection
 
-    from grassroots.elections import actions
+    from grassroots.elections import actions, receipts
     from grassroots.elections.models import Election
     from grassroots.members.models import Member
 
@@ -167,7 +193,8 @@ def _cast_slice(
     connection.close()
     shares = [voters[i::threads] for i in range(threads)]
     latencies: list[float] = []
-    counts = {"acked": 0, "refused": 0}
+    ends: list[float] = []
+    counts = {"acked": 0, "refused": 0, "given_back": 0}
     errors: list[str] = []
     lock = threading.Lock()
     _BARRIER.wait()
@@ -175,24 +202,31 @@ def _cast_slice(
     def worker(k: int) -> None:
         rng = random.Random(seed * 1000 + k)
         mine: list[float] = []
+        done: list[float] = []
         try:
             for pk in shares[k]:
                 ranking = rng.sample(names, rng.randint(1, len(names)))
+                token = receipts.new_token()  # as the ballot page would carry
                 t = time.perf_counter()
-                actions.cast(e, members[pk], ranking)
-                mine.append(time.perf_counter() - t)
+                code = actions.cast(e, members[pk], ranking, token=token)
+                t_end = time.perf_counter()
+                mine.append(t_end - t)
+                done.append(t_end)
                 if rng.random() < retry_share:
                     try:
-                        actions.cast(e, members[pk], ranking)
+                        actions.cast(e, members[pk], ranking, token=token)
                         errors.append(f"member {pk}: a retried cast was accepted")
                     except actions.AlreadyVoted:
+                        again = actions.receipt_for_retry(e, members[pk], token)
                         with lock:
                             counts["refused"] += 1
+                            counts["given_back"] += again == code
         except Exception as exc:  # reported by the caller
             errors.append(repr(exc))
         finally:
             with lock:
                 latencies.extend(mine)
+                ends.extend(done)
                 counts["acked"] += len(mine)
             connection.close()
 
@@ -201,7 +235,7 @@ def _cast_slice(
         t.start()
     for t in pool:
         t.join()
-    return latencies, counts["acked"], counts["refused"], errors
+    return latencies, counts["acked"], counts["refused"], errors, ends, counts["given_back"]
 
 
 if __name__ == "__main__":
