@@ -62,6 +62,31 @@ class Election:
             raise InputError(f"ranking names candidate index {bad}, outside 0..{n - 1}")
 
     @classmethod
+    def from_pairs(
+        cls,
+        candidates: Sequence[str],
+        seats: int,
+        pairs: Iterable[tuple[Ranking, int]],
+        *,
+        title: str = "",
+        withdrawn: Iterable[int] = (),
+        irregularities: Iterable[str] = (),
+        source: str = "",
+    ) -> Election:
+        """An election from (ranking, weight) pairs as a reader meets them, grouped."""
+        grouped = group_ballots(pairs)
+        return cls(
+            candidates=tuple(candidates),
+            seats=seats,
+            rankings=tuple(grouped),
+            weights=tuple(grouped.values()),
+            title=title,
+            withdrawn=frozenset(withdrawn),
+            irregularities=tuple(irregularities),
+            source=source,
+        )
+
+    @classmethod
     def from_packed(
         cls, candidates: tuple[str, ...], seats: int, packed: PackedBallots, *, title: str = ""
     ) -> Election:
@@ -171,5 +196,4 @@ def election_from_rankings(
             except KeyError as exc:
                 raise InputError(f"unknown candidate {exc.args[0]!r}") from None
         pairs.append((tuple(ranking), 1))
-    grouped = group_ballots(pairs)
-    return Election(tuple(candidates), seats, tuple(grouped), tuple(grouped.values()), title=title)
+    return Election.from_pairs(candidates, seats, pairs, title=title)

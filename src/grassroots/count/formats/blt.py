@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from grassroots.count.ballots import Election, Rank, Ranking, group_ballots
+from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
 from grassroots.count.formats._text import read_text, split_lines
 
@@ -281,15 +281,13 @@ class _Reader:
         withdrawn: set[int] = set()
         pairs = self.ballots(withdrawn)
         names, title = self.names()
-        grouped = group_ballots(pairs)
-        return Election(
-            candidates=tuple(names),
-            seats=seats,
-            rankings=tuple(grouped),
-            weights=tuple(grouped.values()),
+        return Election.from_pairs(
+            names,
+            seats,
+            pairs,
             title=title,
-            withdrawn=frozenset(withdrawn),
-            irregularities=tuple(self.irregular),
+            withdrawn=withdrawn,
+            irregularities=self.irregular,
             source=self.source,
         )
 

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from grassroots.count.ballots import Election, Rank, Ranking, group_ballots
+from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
 from grassroots.count.formats._text import read_text
 
@@ -331,13 +331,6 @@ def _read_candidates(
 def _election(
     reader: _Reader, names: list[str], seats: int, pairs: list[tuple[Ranking, int]], title: str
 ) -> Election:
-    grouped = group_ballots(pairs)
-    return Election(
-        candidates=tuple(names),
-        seats=seats,
-        rankings=tuple(grouped),
-        weights=tuple(grouped.values()),
-        title=title,
-        irregularities=tuple(reader.irregular),
-        source=reader.source,
+    return Election.from_pairs(
+        names, seats, pairs, title=title, irregularities=reader.irregular, source=reader.source
     )

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from grassroots.count.ballots import Election, Rank, Ranking, group_ballots
+from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
 from grassroots.count.formats._text import read_text, split_lines
 
@@ -260,15 +260,8 @@ class _Reader:
         if len(set(names)) != len(names):
             repeated = sorted({n for n in names if names.count(n) > 1})
             raise self.fail(1, f"alternative names repeat: {', '.join(repeated)}")
-        grouped = group_ballots(pairs)
-        return Election(
-            candidates=tuple(names),
-            seats=seats,
-            rankings=tuple(grouped),
-            weights=tuple(grouped.values()),
-            title=title,
-            irregularities=tuple(self.irregular),
-            source=self.source,
+        return Election.from_pairs(
+            names, seats, pairs, title=title, irregularities=self.irregular, source=self.source
         )
 
 
