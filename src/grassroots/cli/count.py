@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from grassroots.cli.common_options import OutputOption, SeatsOption, SeedOption
 from grassroots.cli.constraint_options import (
     GroupOption,
     GroupsFileOption,
@@ -80,18 +81,12 @@ def count_file(
     rule: Annotated[
         str, typer.Option("--rule", "-r", help=f"Rule set: {', '.join(RULES)}.")
     ] = "scottish",
-    seats: Annotated[
-        int | None, typer.Option("--seats", "-s", help="Seats to fill (default: the file's).")
-    ] = None,
+    seats: SeatsOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
         OutputFormat.text
     ),
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", help="Seed for ties broken by lot (replays a count).")
-    ] = None,
+    output: OutputOption = None,
+    seed: SeedOption = None,
     groups_file: GroupsFileOption = None,
     group: GroupOption = None,
     minimum: MinOption = None,
