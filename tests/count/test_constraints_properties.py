@@ -61,11 +61,11 @@ def _meets(result: CountResult, cons: ConstraintSet) -> list[str]:
     return broken
 
 
-def _known_gap(result: CountResult, cons: ConstraintSet) -> str | None:
+def _needed_candidate_excluded(result: CountResult, cons: ConstraintSet) -> str | None:
     """The ordinary exclusion, if any, that made the constraints impossible to meet.
 
-    The rules do not yet ask ``ConstraintSet.excludable`` before excluding the lowest, so a
-    candidate needed for a minimum can be excluded as the lowest (reported to their owners).
+    Every rule asks ``ConstraintSet.excludable`` before excluding the lowest, so this must
+    never find one.
     """
     index = {name: i for i, name in enumerate(result.candidates)}
     elected: list[int] = []
@@ -127,10 +127,7 @@ def test_a_feasible_constrained_count_meets_every_constraint(
 ) -> None:
     election, cons = case
     result = _feasible_count(election, rule, cons)
-    # Counts where the rule excluded, as the lowest, a candidate a constraint needs are the
-    # known gap pinned by test_the_only_woman_left_is_not_excluded_... (xfail until the rules
-    # ask ``excludable``); every other feasible count must meet every constraint.
-    assume(_known_gap(result, cons) is None)
+    assert _needed_candidate_excluded(result, cons) is None
     assert len(result.elected) == election.seats
     assert _meets(result, cons) == []
     for s in result.stages:
