@@ -42,75 +42,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
 
-    os.environ["GRASSROOTS_DATA_DIR"] = tempfile.mkdtemp(prefix="grassroots-bench-")
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.site.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start_django(args.database_url)
     from django.db import connection, connections
-    from django.utils import timezone
 
-    from grassroots.elections import actions
     from grassroots.elections.models import Ballot, VoterRecord
-    from grassroots.members import actions as member_actions
-    from grassroots.members.eligibility import RuleSet
     from grassroots.members.models import Member
 
-    if "django_migrations" in connection.introspection.table_names():
-        call_command("flush", interactive=False, verbosity=0)  # a disposable database
-    call_command("migrate", interactive=False, verbosity=0)
     print(
         f"voting benchmark: {args.voters} voters, {args.processes} process(es) x "
         f"{args.threads} threads, {connection.vendor}"
     )
-
-    nat = member_actions.create_unit(
-        kind="national", code="nat", name="Bench", parent=None, by=None
-    )
-    branches = [
-        member_actions.create_unit(kind="branch", code=f"b{i}", name=f"B{i}", parent=nat, by=None)
-        for i in range(args.branches)
-    ]
-    join = dt.date(2020, 1, 1)
-    Member.objects.bulk_create(
-        [
-            Member(
-                number=f"V{i:07d}",
-                name=f"Voter {i}",
-                branch=branches[i % len(branches)],
-                join_date=join,
-                status="full",
-            )
-            for i in range(args.voters)
-        ],
-        batch_size=5000,
-    )
-    now = timezone.now()
-    day = dt.timedelta(days=1)
-    e = actions.create_election(
-        title="Bench election",
-        seats=3,
-        rule="scottish",
-        unit=nat,
-        eligibility=RuleSet(on=now.date()),
-        freeze_date=now.date(),
-        nominations_open=now - 3 * day,
-        nominations_close=now - 2 * day,
-        voting_open=now - day,
-        voting_close=now + day,
-        threshold={},
-        by=None,
-    )
-    names = [f"Candidate {c}" for c in "ABCDEFGH"]
-    for n in names:
-        c = actions.add_candidate(e, name=n, by=None, now=now - 3 * day)
-        actions.consent(c, statement="", by=None, now=now - 3 * day)
-    t0 = time.perf_counter()
-    actions.open_voting(e, by=None, now=now)
-    print(f"open voting (freeze and fingerprint the roll): {time.perf_counter() - t0:.2f} s")
-    e.refresh_from_db()
+    e, names = open_bench_election(args.voters, args.branches)
 
     voters = list(Member.objects.order_by("?").values_list("pk", flat=True))
     procs = max(1, args.processes)
@@ -180,6 +122,94 @@ def main(argv: list[str] | None = None) -> None:
         and (args.minutes > 0 or acked == args.voters)
     )
     print("CHECK", "PASSED" if ok else "FAILED")
+
+
+def start_django(database_url: str) -> None:
+    """Set Django up on ``database_url``, a disposable database: emptied, then migrated."""
+    os.environ["GRASSROOTS_DATA_DIR"] = tempfile.mkdtemp(prefix="grassroots-bench-")
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.site.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if "django_migrations" in connection.introspection.table_names():
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def open_bench_election(
+    voters: int, branches: int, *, logins: bool = False
+) -> tuple[Any, list[str]]:
+    """One election open for voting, ``voters`` members on its frozen roll, 8 candidates.
+
+    With ``logins`` each member is also linked to a user account (named after the member
+    number, with an unusable password: the HTTP benchmark logs voters in by session).
+    Returns the election and the candidates' names.
+    """
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from grassroots.elections import actions
+    from grassroots.members import actions as member_actions
+    from grassroots.members.eligibility import RuleSet
+    from grassroots.members.models import Member
+
+    nat = member_actions.create_unit(
+        kind="national", code="nat", name="Bench", parent=None, by=None
+    )
+    units = [
+        member_actions.create_unit(kind="branch", code=f"b{i}", name=f"B{i}", parent=nat, by=None)
+        for i in range(branches)
+    ]
+    numbers = [f"V{i:07d}" for i in range(voters)]
+    users: list[Any] = [None] * voters
+    if logins:
+        users = User.objects.bulk_create(
+            [User(username=n, password="!bench-no-password") for n in numbers], batch_size=5000
+        )
+    join = dt.date(2020, 1, 1)
+    Member.objects.bulk_create(
+        [
+            Member(
+                number=n,
+                name=f"Voter {i}",
+                branch=units[i % len(units)],
+                join_date=join,
+                status="full",
+                user=users[i],
+            )
+            for i, n in enumerate(numbers)
+        ],
+        batch_size=5000,
+    )
+    now = timezone.now()
+    day = dt.timedelta(days=1)
+    e = actions.create_election(
+        title="Bench election",
+        seats=3,
+        rule="scottish",
+        unit=nat,
+        eligibility=RuleSet(on=now.date()),
+        freeze_date=now.date(),
+        nominations_open=now - 3 * day,
+        nominations_close=now - 2 * day,
+        voting_open=now - day,
+        voting_close=now + day,
+        threshold={},
+        by=None,
+    )
+    names = [f"Candidate {c}" for c in "ABCDEFGH"]
+    for n in names:
+        c = actions.add_candidate(e, name=n, by=None, now=now - 3 * day)
+        actions.consent(c, statement="", by=None, now=now - 3 * day)
+    t0 = time.perf_counter()
+    actions.open_voting(e, by=None, now=now)
+    print(f"open voting (freeze and fingerprint the roll): {time.perf_counter() - t0:.2f} s")
+    e.refresh_from_db()
+    return e, names
 
 
 _BARRIER: Any = None
