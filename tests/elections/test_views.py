@@ -294,3 +294,38 @@ def test_a_malformed_token_is_replaced_by_a_fresh_one(client: Client, voting: Se
     url = f"/elections/{voting.election.pk}/vote/"
     data = {_field(voting, "Bea Bold"): "1", "token": "' OR 1=1 --"}
     assert receipts.is_token(_token(client.post(url, data).content.decode()))
+
+
+def test_a_cast_retried_after_voting_closed_still_gets_its_receipt_and_nothing_else_does(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    url = f"/elections/{voting.election.pk}/vote/"
+    token = _token(client.get(url).content.decode())
+    data = {_field(voting, "Cal Calm"): "1", "token": token, "step": "cast"}
+    code = _code(client.post(url, data).content.decode())
+    # voting closes before the voter's retry (the first answer was lost) reaches the server
+    actions.close_voting(voting.election, by=voting.org.users["returning"], now=NOW + 6 * DAY)
+    before = _every_row()
+    retry = client.post(url, data)
+    assert retry.status_code == 200
+    assert _code(retry.content.decode()) == code
+    # another page's token, or none, gets no receipt and no ballot
+    other = client.post(url, {**data, "token": receipts.new_token()})
+    assert other.status_code == 302 and "receipt-code" not in other.content.decode()
+    assert client.post(url, {k: v for k, v in data.items() if k != "token"}).status_code == 302
+    assert _every_row() == before
+
+
+def test_a_member_who_did_not_vote_cannot_cast_after_voting_closed(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    url = f"/elections/{voting.election.pk}/vote/"
+    token = _token(client.get(url).content.decode())
+    actions.close_voting(voting.election, by=voting.org.users["returning"], now=NOW + 6 * DAY)
+    r = client.post(url, {_field(voting, "Cal Calm"): "1", "token": token, "step": "cast"})
+    assert r.status_code == 302
+    assert not Ballot.objects.exists() and not VoterRecord.objects.exists()
+    page = client.get(r["Location"]).content.decode()
+    assert "Voting in this election is not open." in page

@@ -38,6 +38,7 @@ from grassroots.elections.models import (
     RollEntry,
     VoterRecord,
 )
+from grassroots.elections.photos import Photo
 from grassroots.members.eligibility import Electorate, RuleSet, evaluate
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import require
@@ -167,9 +168,19 @@ def add_candidate(
 
 @transaction.atomic
 def consent(
-    candidate: Candidate, *, statement: str, by: User | None, now: dt.datetime | None = None
+    candidate: Candidate,
+    *,
+    statement: str,
+    by: User | None,
+    photo: Photo | None = None,
+    remove_photo: bool = False,
+    now: dt.datetime | None = None,
 ) -> Candidate:
-    """The candidate consents to stand and gives their statement (before voting opens)."""
+    """The candidate consents to stand and gives their statement and photo (before voting opens).
+
+    ``photo`` replaces the candidate's photo (already checked by ``elections.photos``);
+    ``remove_photo`` takes it off; with neither, the photo stays as it was.
+    """
     e = candidate.election
     own = (
         by is not None
@@ -182,8 +193,18 @@ def consent(
         raise ActionRefused("voting has opened: consent and statements can no longer change")
     candidate.consented = True
     candidate.statement = statement
-    candidate.save(update_fields=["consented", "statement"])
-    record(by, "election.consent", _subject(e), f"{candidate.name} consented to stand")
+    fields = ["consented", "statement"]
+    did = f"{candidate.name} consented to stand"
+    if photo is not None:
+        candidate.photo = photo.data
+        fields.append("photo")
+        did += f"; photo {photo.width}×{photo.height} saved"
+    elif remove_photo and candidate.photo is not None:
+        candidate.photo = None
+        fields.append("photo")
+        did += "; photo removed"
+    candidate.save(update_fields=fields)
+    record(by, "election.consent", _subject(e), did)
     return candidate
 
 

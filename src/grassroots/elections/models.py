@@ -75,6 +75,8 @@ class Candidate(models.Model):
     )
     consented = models.BooleanField(default=False)
     statement = models.TextField(blank=True)
+    # JPEG re-encoded by elections.photos (metadata dropped); None: no photo
+    photo = models.BinaryField(null=True, blank=True, editable=False)
     groups = models.JSONField(default=list, blank=True)  # e.g. ["women"], for constraints
     withdrawn = models.BooleanField(default=False)
 

@@ -17,6 +17,11 @@ urlpatterns = [
         views.candidate_consent,
         name="consent",
     ),
+    path(
+        "elections/<int:pk>/candidates/<int:cid>/photo.jpg",
+        views.candidate_photo,
+        name="photo",
+    ),
     path("elections/<int:pk>/open/", views.open_voting, name="open"),
     path("elections/<int:pk>/close/", views.close_voting, name="close"),
     path("elections/<int:pk>/publish/", views.publish, name="publish"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -25,7 +26,8 @@ from grassroots.count.report.html import plotly_js, report_css
 from grassroots.elections import actions, receipts, thresholds
 from grassroots.elections.api_schema import OPENAPI
 from grassroots.elections.forms import ElectionForm
-from grassroots.elections.models import Ballot, Election, VoterRecord
+from grassroots.elections.models import Ballot, Candidate, Election, VoterRecord
+from grassroots.elections.photos import MAX_BYTES, PhotoError, prepare_photo
 from grassroots.elections.publish import FILES
 from grassroots.elections.ranking import ballot_order, parse_ranks
 from grassroots.members.eligibility import RuleSet
@@ -184,14 +186,46 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     """The candidate consents to stand and writes their statement (before voting opens)."""
     e = get_object_or_404(Election, pk=pk)
     c = get_object_or_404(e.candidates, pk=cid)
+    ctx: dict[str, Any] = {"e": e, "c": c, "statement": c.statement}
     if request.method == "POST":
+        statement = request.POST.get("statement", "").strip()
+        ctx["statement"] = statement  # kept in the form if the photo is refused
+        upload = request.FILES.get("photo")
         try:
-            actions.consent(c, statement=request.POST.get("statement", "").strip(), by=request.user)
+            photo = (
+                prepare_photo(upload.read(MAX_BYTES + 1), filename=upload.name or "the photo")
+                if upload is not None
+                else None
+            )
+            actions.consent(
+                c,
+                statement=statement,
+                photo=photo,
+                remove_photo=request.POST.get("remove_photo") == "1",
+                by=request.user,
+            )
             messages.success(request, f"{c.name} consents to stand; the statement is saved.")
             return redirect("elections:detail", pk=pk)
+        except PhotoError as exc:
+            ctx["photo_error"] = str(exc)
+            return render(request, "elections/consent.html", ctx, status=400)
         except (actions.ActionRefused, PermissionDenied) as exc:
             messages.error(request, str(exc) or "Only the candidate or the returning officer may.")
-    return render(request, "elections/consent.html", {"e": e, "c": c})
+    return render(request, "elections/consent.html", ctx)
+
+
+def candidate_photo(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
+    """A candidate's photo, public like their statement; cached by its content hash."""
+    c = get_object_or_404(Candidate, election_id=pk, pk=cid, photo__isnull=False)
+    data = bytes(c.photo)
+    etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+    if request.headers.get("If-None-Match") == etag:
+        resp = HttpResponse(status=304)
+    else:
+        resp = HttpResponse(data, content_type="image/jpeg")
+    resp["ETag"] = etag
+    resp["Cache-Control"] = "public, max-age=300"
+    return resp
 
 
 @login_required
@@ -202,12 +236,15 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if member is None:
         messages.error(request, "Your account is not linked to a membership record.")
         return redirect("elections:detail", pk=pk)
-    if e.state != "voting":
-        messages.error(request, "Voting in this election is not open.")
-        return redirect("elections:detail", pk=pk)
     # the page's one-time token (kept only in the page) from which the receipt code is derived
     posted = request.POST.get("token", "") if request.method == "POST" else ""
     token = posted if receipts.is_token(posted) else receipts.new_token()
+    if e.state != "voting":
+        if e.state != "draft" and posted:
+            # a cast whose answer was lost just before voting closed: its receipt, if stored
+            return _already_voted(request, e, member, token)
+        messages.error(request, "Voting in this election is not open.")
+        return redirect("elections:detail", pk=pk)
     if VoterRecord.objects.filter(election=e, member=member).exists():
         return _already_voted(request, e, member, token if posted else None)
     # per-voter order: stable for this voter, unrelated to anyone else's
@@ -253,7 +290,10 @@ def _already_voted(
         code = actions.receipt_for_retry(e, member, token)
         if code is not None:
             return _receipt(request, e, code)
-    messages.info(request, "You have already voted in this election. Thank you.")
+    if e.state != "voting" and not VoterRecord.objects.filter(election=e, member=member).exists():
+        messages.error(request, "Voting in this election is not open.")
+    else:
+        messages.info(request, "You have already voted in this election. Thank you.")
     return redirect("elections:detail", pk=e.pk)
 
 
