@@ -218,3 +218,21 @@ def test_another_member_cannot_set_a_candidates_photo(client: Client, before_vot
     c = before_voting.candidates["Dan Deft"]
     c.refresh_from_db()
     assert c.photo is None and c.statement != "hijack"
+
+
+def test_the_api_gives_each_standing_candidates_statement_and_photo_address(
+    client: Client, before_voting: Setup
+) -> None:
+    _as_returning_officer(client)
+    png = SimpleUploadedFile("bea.png", _image("PNG"), content_type="image/png")
+    client.post(_consent_url(before_voting, "Bea Bold"), {"statement": "Bea!", "photo": png})
+    e = before_voting.election
+    profiles = {p["name"]: p for p in Client().get(f"/api/elections/{e.pk}").json()["profiles"]}
+    bea = before_voting.candidates["Bea Bold"]
+    assert profiles["Bea Bold"] == {
+        "name": "Bea Bold",
+        "statement": "Bea!",
+        "photo": f"http://testserver/elections/{e.pk}/candidates/{bea.pk}/photo.jpg",
+    }
+    assert profiles["Cal Calm"]["photo"] is None
+    assert profiles["Cal Calm"]["statement"] == "Vote Cal Calm"

@@ -92,6 +92,23 @@ OPENAPI: dict[str, Any] = {
                                                     "type": "array",
                                                     "items": {"type": "string"},
                                                 },
+                                                "profiles": {
+                                                    "type": "array",
+                                                    "description": "each candidate's "
+                                                    "statement and photo address",
+                                                    "items": {
+                                                        "type": "object",
+                                                        "required": ["name", "statement", "photo"],
+                                                        "properties": {
+                                                            "name": {"type": "string"},
+                                                            "statement": {"type": "string"},
+                                                            "photo": {
+                                                                "type": ["string", "null"],
+                                                                "format": "uri",
+                                                            },
+                                                        },
+                                                    },
+                                                },
                                                 "roll": {
                                                     "type": "object",
                                                     "properties": {

@@ -5,13 +5,17 @@ Call ``seed()`` after ``grassroots.members.demo.seed`` (the demo command does it
 
 from __future__ import annotations
 
+import colorsys
 import datetime as dt
+import io
 import random
 
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from grassroots.elections import actions
 from grassroots.elections.models import Election, RollEntry
+from grassroots.elections.photos import Photo, prepare_photo
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member, Unit
 
@@ -20,6 +24,17 @@ __all__ = ["seed"]
 DAY = dt.timedelta(days=1)
 EXEC = ("Ada Rivers", "Ben Okafor", "Chloe Marsh", "Dev Patel", "Erin Walsh", "Femi Adeyemi")
 WOMEN = ("Ada Rivers", "Chloe Marsh", "Erin Walsh")
+
+
+def _portrait(name: str, hue: float) -> Photo:
+    """A stand-in photo for a demo candidate: their initials on a plain colour."""
+    r, g, b = (round(255 * x) for x in colorsys.hls_to_rgb(hue, 0.35, 0.45))
+    image = Image.new("RGB", (240, 240), (r, g, b))
+    initials = "".join(part[0] for part in name.split())
+    ImageDraw.Draw(image).text((120, 120), initials, fill="white", anchor="mm", font_size=96)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return prepare_photo(out.getvalue(), filename=f"{name}.png")
 
 
 def _election(title: str, seats: int, start: dt.datetime, voters_now: dt.datetime) -> Election:
@@ -44,7 +59,13 @@ def _election(title: str, seats: int, start: dt.datetime, voters_now: dt.datetim
     for i, name in enumerate(EXEC):
         groups = ["women"] if name in WOMEN else []
         c = actions.add_candidate(e, name=name, groups=groups, by=None, now=during)
-        actions.consent(c, statement=f"{name} asks for your vote.", by=None, now=during)
+        actions.consent(
+            c,
+            statement=f"{name} asks for your vote.",
+            photo=_portrait(name, i / len(EXEC)),
+            by=None,
+            now=during,
+        )
         for b in (branches[i % len(branches)], branches[(i + 1) % len(branches)]):
             actions.record_nomination(e, body=b, candidate=c, by=None, now=during)
     actions.open_voting(e, by=None, now=max(voters_now, start - 5 * DAY))

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import (
     Http404,
     HttpRequest,
@@ -384,6 +385,17 @@ def api_election(request: HttpRequest, pk: int) -> JsonResponse:
     e = get_object_or_404(Election, pk=pk)
     out = _summary(e, request)
     out["candidates"] = e.ballot
+    standing = e.candidates.filter(consented=True, withdrawn=False)
+    out["profiles"] = [
+        {
+            "name": c.name,
+            "statement": c.statement,
+            "photo": request.build_absolute_uri(reverse("elections:photo", args=[e.pk, c.pk]))
+            if c.has_photo
+            else None,
+        }
+        for c in standing.annotate(has_photo=Q(photo__isnull=False)).defer("photo")
+    ]
     if e.state != "draft":
         out["roll"] = {"size": e.roll_size, "fingerprint": e.roll_fingerprint}
         out["turnout"] = actions.turnout(e)
