@@ -9,6 +9,7 @@ Views and the CLI never call ``.save()`` themselves.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +25,12 @@ from grassroots.members.models import Member, Occasion, Role, Unit
 from grassroots.members.permissions import require
 
 __all__ = [
+    "PARENT_KINDS",
     "TRANSITIONS",
     "ActionRefused",
     "ImportOutcome",
     "change_status",
+    "child_kinds",
     "close_occasion",
     "create_login",
     "create_member",
@@ -37,6 +40,7 @@ __all__ = [
     "import_members",
     "link_account",
     "record_payment",
+    "rename_unit",
     "revoke_role",
     "update_member",
 ]
@@ -52,13 +56,16 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, bool]] = {
     "expel": (frozenset({"provisional", "full", "lapsed", "suspended"}), "expelled", True),
 }
 
-_PARENT_KIND = {
+# the kinds of unit each kind may sit under (None: the top of the tree)
+PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
     "national": (None,),
     "region": ("national",),
     "branch": ("region", "national"),
     "ward": ("branch",),
     "affiliate": ("national", "region", "branch"),
 }
+
+_CODE = re.compile(r"[-a-zA-Z0-9_]+")  # a slug: CSV files and addresses name units by code
 
 EDITABLE = ("name", "email", "branch", "ward", "join_date", "rate_band", "gender", "birth_date")
 
@@ -72,27 +79,73 @@ def _check(by: User | None, perm: str, unit: Unit) -> None:
         require(by, perm, unit)
 
 
+def child_kinds(parent_kind: str) -> tuple[str, ...]:
+    """The kinds of unit that may be added under a unit of ``parent_kind``."""
+    return tuple(k for k, parents in PARENT_KINDS.items() if parent_kind in parents)
+
+
 @transaction.atomic
 def create_unit(
     *, kind: str, code: str, name: str, parent: Unit | None, by: User | None, reason: str = ""
 ) -> Unit:
     """Add a unit to the organisation tree under ``parent``."""
-    if kind not in _PARENT_KIND:
+    if kind not in PARENT_KINDS:
         raise ActionRefused(f"unknown unit kind {kind!r}")
     parent_kind = parent.kind if parent is not None else None
-    if parent_kind not in _PARENT_KIND[kind]:
-        raise ActionRefused(f"a {kind} cannot sit under {parent_kind or 'nothing'}")
+    if parent_kind not in PARENT_KINDS[kind]:
+        where = " or ".join(p or "nothing" for p in PARENT_KINDS[kind])
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ActionRefused(
+            f"{article} {kind} cannot sit under {parent_kind or 'nothing'}: it goes under {where}"
+        )
     if parent is not None:
         _check(by, "manage_units", parent)
     elif by is not None and not getattr(by, "is_superuser", False):
         raise ActionRefused("only a superuser may create the national unit")
+    if not _CODE.fullmatch(code):
+        raise ActionRefused(
+            f"the code {code!r} may hold only letters, digits, hyphens and underscores"
+        )
+    if not name.strip():
+        raise ActionRefused("a unit needs a name")
     if Unit.objects.filter(code=code).exists():
         raise ActionRefused(f"a unit with code {code!r} already exists")
-    unit = Unit(kind=kind, code=code, name=name, parent=parent, path="")
+    unit = Unit(kind=kind, code=code, name=name.strip(), parent=parent, path="")
     unit.save()
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
-    record(by, "create_unit", f"unit:{unit.pk}", f"created {kind} {name} ({code})", reason=reason)
+    under = f" under {parent.name}" if parent is not None else ""
+    record(
+        by,
+        "create_unit",
+        f"unit:{unit.pk}",
+        f"created {kind} {unit.name} ({code}){under}",
+        reason=reason,
+    )
+    return unit
+
+
+@transaction.atomic
+def rename_unit(unit: Unit, *, name: str, by: User | None, reason: str = "") -> Unit:
+    """Give a unit a new name; its code stays, so files and addresses that use it still work."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check(by, "manage_units", unit)
+    name = name.strip()
+    if not name:
+        raise ActionRefused("a unit needs a name")
+    if name == unit.name:
+        raise ActionRefused(f"{unit.name} already has that name")
+    old = unit.name
+    unit.name = name
+    unit.save(update_fields=["name"])
+    record(
+        by,
+        "rename_unit",
+        f"unit:{unit.pk}",
+        f"renamed {unit.kind} {old} ({unit.code}) to {name}",
+        reason=reason,
+        detail={"from": old, "to": name},
+    )
     return unit
 
 

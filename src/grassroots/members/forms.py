@@ -137,3 +137,46 @@ class RoleForm(forms.Form):
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = [k for k in ROLE_KINDS if k[0] != "member"]  # type: ignore[attr-defined]
+
+
+class UnitForm(forms.Form):
+    """A new unit under ``parent``: only the kinds that may sit there are offered."""
+
+    kind = forms.ChoiceField(choices=[])
+    code = forms.SlugField(
+        max_length=40,
+        help_text="Letters, digits and hyphens; register files and addresses use it. It cannot "
+        "be changed later.",
+        error_messages={
+            "invalid": "Use only letters, digits, hyphens and underscores (no spaces).",
+        },
+    )
+    name = forms.CharField(max_length=200)
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, parent: Unit, **kwargs: object) -> None:
+        from grassroots.members.actions import child_kinds
+        from grassroots.members.models import UNIT_KINDS
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        fits = child_kinds(parent.kind)
+        field = self.fields["kind"]
+        field.choices = [(k, label) for k, label in UNIT_KINDS if k in fits]  # type: ignore[attr-defined]
+        allowed = ", ".join(label.lower() for k, label in UNIT_KINDS if k in fits)
+        field.error_messages["invalid_choice"] = (
+            f"A %(value)s cannot sit under a {parent.get_kind_display().lower()}; "
+            f"here you may add: {allowed or 'nothing'}."
+        )
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if Unit.objects.filter(code=code).exists():
+            raise forms.ValidationError(f"The code {code} is already used by another unit.")
+        return code
+
+
+class RenameUnitForm(forms.Form):
+    """A unit's new name."""
+
+    name = forms.CharField(max_length=200, label="New name")
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
