@@ -39,6 +39,7 @@ from grassroots.elections.models import (
     VoterRecord,
 )
 from grassroots.elections.photos import Photo
+from grassroots.elections.standing import election_rules
 from grassroots.members.eligibility import Electorate, RuleSet, evaluate
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import require
@@ -315,10 +316,7 @@ def _electorate(election: Election) -> list[tuple[int, str, int]]:
         return []
     ids, numbers, branches, joins, paids, statuses = zip(*rows, strict=True)
     e = Electorate.from_iso(joins, paids, statuses, branches)  # type: ignore[arg-type]
-    rules = RuleSet.from_dict(election.eligibility)
-    if rules.freeze_date != election.freeze_date:
-        rules = RuleSet.from_dict({**election.eligibility, "freeze_date": election.freeze_date})
-    ok = evaluate(rules, e).eligible
+    ok = evaluate(election_rules(election), e).eligible
     return [(ids[i], numbers[i], branches[i]) for i in range(len(rows)) if ok[i]]
 
 

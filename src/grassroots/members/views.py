@@ -34,6 +34,7 @@ from grassroots.members.forms import (
 )
 from grassroots.members.models import Member, Occasion, Role, Unit
 from grassroots.members.permissions import can, require, units_where
+from grassroots.members.sections import sections_for
 
 ERRORS_SHOWN = 500
 
@@ -47,7 +48,10 @@ def my_standing(request: HttpRequest) -> HttpResponse:
     """The member's own record and, for each open meeting or ballot, whether they may take part."""
     member = Member.objects.filter(user=request.user).select_related("branch", "ward").first()
     rows = queries.standing(member, Occasion.objects.all()) if member else []
-    return render(request, "members/standing.html", {"member": member, "rows": rows})
+    sections = sections_for(member) if member else []
+    return render(
+        request, "members/standing.html", {"member": member, "rows": rows, "sections": sections}
+    )
 
 
 @login_required
@@ -266,21 +270,13 @@ def member_payment(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("members:member", number=m.number)
 
 
-def _unit_refs() -> dict[str, csvio.UnitRef]:
-    return {
-        code: csvio.UnitRef(pk, kind, parent)
-        for code, pk, kind, parent in Unit.objects.values_list("code", "pk", "kind", "parent_id")
-    }
-
-
 def _check_file(unit: Unit, user: object, text: str) -> csvio.ParseResult:
     allowed = set(
-        units_where(user, "edit_register")
+        units_where(user, "edit_register")  # type: ignore[arg-type]
         .filter(path__startswith=unit.path)
         .values_list("pk", flat=True)
-    )  # type: ignore[arg-type]
-    numbers = set(Member.objects.values_list("number", flat=True))
-    return csvio.parse(text, _unit_refs(), allowed_branches=allowed, existing_numbers=numbers)
+    )
+    return queries.check_register(text, allowed_branches=allowed)
 
 
 def _staging() -> Path:
@@ -289,9 +285,26 @@ def _staging() -> Path:
     return d
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _report(
     request: HttpRequest, unit: Unit, parsed: csvio.ParseResult, token: str, name: str
 ) -> HttpResponse:
+    codes = {ref.id: code for code, ref in queries.unit_refs().items()}
+    new, updates = len(parsed.rows), len(parsed.updates)
+    if parsed.errors:
+        label = f"Import the {_plural(new + updates, 'valid row')} and skip the rest"
+    else:
+        label = "Import: " + " and ".join(
+            p
+            for p in (
+                f"add {_plural(new, 'new member')}" if new else "",
+                f"update {_plural(updates, 'member')}" if updates else "",
+            )
+            if p
+        )
     return render(
         request,
         "members/import_report.html",
@@ -300,6 +313,11 @@ def _report(
             "parsed": parsed,
             "errors": parsed.errors[:ERRORS_SHOWN],
             "more": max(0, len(parsed.errors) - ERRORS_SHOWN),
+            "updates": parsed.updates[:ERRORS_SHOWN],
+            "more_updates": max(0, updates - ERRORS_SHOWN),
+            "new_rows": [(r, codes.get(r.branch_id, "")) for r in parsed.rows[:ERRORS_SHOWN]],
+            "more_new": max(0, new - ERRORS_SHOWN),
+            "label": label,
             "token": token,
             "name": name,
         },
@@ -307,9 +325,21 @@ def _report(
     )
 
 
+def _stage(request: HttpRequest, unit: Unit, raw: bytes, name: str) -> str:
+    """Keep an upload until the user confirms it; the token names it in their session."""
+    token = uuid.uuid4().hex
+    (_staging() / f"{token}.csv").write_bytes(raw)
+    request.session[f"import:{token}"] = {"unit": unit.code, "name": name}
+    return token
+
+
 @login_required
 def import_register(request: HttpRequest, code: str) -> HttpResponse:
-    """Upload a register CSV: import it if clean, else show the row-by-row report."""
+    """Upload a register CSV: import it if clean and all new, else show the report first.
+
+    A file with errors waits for the user to import its valid rows; a file that would change
+    members already in the register waits for the user to see which columns change.
+    """
     unit = _unit(code)
     require(request.user, "edit_register", unit)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -324,10 +354,9 @@ def import_register(request: HttpRequest, code: str) -> HttpResponse:
             )
             return render(request, "members/import.html", {"unit": unit, "form": form})
         parsed = _check_file(unit, request.user, text)
-        if parsed.errors and not (form.cleaned_data["import_valid"] and parsed.header_ok):
-            token = uuid.uuid4().hex
-            (_staging() / f"{token}.csv").write_bytes(raw)
-            request.session[f"import:{token}"] = {"unit": unit.code, "name": upload.name}
+        errors_wait = parsed.errors and not (form.cleaned_data["import_valid"] and parsed.header_ok)
+        if errors_wait or parsed.updates:
+            token = _stage(request, unit, raw, upload.name)
             return _report(request, unit, parsed, token, upload.name)
         try:
             out = actions.import_members(
@@ -342,14 +371,16 @@ def import_register(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _done(out: actions.ImportOutcome) -> str:
+    updated = f", updated {out.updated}" if out.updated else ""
+    unchanged = f"; {out.unchanged} row(s) already matched the register" if out.unchanged else ""
     skipped = f"; skipped {out.skipped} row(s) with errors" if out.skipped else ""
-    return f"Imported {out.created} member(s){skipped}."
+    return f"Imported {out.created} member(s){updated}{unchanged}{skipped}."
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
-    """The user chose to import the valid rows of a file that had errors."""
+    """The user chose to import a checked file: its valid rows, its updates."""
     unit = _unit(code)
     require(request.user, "edit_register", unit)
     token = request.POST.get("token", "")
