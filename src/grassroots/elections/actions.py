@@ -118,6 +118,7 @@ def create_election(
         )
     if threshold:
         thresholds.describe(threshold)  # raises on a malformed threshold
+    _check_bounds(constraints or {}, seats)
     from grassroots.count.tiebreak import new_seed
 
     e = Election.objects.create(
@@ -335,6 +336,7 @@ def open_voting(election: Election, *, by: User | None, now: dt.datetime | None 
     on_ballot = ballot_candidates(e)
     if not on_ballot:
         raise ActionRefused("no candidate has met the threshold and consented: nobody to vote for")
+    _check_constraints_can_be_met(e, on_ballot)
     roll = _electorate(e)
     RollEntry.objects.bulk_create(
         [RollEntry(election=e, member_id=m, branch_id=b) for m, _, b in roll], batch_size=5000
@@ -353,6 +355,39 @@ def open_voting(election: Election, *, by: User | None, now: dt.datetime | None 
     )
     election.refresh_from_db()
     return e
+
+
+def _check_bounds(constraints: Mapping[str, Any], seats: int) -> None:
+    """Refuse at set-up group bounds that no ballot could meet."""
+    minima = constraints.get("minima") or {}
+    maxima = constraints.get("maxima") or {}
+    for group, n in minima.items():
+        if n > seats:
+            raise ActionRefused(f"at least {n} seats for {group}, but only {seats} to fill")
+        if group in maxima and maxima[group] < n:
+            raise ActionRefused(f"{group}: the maximum {maxima[group]} is below the minimum {n}")
+
+
+def _check_constraints_can_be_met(e: Election, on_ballot: Sequence[Candidate]) -> None:
+    """Refuse to open voting when the candidates on the ballot cannot meet the constraints."""
+    names = [c.name for c in on_ballot]
+    groups: dict[str, list[str]] = {}
+    for c in on_ballot:
+        for g in c.groups:
+            groups.setdefault(g, []).append(c.name)
+    for group, n in (e.constraints.get("minima") or {}).items():
+        if n and not groups.get(group):
+            raise ActionRefused(
+                f"at least {n} seat(s) must go to {group}, but no candidate on the ballot is "
+                f"in {group}: add the group to a candidate's record or change the constraint"
+            )
+    cs = publish.constraint_set(names, {**e.constraints, "groups": groups})
+    try:
+        cs.check(range(len(names)), e.seats, names)
+    except InputError as exc:
+        raise ActionRefused(
+            f"the candidates on the ballot cannot meet the constraints: {exc}"
+        ) from None
 
 
 def _lock_for_casting(election_id: int) -> Election:

@@ -51,11 +51,12 @@ def _dump(data: Any) -> str:
 
 def constraint_set(candidates: Sequence[str], spec: Mapping[str, Any]) -> ConstraintSet:
     """The engine's constraints from ``{"groups": {g: [names]}, "minima": {}, "maxima": {}}``."""
-    if not spec.get("minima") and not spec.get("maxima"):
+    groups = spec.get("groups", {})
+    # a maximum on a group nobody on the ballot belongs to is met whatever happens
+    maxima = {g: n for g, n in (spec.get("maxima") or {}).items() if groups.get(g)}
+    if not spec.get("minima") and not maxima:
         return ConstraintSet.none()
-    return constraint_set_from_names(
-        candidates, spec.get("groups", {}), spec.get("minima"), spec.get("maxima")
-    )
+    return constraint_set_from_names(candidates, groups, spec.get("minima"), maxima)
 
 
 def build(

@@ -62,6 +62,7 @@ def election_new(request: HttpRequest) -> HttpResponse:
                     freeze_date=d["freeze_date"],
                     provisional_days=d["provisional_days"],
                     min_membership_days=d["min_membership_days"],
+                    paid_up_to=d["paid_up_to"],
                 ),
                 freeze_date=d["freeze_date"],
                 nominations_open=d["nominations_open"],
@@ -70,7 +71,8 @@ def election_new(request: HttpRequest) -> HttpResponse:
                 voting_close=d["voting_close"],
                 threshold=d["threshold"],
                 nominating_kinds=d["nominating_kinds"],
-                constraints={"minima": d["minima"]} if d["minima"] else {},
+                body_subkinds=d["body_subkinds"],
+                constraints={k: d[k] for k in ("minima", "maxima") if d[k]},
                 by=request.user,
             )
             return redirect("elections:detail", pk=e.pk)
