@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "grassroots.site.csp.StrictCSPMiddleware",
 ]
 
 ROOT_URLCONF = "grassroots.site.urls"
