@@ -190,7 +190,9 @@
   root.addEventListener("pointerdown", (ev) => {
     const grip = ev.target.closest(".ranker-grip");
     if (drag || !grip || (ev.pointerType === "mouse" && ev.button !== 0)) return;
-    ev.preventDefault(); // no text selection, no scrolling while dragging
+    // no text selection; a finger's drag does not scroll because the CSS gives the grip
+    // touch-action: none
+    ev.preventDefault();
     drag = { li: grip.closest("li"), pointerId: ev.pointerId };
     drag.li.classList.add("ranker-dragging");
     document.addEventListener("pointermove", move);
