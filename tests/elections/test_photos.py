@@ -236,3 +236,24 @@ def test_the_api_gives_each_standing_candidates_statement_and_photo_address(
     }
     assert profiles["Cal Calm"]["photo"] is None
     assert profiles["Cal Calm"]["statement"] == "Vote Cal Calm"
+
+
+def test_the_ballot_shows_each_photo_beside_its_name_and_links_to_the_statements(
+    client: Client, before_voting: Setup
+) -> None:
+    _as_returning_officer(client)
+    png = SimpleUploadedFile("dan.png", _image("PNG"), content_type="image/png")
+    client.post(_consent_url(before_voting, "Dan Deft"), {"statement": "Dan!", "photo": png})
+    e = before_voting.election
+    actions.open_voting(e, by=before_voting.org.users["returning"], now=NOW + 2 * DAY)
+    e.refresh_from_db()
+    assert client.login(username="ann", password=PASSWORD)
+    page = client.get(f"/elections/{e.pk}/vote/").content.decode()
+    dan = before_voting.candidates["Dan Deft"]
+    field = f"rank-{e.ballot.index('Dan Deft')}"
+    assert (
+        f'<img class="ballot-photo" src="/elections/{e.pk}/candidates/{dan.pk}/photo.jpg" '
+        f'alt="" width="48" height="48"><label for="{field}">Dan Deft</label>'
+    ) in page
+    assert page.count('class="ballot-photo"') == 1  # the others gave no photo
+    assert f'href="/elections/{e.pk}/#statements"' in page

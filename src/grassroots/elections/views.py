@@ -96,6 +96,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "e": e,
         "tally": tally,
+        "profiles": [c for c, _, _ in tally if c.statement or c.photo],
         "threshold": thresholds.describe(e.threshold),
         "turnout": actions.turnout(e) if e.state != "draft" else None,
         "officer": user.is_authenticated and can(user, "manage_occasions", e.unit),
@@ -254,9 +255,15 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     order = ballot_order(e.ballot, f"{e.pk}:{member.pk}:{e.seed}")
     fields = {name: f"rank-{e.ballot.index(name)}" for name in order}
     values = {name: request.POST.get(fields[name], "") for name in order}
+    photos = {
+        name: reverse("elections:photo", args=[e.pk, cid])
+        for name, cid in e.candidates.filter(name__in=order, photo__isnull=False).values_list(
+            "name", "pk"
+        )
+    }
     ctx: dict[str, Any] = {
         "e": e,
-        "rows": [(n, fields[n], values[n]) for n in order],
+        "rows": [(n, fields[n], values[n], photos.get(n)) for n in order],
         "token": token,
     }
     if request.method != "POST":
