@@ -10,7 +10,7 @@ from django.test import Client
 from grassroots.elections import actions, receipts
 from grassroots.elections.models import Ballot, VoterRecord
 from tests.elections.conftest import CANDIDATES, DAY, NOW, Setup
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, Org
 
 
 def _login(client: Client, username: str) -> None:
@@ -230,6 +230,19 @@ def test_a_returning_officer_sets_up_an_election_and_adds_a_candidate_through_th
     assert [c.name for c in e.candidates.all()] == ["Tess Treasurer"]
     _login(client, "ann")
     assert client.get("/elections/new/").status_code == 403
+
+
+def test_only_those_who_may_set_up_an_election_are_offered_the_link(
+    client: Client, org: Org
+) -> None:
+    link = 'href="/elections/new/"'
+    assert link not in client.get("/elections/").content.decode()
+    for username in ("ann", "secretary"):
+        _login(client, username)
+        assert link not in client.get("/elections/").content.decode()
+    for username in ("returning", "admin"):
+        _login(client, username)
+        assert link in client.get("/elections/").content.decode()
 
 
 def _token(page: str) -> str:

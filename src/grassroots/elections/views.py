@@ -37,8 +37,12 @@ from grassroots.members.permissions import can, units_where
 
 
 def election_list(request: HttpRequest) -> HttpResponse:
-    """Every election, newest first."""
-    return render(request, "elections/list.html", {"elections": Election.objects.all()})
+    """Every election, newest first; the set-up link only for those who may set one up."""
+    ctx = {
+        "elections": Election.objects.all(),
+        "may_set_up": units_where(request.user, "manage_occasions").exists(),
+    }
+    return render(request, "elections/list.html", ctx)
 
 
 @login_required
