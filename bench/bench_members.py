@@ -1,4 +1,5 @@
-"""Members benchmark: 500 000 members checked, imported and evaluated for eligibility.
+"""Members benchmark: 500 000 members checked, imported and evaluated for eligibility; then the
+same file again with every tenth member's payment changed, imported as updates.
 
 Run: ``.venv/bin/python -m bench.bench_members [--members N] [--database-url URL]``.
 Uses a fresh SQLite file in a temporary folder unless ``--database-url`` names a (disposable)
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     from grassroots.members import actions, csvio
     from grassroots.members.eligibility import Electorate, RuleSet, decide, evaluate
     from grassroots.members.models import Member, Occasion, Unit
-    from grassroots.members.queries import electorate_of
+    from grassroots.members.queries import check_register, current_members, electorate_of
 
     print(
         f"members benchmark: {args.members} members, {args.branches} branches, {connection.vendor}"
@@ -93,6 +94,13 @@ def main(argv: list[str] | None = None) -> None:
     }
     parsed = timed("check every row (csvio.parse)", lambda: csvio.parse(text, refs))
     assert not parsed.errors, parsed.errors[:3]
+    parsed = timed(
+        "match with the register (match_existing)",
+        lambda: csvio.match_existing(
+            parsed, current_members([r.number for r in parsed.rows]), refs
+        ),
+    )
+    assert len(parsed.rows) == args.members
     timed(
         "import into the database (actions.import_members)",
         lambda: actions.import_members(parsed, unit=nat, by=None, source="bench"),
@@ -139,6 +147,21 @@ def main(argv: list[str] | None = None) -> None:
     timed(
         "one decision with reasons per member (decide x N)",
         lambda: [decide(rules, f) for f in facts],
+    )
+    lines = text.splitlines(keepends=True)
+    for i in range(1, len(lines), 10):  # every tenth member has paid to a new date
+        cells = lines[i].split(",")
+        cells[6] = "2027-01-31"
+        lines[i] = ",".join(cells)
+    again = "".join(lines)
+    parsed = timed(
+        "re-import: check and match (check_register)",
+        lambda: check_register(again, allowed_branches=None),
+    )
+    assert len(parsed.updates) == (args.members + 9) // 10 and not parsed.rows, len(parsed.updates)
+    timed(
+        "re-import: update every tenth, audited",
+        lambda: actions.import_members(parsed, unit=nat, by=None, source="bench again"),
     )
     out = io.StringIO()
     timed(

@@ -89,3 +89,26 @@ def test_a_secretary_imports_a_csv_with_errors_and_sees_the_report(
     assert list(Member.objects.filter(number__startswith="E").values_list("number", flat=True)) == [
         "E1"
     ]
+
+
+def test_a_secretary_sees_which_columns_an_import_changes_before_confirming(
+    live_server: Any, live_org: Org, page: Any, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "update.csv"
+    csv_file.write_text(
+        "number,name,email,branch,join_date,status\n"
+        "M1,Ann Arrears,ann@new.example,hillford,2019-01-01,full\n",
+        encoding="utf-8",
+    )
+    log_in(page, live_server.url, "secretary")
+    page.goto(f"{live_server.url}/units/hillford/import/")
+    page.get_by_label("Register file (CSV)").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("heading", name="Members already in the register").wait_for()
+    row = page.locator("#import-updates tbody tr").first
+    assert "email: (blank) → ann@new.example" in row.inner_text()
+    assert no_sideways_scroll(page)
+    assert Member.objects.get(number="M1").email == ""
+    page.get_by_role("button", name="Import: update 1 member").click()
+    page.get_by_text("Imported 0 member(s), updated 1.").wait_for()
+    assert Member.objects.get(number="M1").email == "ann@new.example"

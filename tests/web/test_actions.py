@@ -9,7 +9,7 @@ from django.db import transaction
 
 from grassroots.audit.log import record, verify
 from grassroots.audit.models import AuditEntry
-from grassroots.members import actions, csvio
+from grassroots.members import actions, csvio, queries
 from grassroots.members.models import Member
 from grassroots.members.permissions import NotAllowed
 from tests.web.conftest import Org
@@ -133,12 +133,8 @@ def _file(rows: str) -> str:
 
 
 def _parse(org: Org, text: str) -> csvio.ParseResult:
-    from grassroots.members.models import Unit
-
-    refs = {u.code: csvio.UnitRef(u.pk, u.kind, u.parent_id) for u in Unit.objects.all()}
-    return csvio.parse(
-        text, refs, existing_numbers=set(Member.objects.values_list("number", flat=True))
-    )
+    """Checked as the operator's command does: any branch, matched with the register."""
+    return queries.check_register(text, allowed_branches=None)
 
 
 def test_an_import_with_errors_changes_nothing_unless_the_valid_rows_are_chosen(org: Org) -> None:
@@ -205,3 +201,86 @@ def test_roles_of_a_branch_cannot_be_given_over_a_region(org: Org) -> None:
         actions.grant_role(
             user=org.users["officer"], kind="branch_secretary", unit=org.north, by=None
         )
+
+
+def test_an_import_adds_new_rows_updates_known_ones_and_audits_each_update(org: Org) -> None:
+    admin = org.users["admin"]
+    text = (
+        "number,name,email,branch,join_date,status,paid_up_to\n"
+        f"M1,Ann Arrears,ann@example.org,hillford,2019-01-01,full,{D(2099, 1, 1)}\n"
+        f"M2,Bob Moor,,moorside,2019-01-01,full,{org.bob.paid_up_to}\n"  # as in the register
+        "N9,Nel New,,moorside,2024-02-03,provisional,\n"
+    )
+    before = AuditEntry.objects.count()
+    out = actions.import_members(_parse(org, text), unit=org.national, by=admin, source="x.csv")
+    assert (out.created, out.updated, out.unchanged, out.skipped) == (1, 1, 1, 0)
+    ann = Member.objects.get(number="M1")
+    assert (ann.email, ann.paid_up_to, ann.ward_id) == (
+        "ann@example.org",
+        D(2099, 1, 1),
+        org.hillford_east.pk,  # no ward column: the ward stays
+    )
+    assert Member.objects.filter(number="N9", branch=org.moorside).exists()
+    entries = list(AuditEntry.objects.order_by("id")[before:])
+    assert [(e.action, e.subject) for e in entries] == [
+        ("update_member", "member:M1"),
+        ("import_members", f"unit:{org.national.pk}"),
+    ]
+    upd, summary = entries
+    assert upd.actor == admin
+    assert upd.summary == "changed email, paid_up_to of Ann Arrears (M1) by import from x.csv"
+    assert upd.detail["changes"] == {
+        "email": ["", "ann@example.org"],
+        "paid_up_to": [str(org.ann.paid_up_to), "2099-01-01"],
+    }
+    assert summary.summary == "imported 1 member(s) and updated 1 into Test Party from x.csv"
+    assert summary.detail["unchanged"] == 1
+    assert verify() is None  # the entries written together chain like any others
+
+
+def test_an_update_by_import_moves_a_member_and_clears_the_old_branchs_ward(org: Org) -> None:
+    text = _file("M1,Ann Arrears,moorside,2019-01-01,full\n")
+    actions.import_members(_parse(org, text), unit=org.north, by=org.users["admin"])
+    ann = Member.objects.get(number="M1")
+    assert (ann.branch_id, ann.ward_id) == (org.moorside.pk, None)
+
+
+def test_a_branch_secretary_cannot_update_another_branchs_member_by_import(org: Org) -> None:
+    sec = org.users["secretary"]
+    # checked within Hillford, Bob (Moorside) is a row error and is not updated
+    parsed = queries.check_register(
+        _file("M2,Bob Hillford,hillford,2019-01-01,full\n"), allowed_branches={org.hillford.pk}
+    )
+    assert [(e.row, e.column) for e in parsed.errors] == [(2, "number")]
+    assert parsed.updates == []
+    # a file checked without that limit is refused by the action itself
+    unchecked = _parse(org, _file("M2,Bob Hillford,hillford,2019-01-01,full\n"))
+    assert [u.row.number for u in unchecked.updates] == ["M2"]
+    before = AuditEntry.objects.count()
+    with pytest.raises(actions.ActionRefused, match="row 2: M2 is a member outside Hillford"):
+        actions.import_members(unchecked, unit=org.hillford, by=sec)
+    assert Member.objects.get(number="M2").name == "Bob Moor"
+    assert AuditEntry.objects.count() == before
+
+
+def test_an_import_may_confirm_or_lapse_but_not_expel(org: Org) -> None:
+    parsed = _parse(
+        org,
+        _file(
+            "M1,Ann Arrears,hillford,2019-01-01,lapsed\nM2,Bob Moor,moorside,2019-01-01,expelled\n"
+        ),
+    )
+    assert [e.column for e in parsed.errors] == ["status"]
+    out = actions.import_members(parsed, unit=org.national, by=None, import_valid=True)
+    assert (out.updated, out.skipped) == (1, 1)
+    assert Member.objects.get(number="M1").status == "lapsed"
+    assert Member.objects.get(number="M2").status == "full"
+
+
+def test_an_import_checked_before_the_register_changed_is_refused(org: Org) -> None:
+    parsed = _parse(org, _file("N5,Nia,hillford,2020-01-01,full\n"))
+    actions.create_member(
+        by=None, number="N5", name="Nia", branch=org.hillford, join_date=D(2020, 1, 1)
+    )
+    with pytest.raises(actions.ActionRefused, match=r"already in the register, e\.g\. N5; check"):
+        actions.import_members(parsed, unit=org.national, by=None)

@@ -77,13 +77,102 @@ def test_a_row_with_the_wrong_number_of_fields_is_reported() -> None:
     assert [(e.row, e.problem) for e in r.errors] == [(2, "expected 11 fields, found 2")]
 
 
-def test_numbers_already_in_the_register_and_branches_out_of_scope_are_refused() -> None:
+def test_branches_out_of_the_importers_scope_are_refused() -> None:
     r = parse(
         "A1,Ann,,hillford,,2020-01-02,full,,,,\nA2,Bob,,moorside,,2020-01-02,full,,,,\n",
-        existing_numbers={"A1"},
         allowed_branches={3},
     )
-    assert [(e.row, e.column) for e in r.errors] == [(2, "number"), (3, "branch")]
+    assert [(e.row, e.column) for e in r.errors] == [(3, "branch")]
+    assert r.columns == tuple(HEADER.strip().split(","))
+
+
+# A1 is in Hillford's ward Hillford East; B2 in Moorside.
+CURRENT = {
+    "A1": csvio.Current(
+        11, "Ann", "ann@example.org", 3, 5, dt.date(2020, 1, 2), "full", dt.date(2025, 12, 31),
+        "standard", "woman", None,
+    ),
+    "B2": csvio.Current(
+        12, "Bob", "", 4, None, dt.date(2019, 5, 6), "provisional", None, "standard", "", None,
+    ),
+}  # fmt: skip
+MOVES = {("provisional", "full"), ("full", "lapsed"), ("provisional", "lapsed")}
+
+
+def match(text: str, **kw: object) -> csvio.ParseResult:
+    parsed = csvio.parse(text, UNITS, today=TODAY)
+    return csvio.match_existing(parsed, CURRENT, UNITS, status_moves=MOVES, **kw)  # type: ignore[arg-type]
+
+
+def test_a_known_number_updates_that_member_listing_only_the_columns_that_change() -> None:
+    r = match(
+        HEADER
+        + "A1,Ann,ann@new.example,hillford,hillford-east,2020-01-02,full,2026-12-31,,woman,\n"
+        + "C3,Cy,,hillford,,2021-01-01,full,,,,\n"
+    )
+    assert r.errors == [] and [n.number for n in r.rows] == ["C3"]
+    [u] = r.updates
+    assert (u.row.row, u.member_id) == (2, 11)
+    assert u.changes == (
+        ("email", "ann@example.org", "ann@new.example"),
+        ("paid_up_to", "2025-12-31", "2026-12-31"),
+    )
+    assert u.values == {"email": "ann@new.example", "paid_up_to": dt.date(2026, 12, 31)}
+    assert u.columns == ("email", "paid_up_to") and r.unchanged == 0
+
+
+def test_columns_the_file_lacks_are_left_alone_and_a_blank_cell_clears() -> None:
+    # no email, ward, rate_band or gender columns: those stay as they are
+    r = match("number,name,branch,join_date,status,paid_up_to\nA1,Ann,hillford,2020-01-02,full,\n")
+    [u] = r.updates
+    assert u.changes == (("paid_up_to", "2025-12-31", ""),)
+    assert u.values == {"paid_up_to": None}
+
+
+def test_a_row_that_matches_the_register_changes_nothing_and_is_counted() -> None:
+    r = match("number,name,branch,join_date,status\nA1,Ann,hillford,2020-01-02,full\n")
+    assert r.updates == [] and r.rows == [] and r.errors == [] and r.unchanged == 1
+
+
+def test_moving_a_member_to_another_branch_leaves_the_old_branchs_ward() -> None:
+    r = match("number,name,branch,join_date,status\nA1,Ann,moorside,2020-01-02,full\n")
+    [u] = r.updates
+    assert u.changes == (("branch", "hillford", "moorside"), ("ward", "hillford-east", ""))
+    assert u.values == {"branch_id": 4, "ward_id": None}
+
+
+def test_an_update_outside_the_importers_branches_is_a_row_error() -> None:
+    r = match(
+        "number,name,branch,join_date,status\n"
+        "B2,Bob,hillford,2019-05-06,provisional\n"  # moving Bob from Moorside into Hillford
+        "A1,Annie,hillford,2020-01-02,full\n",
+        allowed_branches={3},
+    )
+    assert [(e.row, e.column, e.problem) for e in r.errors] == [
+        (2, "number", "B2 is a member of 'moorside', whose register you may not edit")
+    ]
+    assert [u.row.number for u in r.updates] == ["A1"] and r.bad_rows == 1
+
+
+def test_an_import_confirms_or_lapses_but_other_status_changes_need_the_members_page() -> None:
+    r = match(
+        "number,name,branch,join_date,status\n"
+        "B2,Bob,moorside,2019-05-06,full\n"  # provisional → full: a confirmation
+        "A1,Ann,hillford,2020-01-02,expelled\n"  # full → expelled needs a reason
+    )
+    assert [u.changes for u in r.updates] == [(("status", "provisional", "full"),)]
+    [e] = r.errors
+    assert (e.row, e.column) == (3, "status")
+    assert e.problem.startswith("A1 is full: an import does not change that to expelled")
+
+
+def test_errors_from_both_passes_come_in_row_order() -> None:
+    r = match(
+        "number,name,branch,join_date,status\n"
+        "A1,Ann,hillford,2020-01-02,suspended\n"
+        "C3,Cy,nowhere,2021-01-01,full\n"
+    )
+    assert [(e.row, e.column) for e in r.errors] == [(2, "status"), (3, "branch")]
 
 
 def test_a_ward_must_belong_to_the_rows_branch_and_dates_must_make_sense() -> None:

@@ -341,3 +341,67 @@ def test_a_ward_meeting_shows_to_the_wards_members_and_counts_only_them(org: Org
         login(org, "admin").get(reverse("members:occasion", kwargs={"pk": o.pk})).content.decode()
     )
     assert re.search(r"Members considered</th><td class=\"num\">1<", html)
+
+
+def test_an_upload_that_updates_members_shows_the_changes_and_waits_for_confirmation(
+    org: Org,
+) -> None:
+    c = login(org, "secretary")
+    text = (
+        "number,name,email,branch,ward,join_date,status\n"
+        "M1,Ann Arrears,ann@new.example,hillford,,2019-01-01,full\n"  # email set, ward cleared
+        "I1,Ivy,,hillford,,2020-01-01,full\n"
+    )
+    r = c.post(
+        reverse("members:import", kwargs={"code": "hillford"}),
+        {"file": SimpleUploadedFile("reg.csv", text.encode())},
+    )
+    html = r.content.decode()
+    assert r.status_code == 200 and "Nothing has been imported." in html
+    assert "2 rows checked: 1 new member, 1 update to members already in the register" in html
+    updates = html[html.index('id="import-updates"') : html.index('id="import-new"')]
+    assert re.search(r"<td[^>]*>2</td><td[^>]*>M1</td>", updates)
+    assert "<li>email: (blank) → ann@new.example</li>" in updates
+    assert "<li>ward: hillford-east → (blank)</li>" in updates
+    assert "I1" not in updates and re.search(r"<td[^>]*>I1</td>", html)
+    assert Member.objects.get(number="M1").email == "" and not Member.objects.filter(number="I1")
+    assert "Import: add 1 new member and update 1 member</button>" in html
+    token = re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)  # type: ignore[union-attr]
+    r = c.post(
+        reverse("members:import_confirm", kwargs={"code": "hillford"}),
+        {"token": token},
+        follow=True,
+    )
+    assert "Imported 1 member(s), updated 1." in r.content.decode()
+    ann = Member.objects.get(number="M1")
+    assert (ann.email, ann.ward_id) == ("ann@new.example", None)
+    page = c.get(reverse("members:member", kwargs={"number": "M1"})).content.decode()
+    assert "changed email, ward of Ann Arrears (M1) by import from reg.csv" in page
+
+
+def test_a_secretarys_upload_cannot_update_a_member_of_another_branch(org: Org) -> None:
+    text = "number,name,branch,join_date,status\nM2,Bob Hillford,hillford,2019-01-01,full\n"
+    r = login(org, "secretary").post(
+        reverse("members:import", kwargs={"code": "hillford"}),
+        {"file": SimpleUploadedFile("reg.csv", text.encode()), "import_valid": "on"},
+    )
+    html = r.content.decode()
+    assert re.search(
+        r"<td[^>]*>2</td><td[^>]*>number</td>"
+        r"<td[^>]*>M2 is a member of &#x27;moorside&#x27;, whose register you may not edit",
+        html,
+    )
+    assert "import-updates" not in html and '<button type="submit">Import' not in html
+    assert Member.objects.get(number="M2").name == "Bob Moor"
+
+
+def test_a_file_that_matches_the_register_imports_nothing_and_says_so(org: Org) -> None:
+    text = "number,name,branch,join_date,status\nM1,Ann Arrears,hillford,2019-01-01,full\n"
+    before = AuditEntry.objects.count()
+    r = login(org, "secretary").post(
+        reverse("members:import", kwargs={"code": "hillford"}),
+        {"file": SimpleUploadedFile("reg.csv", text.encode())},
+        follow=True,
+    )
+    assert "Imported 0 member(s); 1 row(s) already matched the register." in r.content.decode()
+    assert AuditEntry.objects.count() == before + 1  # the import itself, no member changed

@@ -100,33 +100,39 @@ def import_members(
         bool,
         typer.Option("--import-valid", help="Import the valid rows even if some rows have errors."),
     ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only report what the import would do; change nothing."),
+    ] = False,
 ) -> None:
-    """Check a register CSV and import it, printing a row-by-row error report."""
+    """Check a register CSV and import it, printing a row-by-row report of errors and updates."""
     _django()
     _migrate()
-    from grassroots.members import actions, csvio
-    from grassroots.members.models import Member, Unit
+    from grassroots.members import actions, queries
+    from grassroots.members.models import Unit
 
     target = Unit.objects.filter(code=unit).first()
     if target is None:
         typer.echo(f"error: no unit with code {unit!r}", err=True)
         raise typer.Exit(2)
-    refs = {
-        c: csvio.UnitRef(pk, kind, parent)
-        for c, pk, kind, parent in Unit.objects.values_list("code", "pk", "kind", "parent_id")
-    }
     allowed = set(Unit.objects.filter(path__startswith=target.path).values_list("pk", flat=True))
     with file.open(encoding="utf-8-sig", newline="") as fh:
-        parsed = csvio.parse(
-            fh,
-            refs,
-            allowed_branches=allowed,
-            existing_numbers=set(Member.objects.values_list("number", flat=True)),
-        )
+        parsed = queries.check_register(fh, allowed_branches=allowed)
     for e in parsed.errors[:200]:
         typer.echo(f"{file}: {e}", err=True)
     if len(parsed.errors) > 200:
         typer.echo(f"…and {len(parsed.errors) - 200} more problems", err=True)
+    for u in parsed.updates[:200]:
+        changes = "; ".join(f"{c} {b or '(blank)'} → {a or '(blank)'}" for c, b, a in u.changes)
+        typer.echo(f"{file}: row {u.row.row}: updates {u.row.number}: {changes}")
+    if len(parsed.updates) > 200:
+        typer.echo(f"…and {len(parsed.updates) - 200} more updates")
+    if check:
+        typer.echo(
+            f"checked: {len(parsed.rows)} new, {len(parsed.updates)} update(s), "
+            f"{parsed.unchanged} unchanged, {parsed.bad_rows} row(s) with errors; nothing changed"
+        )
+        return
     try:
         out = actions.import_members(
             parsed, unit=target, by=None, import_valid=import_valid, source=file.name
@@ -134,7 +140,12 @@ def import_members(
     except actions.ActionRefused as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"imported {out.created} member(s); skipped {out.skipped} row(s) with errors")
+    typer.echo(
+        f"imported {out.created} member(s)"
+        + (f", updated {out.updated}" if out.updated else "")
+        + (f"; {out.unchanged} row(s) already matched the register" if out.unchanged else "")
+        + f"; skipped {out.skipped} row(s) with errors"
+    )
 
 
 def register(app: typer.Typer) -> None:

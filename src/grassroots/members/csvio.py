@@ -3,6 +3,9 @@
 Pure Python, no Django: ``parse`` checks every row and returns the valid rows and one
 ``RowError`` (row number as a spreadsheet shows it, column, problem) per fault, so the caller can
 refuse the whole file or import only the valid rows, as the user chooses (issue 4).
+``match_existing`` then sets apart the rows whose membership number is already in the register:
+each becomes a ``RowUpdate`` saying which columns change from what to what, or an error where the
+importer may not edit that member or the status change is not one an import makes.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from grassroots.members.eligibility import STATUSES
@@ -19,10 +22,13 @@ __all__ = [
     "COLUMNS",
     "RATE_BANDS",
     "REQUIRED",
+    "Current",
     "MemberRow",
     "ParseResult",
     "RowError",
+    "RowUpdate",
     "UnitRef",
+    "match_existing",
     "parse",
     "write",
 ]
@@ -83,13 +89,55 @@ class MemberRow:
     birth_date: dt.date | None
 
 
+@dataclass(frozen=True)
+class Current:
+    """A member already in the register: the values an import row is compared with."""
+
+    id: int
+    name: str
+    email: str
+    branch_id: int
+    ward_id: int | None
+    join_date: dt.date
+    status: str
+    paid_up_to: dt.date | None
+    rate_band: str
+    gender: str
+    birth_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """A valid row for a member already in the register, and what it changes.
+
+    ``changes`` holds (column, now, after) as the file writes them (unit codes, ISO dates, ""
+    for blank); ``values`` the new values keyed by the member's field (``branch_id``, ...).
+    """
+
+    row: MemberRow
+    member_id: int
+    changes: tuple[tuple[str, str, str], ...]
+    values: Mapping[str, object]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(c for c, _, _ in self.changes)
+
+
 @dataclass
 class ParseResult:
-    """The valid rows, the errors, and how many data rows the file had."""
+    """The valid rows, the errors, and how many data rows the file had.
+
+    After ``match_existing``, ``rows`` are the new members only, ``updates`` the rows that change
+    a member already in the register and ``unchanged`` the rows that match the register already.
+    """
 
     rows: list[MemberRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
+    columns: tuple[str, ...] = ()
+    updates: list[RowUpdate] = field(default_factory=list)
+    unchanged: int = 0
 
     @property
     def bad_rows(self) -> int:
@@ -112,13 +160,12 @@ def parse(
     units: Mapping[str, UnitRef],
     *,
     allowed_branches: set[int] | None = None,
-    existing_numbers: set[str] | frozenset[str] = frozenset(),
     today: dt.date | None = None,
 ) -> ParseResult:
     """Check every row of a register CSV; ``units`` maps unit codes to units.
 
-    ``allowed_branches`` (None: any) limits the branches the importer may write to;
-    ``existing_numbers`` are membership numbers already in the register.
+    ``allowed_branches`` (None: any) limits the branches the importer may write to. Whether a
+    membership number is already in the register is ``match_existing``'s question.
     """
     lines: Iterator[str] = iter(io.StringIO(text) if isinstance(text, str) else text)
     reader = csv.reader(lines)
@@ -142,6 +189,7 @@ def parse(
         result.errors.append(RowError(1, "-", "a column name appears twice"))
     if result.errors:
         return result
+    result.columns = tuple(header)
     index = {h: i for i, h in enumerate(header)}
     seen: dict[str, int] = {}
     today = today or dt.date.today()
@@ -161,9 +209,7 @@ def parse(
                 errs.append(RowError(rownum, h, "required value is blank"))
         number = v["number"]
         if number:
-            if number in existing_numbers:
-                errs.append(RowError(rownum, "number", f"{number} is already in the register"))
-            elif number in seen:
+            if number in seen:
                 errs.append(RowError(rownum, "number", f"{number} repeats row {seen[number]}"))
             else:
                 seen[number] = rownum
@@ -241,6 +287,96 @@ def parse(
             )
         )
     return result
+
+
+# column → the member's field it sets
+_FIELDS: dict[str, str] = {
+    "name": "name",
+    "email": "email",
+    "branch": "branch_id",
+    "ward": "ward_id",
+    "join_date": "join_date",
+    "status": "status",
+    "paid_up_to": "paid_up_to",
+    "rate_band": "rate_band",
+    "gender": "gender",
+    "birth_date": "birth_date",
+}
+
+
+def _shown(column: str, value: object, codes: Mapping[int, str]) -> str:
+    if value is None:
+        return ""
+    if column in ("branch", "ward"):
+        return codes.get(value, str(value))  # type: ignore[call-overload, no-any-return]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def match_existing(
+    parsed: ParseResult,
+    current: Mapping[str, Current],
+    units: Mapping[str, UnitRef],
+    *,
+    allowed_branches: set[int] | None = None,
+    status_moves: Collection[tuple[str, str]] = (),
+) -> ParseResult:
+    """Set apart the rows whose number is in ``current`` (members already in the register).
+
+    Such a row updates that member: a column the file has replaces the member's value (a blank
+    cell clears it), a column it lacks is left alone, except that a member moved to another
+    branch by a file without a ward column leaves their old branch's ward. It is an error on
+    the row if the member's present branch is outside ``allowed_branches``, or if it changes the
+    status other than by one of ``status_moves`` ((from, to) pairs; the rest need a reason and
+    are made on the member's page). A row that changes nothing is counted in ``unchanged``.
+    """
+    codes = {ref.id: code for code, ref in units.items()}
+    out = ParseResult(total=parsed.total, columns=parsed.columns)
+    compared = [c for c in parsed.columns if c in _FIELDS]
+    errors: list[RowError] = []
+    for r in parsed.rows:
+        now = current.get(r.number)
+        if now is None:
+            out.rows.append(r)
+            continue
+        if allowed_branches is not None and now.branch_id not in allowed_branches:
+            where = codes.get(now.branch_id, str(now.branch_id))
+            errors.append(
+                RowError(
+                    r.row,
+                    "number",
+                    f"{r.number} is a member of {where!r}, whose register you may not edit",
+                )
+            )
+            continue
+        columns = list(compared)
+        if "ward" not in columns and r.branch_id != now.branch_id and now.ward_id is not None:
+            columns.append("ward")  # the old ward belongs to the old branch
+        changes: list[tuple[str, str, str]] = []
+        values: dict[str, object] = {}
+        for c in columns:
+            attr = _FIELDS[c]
+            before, after = getattr(now, attr), getattr(r, attr)
+            if before != after:
+                changes.append((c, _shown(c, before, codes), _shown(c, after, codes)))
+                values[attr] = after
+        if "status" in values and (now.status, r.status) not in status_moves:
+            errors.append(
+                RowError(
+                    r.row,
+                    "status",
+                    f"{r.number} is {now.status}: an import does not change that to {r.status}; "
+                    "change the status on the member's page, with a reason",
+                )
+            )
+            continue
+        if changes:
+            out.updates.append(RowUpdate(r, now.id, tuple(changes), values))
+        else:
+            out.unchanged += 1
+    out.errors = sorted([*parsed.errors, *errors], key=lambda e: e.row)
+    return out
 
 
 def write(rows: Iterable[Mapping[str, object]], out: io.TextIOBase | None = None) -> str:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 from grassroots.members.eligibility import STATUSES, MemberFacts, RuleSet
 
-__all__ = ["ROLE_KINDS", "UNIT_KINDS", "Member", "Occasion", "Role", "Unit"]
+__all__ = [
+    "ROLE_KINDS",
+    "UNIT_KINDS",
+    "Member",
+    "Occasion",
+    "Role",
+    "Unit",
+    "registered_numbers",
+]
 
 UNIT_KINDS = (
     ("national", "National"),
@@ -88,6 +97,24 @@ class Member(models.Model):
         return MemberFacts(
             self.join_date, self.status, self.paid_up_to, self.branch_id, self.branch.name
         )
+
+
+def registered_numbers(numbers: Sequence[str], chunk: int = 10000) -> set[str]:
+    """Which of ``numbers`` are already in the register.
+
+    Plain SQL, one indexed query per ``chunk`` numbers: an import asks this of every row, and
+    the ORM spends several times longer compiling a 10,000-item ``IN`` than the database takes.
+    """
+    table = connection.ops.quote_name(Member._meta.db_table)
+    column = connection.ops.quote_name("number")
+    found: set[str] = set()
+    with connection.cursor() as cur:
+        for i in range(0, len(numbers), chunk):
+            part = list(numbers[i : i + chunk])
+            marks = ", ".join(["%s"] * len(part))
+            cur.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", part)
+            found.update(n for (n,) in cur.fetchall())
+    return found
 
 
 class Role(models.Model):

@@ -1,13 +1,17 @@
-"""Read-side use cases shared by the pages and the CLI: standing, electorates, delegate figures."""
+"""Read-side use cases shared by the pages and the CLI: standing, electorates, delegate figures,
+and checking a register file against the register before it is imported."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 
+from grassroots.members import csvio
+from grassroots.members.actions import IMPORT_STATUS_MOVES
 from grassroots.members.delegates import Entitlement, Figures, Formula, entitlement
 from grassroots.members.eligibility import (
     Decision,
@@ -16,15 +20,18 @@ from grassroots.members.eligibility import (
     decide,
     evaluate,
 )
-from grassroots.members.models import Member, Occasion, Unit
+from grassroots.members.models import Member, Occasion, Unit, registered_numbers
 
 __all__ = [
     "REASON_LABELS",
     "WOMEN",
     "BranchEntitlement",
+    "check_register",
+    "current_members",
     "delegate_table",
     "electorate_of",
     "standing",
+    "unit_refs",
 ]
 
 REASON_LABELS = {
@@ -110,3 +117,41 @@ def delegate_table(
         fig = Figures(b.n, {"women": b.women, "young": b.young})
         out.append(BranchEntitlement(b, fig, entitlement(formula, fig)))
     return out
+
+
+def unit_refs() -> dict[str, csvio.UnitRef]:
+    """Every unit by code, as a register file names them."""
+    return {
+        code: csvio.UnitRef(pk, kind, parent)
+        for code, pk, kind, parent in Unit.objects.values_list("code", "pk", "kind", "parent_id")
+    }
+
+
+def current_members(numbers: list[str]) -> dict[str, csvio.Current]:
+    """The members already in the register among ``numbers``, by number."""
+    found = sorted(registered_numbers(numbers))  # usually few: most rows of a file are new
+    out: dict[str, csvio.Current] = {}
+    for i in range(0, len(found), 10000):
+        for number, *values in Member.objects.filter(number__in=found[i : i + 10000]).values_list(
+            "number", "pk", "name", "email", "branch_id", "ward_id", "join_date", "status",
+            "paid_up_to", "rate_band", "gender", "birth_date",
+        ):  # fmt: skip
+            out[number] = csvio.Current(*values)
+    return out
+
+
+def check_register(
+    text: str | Iterable[str], *, allowed_branches: set[int] | None
+) -> csvio.ParseResult:
+    """Check a register file row by row and match it with the register: new members, updates
+    (within ``allowed_branches``), rows that change nothing, and errors."""
+    refs = unit_refs()
+    parsed = csvio.parse(text, refs, allowed_branches=allowed_branches)
+    current = current_members([r.number for r in parsed.rows])
+    return csvio.match_existing(
+        parsed,
+        current,
+        refs,
+        allowed_branches=allowed_branches,
+        status_moves=IMPORT_STATUS_MOVES,
+    )

@@ -337,8 +337,9 @@ def _stage(request: HttpRequest, unit: Unit, raw: bytes, name: str) -> str:
 def import_register(request: HttpRequest, code: str) -> HttpResponse:
     """Upload a register CSV: import it if clean and all new, else show the report first.
 
-    A file with errors waits for the user to import its valid rows; a file that would change
-    members already in the register waits for the user to see which columns change.
+    A file with errors waits for the user to import its valid rows (unless they chose that up
+    front and there are some); a file that would change members already in the register waits
+    for the user to see which columns change.
     """
     unit = _unit(code)
     require(request.user, "edit_register", unit)
@@ -354,8 +355,8 @@ def import_register(request: HttpRequest, code: str) -> HttpResponse:
             )
             return render(request, "members/import.html", {"unit": unit, "form": form})
         parsed = _check_file(unit, request.user, text)
-        errors_wait = parsed.errors and not (form.cleaned_data["import_valid"] and parsed.header_ok)
-        if errors_wait or parsed.updates:
+        skip_errors = form.cleaned_data["import_valid"] and parsed.header_ok and parsed.rows
+        if (parsed.errors and not skip_errors) or parsed.updates:
             token = _stage(request, unit, raw, upload.name)
             return _report(request, unit, parsed, token, upload.name)
         try:
