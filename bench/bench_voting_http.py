@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     took = time.perf_counter() - t0
     print(f"log {len(sessions)} voters in (sessions written directly): {took:.1f} s")
     random.Random(1).shuffle(sessions)
+    database = connection.settings_dict["NAME"]
     connections.close_all()  # the server and the forked clients open their own
 
     port = _free_port()
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
         slices = [sessions[i::procs] for i in range(procs)]
         ctx = multiprocessing.get_context("fork")
         barrier = ctx.Barrier(procs + 1)  # the clients and the sampler below start together
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before = _cpu_by_process(server.pid, database)
         load_before = os.getloadavg()
         loads: list[tuple[float, float]] = []
         done = threading.Event()
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
             parts = pending.get()
             done.set()
             sampler.join()
-        cpu_after = _cpu_seconds(server.pid)
+        cpu_after = _cpu_by_process(server.pid, database)
         load_after = os.getloadavg()
     finally:
         server.terminate()
@@ -161,8 +162,8 @@ def main(argv: list[str] | None = None) -> None:
         + f"{load_before[0]:.1f}; during {min(during):.1f}-{max(during):.1f} "
         + f"(mean {statistics.fmean(during):.1f}, sampled every 15 s)"
     )
-    server_cpu = cpu_after["server"] - cpu_before["server"]
-    db_cpu = cpu_after["postgres"] - cpu_before["postgres"]
+    used = _cpu_used(cpu_before, cpu_after)
+    server_cpu, db_cpu = used["server"], used["postgres"]
     total = client_cpu + server_cpu + db_cpu
     print(
         f"CPU seconds: clients {client_cpu:.0f} ({client_cpu / total:.0%}), "
@@ -260,30 +261,46 @@ def _wait_until_serving(url: str, server: subprocess.Popen[bytes]) -> None:
         try:
             if requests.get(url, timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except requests.RequestException:
+            pass  # not listening yet, or a worker still loading the app
         time.sleep(0.2)
     raise SystemExit(f"gunicorn did not answer {url} within 60 s")
 
 
-def _cpu_seconds(server_pid: int) -> dict[str, float]:
-    """User + system CPU seconds so far of gunicorn (master and workers) and of PostgreSQL."""
-    out = {"server": 0.0, "postgres": 0.0}
+def _cpu_by_process(server_pid: int, database: str) -> dict[int, tuple[str, float]]:
+    """User + system CPU seconds so far of each process of the server and of PostgreSQL.
+
+    The server is gunicorn's master and workers; PostgreSQL is the backends connected to
+    ``database`` and the server's own background processes (WAL writer, checkpointer…), not
+    the backends other users of the machine have open on other databases.
+    """
+    out: dict[int, tuple[str, float]] = {}
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
             stat = (d / "stat").read_text()
+            title = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue  # the process has gone
         comm = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
         ppid, cpu = int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
         if int(d.name) == server_pid or ppid == server_pid:
-            out["server"] += cpu
-        elif comm == "postgres":
-            out["postgres"] += cpu
+            out[int(d.name)] = ("server", cpu)
+        elif comm == "postgres" and (f" {database} " in title or "(" not in title):
+            out[int(d.name)] = ("postgres", cpu)  # a backend shows its client's address
     return out
+
+
+def _cpu_used(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    """CPU seconds each group used between the two readings, by the processes alive at the end."""
+    used = {"server": 0.0, "postgres": 0.0}
+    for pid, (group, cpu) in after.items():
+        used[group] += cpu - before.get(pid, (group, 0.0))[1]
+    return used
 
 
 def _sample_load(loads: list[tuple[float, float]], done: threading.Event) -> None:
