@@ -112,3 +112,22 @@ def test_a_secretary_sees_which_columns_an_import_changes_before_confirming(
     page.get_by_role("button", name="Import: update 1 member").click()
     page.get_by_text("Imported 0 member(s), updated 1.").wait_for()
     assert Member.objects.get(number="M1").email == "ann@new.example"
+
+
+def test_an_administrator_adds_a_ward_from_the_tree_on_a_phone(
+    live_server: Any, live_org: Org, page: Any
+) -> None:
+    log_in(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/units/")
+    page.get_by_role("link", name="Units in Test Party").click()
+    page.get_by_role("heading", name="Units in Test Party").wait_for()
+    assert no_sideways_scroll(page)
+    page.get_by_role("link", name="Add a unit under Hillford", exact=True).click()
+    page.get_by_label("Kind").select_option("ward")
+    page.get_by_label("Code").fill("hillford-west")
+    page.get_by_label("Name").fill("Hillford West")
+    page.get_by_role("button", name="Add unit").click()
+    page.get_by_text("Added ward Hillford West (hillford-west).").wait_for()
+    west = page.locator("li", has=page.locator("strong", has_text="Hillford West")).last
+    assert "(ward, code hillford-west)" in west.inner_text()
+    assert no_sideways_scroll(page)

@@ -145,8 +145,8 @@ class UnitForm(forms.Form):
     kind = forms.ChoiceField(choices=[])
     code = forms.SlugField(
         max_length=40,
-        help_text="Letters, digits and hyphens; register files and addresses use it. It cannot "
-        "be changed later.",
+        help_text="Letters, digits, hyphens and underscores; register files and addresses use it. "
+        "It cannot be changed later.",
         error_messages={
             "invalid": "Use only letters, digits, hyphens and underscores (no spaces).",
         },
