@@ -56,6 +56,18 @@ def test_the_home_and_login_pages_render_for_anyone() -> None:
     assert r.status_code == 200 and b'<label for="id_username">' in r.content
 
 
+def test_the_registers_page_links_only_to_pages_the_role_may_open(org: Org) -> None:
+    page = login(org, "returning").get("/units/").content.decode()
+    # a returning officer sees delegates and electorates, not registers
+    assert 'href="/units/hillford/delegates/"' in page
+    assert 'href="/units/hillford/"' not in page
+    assert "Hillford East" not in page  # a ward has no delegates page
+    page = login(org, "secretary").get("/units/").content.decode()
+    assert 'href="/units/hillford/"' in page and 'href="/units/hillford/delegates/"' in page
+    assert 'href="/units/hillford-east/"' in page
+    assert 'href="/units/hillford-east/delegates/"' not in page
+
+
 def test_a_member_sees_why_they_may_not_take_part_and_how_to_fix_it(org: Org) -> None:
     agm(org)
     html = login(org, "member").get(reverse("members:standing")).content.decode()

@@ -56,10 +56,11 @@ def my_standing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    """The units whose register, electorates or delegates this user may see."""
-    units = (
-        units_where(request.user, "view_register") | units_where(request.user, "view_delegates")
-    ).distinct()
+    """The units whose register or delegates this user may see, each linked only where they may."""
+    registers = units_where(request.user, "view_register")
+    # delegates are computed for branches and above: a ward is listed for its register only
+    delegates = units_where(request.user, "view_delegates").exclude(kind="ward")
+    units = (registers | delegates).distinct()
     occasions = Occasion.objects.filter(
         unit__in=units_where(request.user, "view_eligibility")
     ).select_related("unit")
@@ -68,7 +69,12 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/units.html",
-        {"units": units, "occasions": occasions, "tree_tops": tops},
+        {
+            "units": units,
+            "registers": set(registers.values_list("pk", flat=True)),
+            "occasions": occasions,
+            "tree_tops": tops,
+        },
     )
 
 
