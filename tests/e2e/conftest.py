@@ -59,7 +59,8 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     ctx = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
     pg = ctx.new_page()
-    pg.set_default_timeout(15000)
+    # generous: a hang still fails, but a loaded machine (the suite runs two workers) may be slow
+    pg.set_default_timeout(60000)
     yield pg
     ctx.close()
 

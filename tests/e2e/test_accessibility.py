@@ -237,7 +237,7 @@ def test_key_page_has_no_serious_accessibility_violations_and_fits_a_phone(
     context = browser.new_context(viewport=DESKTOP)
     try:
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(60000)
         if key.user is not None:
             log_in(page, base, key.user)
         key.reach(page, base, world)

@@ -183,7 +183,7 @@ def test_on_a_touch_screen_a_candidate_is_dragged_with_a_finger(
     )
     try:
         page = ctx.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(60000)
         log_in(page, base, "ann")
         page.goto(f"{base}/elections/{e.pk}/vote/")
         for rank, name in enumerate(("Alice Able", "Bea Bold", "Cal Calm"), start=1):
@@ -221,7 +221,7 @@ def test_without_javascript_the_page_is_the_number_boxes_and_a_member_votes(
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     try:
         page = ctx.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(60000)
         log_in(page, base, "ann")
         page.goto(f"{base}/elections/{e.pk}/vote/")
         assert page.locator("[data-ranker]").is_hidden()

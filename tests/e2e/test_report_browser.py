@@ -60,7 +60,7 @@ def _open(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(path.as_uri())
-    page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=15000)
+    page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=60000)
     return page, errors, requests
 
 
@@ -68,7 +68,7 @@ def test_report_page_shows_the_result_sheet_charts_and_constraint_stage(
     browser: object, report_file: Path
 ) -> None:
     page, errors, requests = _open(browser, report_file, 1280, 900)
-    page.wait_for_selector("#gr-result-flows-chart svg.main-svg", timeout=15000)  # type: ignore[attr-defined]
+    page.wait_for_selector("#gr-result-flows-chart svg.main-svg", timeout=60000)  # type: ignore[attr-defined]
     assert page.locator("h1").inner_text() == "Worked example: youth seat"  # type: ignore[attr-defined]
     headings = page.locator("h2").all_inner_texts()  # type: ignore[attr-defined]
     for expected in (
@@ -127,7 +127,7 @@ def test_compare_page_shows_the_side_by_side_table_and_every_rules_charts(browse
     table = page.locator("table.gr-compare").first  # type: ignore[attr-defined]
     assert table.locator("thead th").all_inner_texts() == ["Candidate", "scottish", "meek"]
     assert table.locator("tbody tr").count() == 10
-    page.wait_for_selector("#gr-1-flows-chart svg.main-svg", timeout=15000)  # type: ignore[attr-defined]
+    page.wait_for_selector("#gr-1-flows-chart svg.main-svg", timeout=60000)  # type: ignore[attr-defined]
     assert page.locator(".gr-report").count() == 2  # type: ignore[attr-defined]
     assert page.locator(".js-plotly-plot").count() == 4  # type: ignore[attr-defined]
     assert errors == []
