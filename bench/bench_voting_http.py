@@ -96,11 +96,8 @@ def main(argv: list[str] | None = None) -> None:
         procs = max(1, args.clients)
         slices = [sessions[i::procs] for i in range(procs)]
         ctx = multiprocessing.get_context("fork")
-        barrier = ctx.Barrier(procs + 1)  # the clients and the sampler below start together
-        cpu_before = _cpu_by_process(server.pid, database)
+        barrier = ctx.Barrier(procs + 1)  # the clients and the watch start together
         load_before = os.getloadavg()
-        loads: list[tuple[float, float]] = []
-        done = threading.Event()
         with ctx.Pool(procs, initializer=_init, initargs=(barrier,)) as pool:
             jobs = [
                 (vote_url, cookie, s, args.threads, args.retry_share, i, args.minutes * 60)
@@ -108,12 +105,10 @@ def main(argv: list[str] | None = None) -> None:
             ]
             pending = pool.map_async(_vote_slice, jobs)
             barrier.wait()
-            sampler = threading.Thread(target=_sample_load, args=(loads, done), daemon=True)
-            sampler.start()
+            watch = _Watch(server.pid, database)
+            watch.start()
             parts = pending.get()
-            done.set()
-            sampler.join()
-        cpu_after = _cpu_by_process(server.pid, database)
+            used = watch.stop()
         load_after = os.getloadavg()
     finally:
         server.terminate()
@@ -156,13 +151,12 @@ def main(argv: list[str] | None = None) -> None:
             + " ".join(f"{r:.0f}" for r in minutes)
             + f" (slowest {min(minutes):.0f})"
         )
-    during = [x for _, x in loads] or [load_after[0]]
+    during = watch.loads or [load_after[0]]
     print(
         "load average (1 min) before      "
         + f"{load_before[0]:.1f}; during {min(during):.1f}-{max(during):.1f} "
         + f"(mean {statistics.fmean(during):.1f}, sampled every 15 s)"
     )
-    used = _cpu_used(cpu_before, cpu_after)
     server_cpu, db_cpu = used["server"], used["postgres"]
     total = client_cpu + server_cpu + db_cpu
     print(
@@ -296,17 +290,40 @@ def _cpu_by_process(server_pid: int, database: str) -> dict[int, tuple[str, floa
 def _cpu_used(
     before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
 ) -> dict[str, float]:
-    """CPU seconds each group used between the two readings, by the processes alive at the end."""
+    """CPU seconds each group used between two readings (each process's latest count)."""
     used = {"server": 0.0, "postgres": 0.0}
     for pid, (group, cpu) in after.items():
         used[group] += cpu - before.get(pid, (group, 0.0))[1]
     return used
 
 
-def _sample_load(loads: list[tuple[float, float]], done: threading.Event) -> None:
-    begin = time.monotonic()
-    while not done.wait(15):
-        loads.append((time.monotonic() - begin, os.getloadavg()[0]))
+class _Watch(threading.Thread):
+    """While the voters vote: the load average every 15 s, and every second the CPU time of
+    each server and database process (a backend that ends takes its count with it, and
+    Django reopens its connections every ``CONN_MAX_AGE`` seconds)."""
+
+    def __init__(self, server_pid: int, database: str) -> None:
+        super().__init__(daemon=True)
+        self.server_pid, self.database = server_pid, database
+        self.first = _cpu_by_process(server_pid, database)
+        self.last = dict(self.first)
+        self.loads: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        seconds = 0
+        while not self.done.wait(1):
+            self.last.update(_cpu_by_process(self.server_pid, self.database))
+            seconds += 1
+            if seconds % 15 == 0:
+                self.loads.append(os.getloadavg()[0])
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds the server and PostgreSQL used since the watch began."""
+        self.done.set()
+        self.join()
+        self.last.update(_cpu_by_process(self.server_pid, self.database))
+        return _cpu_used(self.first, self.last)
 
 
 _BARRIER: Any = None
