@@ -42,7 +42,7 @@ from bench.bench_voting import open_bench_election, start_django
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _TOKEN = re.compile(r'name="token" value="([0-9a-f]+)"')
 _RANK = re.compile(r'name="(rank-\d+)"')
-_RECEIPT = re.compile(r'id="receipt-code">([^<]+)<')
+RECEIPT = re.compile(r'id="receipt-code">([^<]+)<')
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -372,14 +372,14 @@ def _vote_slice(job: tuple[str, str, list[str], int, float, int, float]) -> dict
                 if page.status_code != 200:
                     errors.append(f"GET ballot: HTTP {page.status_code}")
                     continue
-                form = _cast_form(page.text, rng)
+                form = cast_form(page.text, rng)
                 if form is None:
                     errors.append("GET ballot: no form with a CSRF token, page token and ranks")
                     continue
                 t1 = time.perf_counter()
                 sent = http.post(url, data=form, allow_redirects=False, timeout=60)
                 t2 = time.perf_counter()
-                found = _RECEIPT.search(sent.text) if sent.status_code == 200 else None
+                found = RECEIPT.search(sent.text) if sent.status_code == 200 else None
                 if found is None:
                     errors.append(f"POST cast: HTTP {sent.status_code} without a receipt code")
                     continue
@@ -390,7 +390,7 @@ def _vote_slice(job: tuple[str, str, list[str], int, float, int, float]) -> dict
                 if rng.random() < retry_share:
                     retried += 1
                     again = http.post(url, data=form, allow_redirects=False, timeout=60)
-                    m = _RECEIPT.search(again.text) if again.status_code == 200 else None
+                    m = RECEIPT.search(again.text) if again.status_code == 200 else None
                     given_back += m is not None and m.group(1) == found.group(1)
         except Exception as exc:  # reported by the caller
             errors.append(repr(exc))
@@ -413,7 +413,7 @@ def _vote_slice(job: tuple[str, str, list[str], int, float, int, float]) -> dict
     return out
 
 
-def _cast_form(html: str, rng: random.Random) -> dict[str, str] | None:
+def cast_form(html: str, rng: random.Random) -> dict[str, str] | None:
     """What the browser posts from the ballot page: a random ranking of some candidates."""
     csrf, token, fields = _CSRF.search(html), _TOKEN.search(html), _RANK.findall(html)
     if csrf is None or token is None or not fields:
