@@ -72,12 +72,11 @@ def prepare_photo(data: bytes, *, filename: str = "the file") -> Photo:
     except (OSError, SyntaxError, ValueError) as exc:  # truncated or corrupt image data
         raise PhotoError(f"{filename} is a damaged image: {exc}") from None
     # a phone photo stores "rotate me" in EXIF; apply it before the EXIF is dropped
-    image = ImageOps.exif_transpose(image)
-    image = _on_white(image)
-    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    upright = _on_white(ImageOps.exif_transpose(image))
+    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)
-    return Photo(out.getvalue(), image.width, image.height)
+    upright.save(out, format="JPEG", quality=85, optimize=True)
+    return Photo(out.getvalue(), upright.width, upright.height)
 
 
 def _on_white(image: Image.Image) -> Image.Image:
