@@ -417,3 +417,32 @@ def test_a_file_that_matches_the_register_imports_nothing_and_says_so(org: Org) 
     )
     assert "Imported 0 member(s); 1 row(s) already matched the register." in r.content.decode()
     assert AuditEntry.objects.count() == before + 1  # the import itself, no member changed
+
+
+def test_a_confirmation_after_the_register_changed_shows_the_new_plan_and_imports_nothing(
+    org: Org,
+) -> None:
+    c = login(org, "secretary")
+    text = (
+        "number,name,email,branch,join_date,status\n"
+        "M1,Ann Arrears,a@new.example,hillford,2019-01-01,full\n"
+    )
+    r = c.post(
+        reverse("members:import", kwargs={"code": "hillford"}),
+        {"file": SimpleUploadedFile("reg.csv", text.encode())},
+    )
+    assert "<li>email: (blank) → a@new.example</li>" in r.content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', r.content.decode()).group(1)  # type: ignore[union-attr]
+    # meanwhile someone else changes Ann's email on her page
+    actions.update_member(org.ann, by=org.users["admin"], changes={"email": "b@other.example"})
+    confirm = reverse("members:import_confirm", kwargs={"code": "hillford"})
+    r = c.post(confirm, {"token": token})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "The register changed since you checked this file" in html
+    assert "<li>email: b@other.example → a@new.example</li>" in html  # the plan as it is now
+    assert Member.objects.get(number="M1").email == "b@other.example"  # nothing imported
+    # confirming the plan now shown imports it
+    r = c.post(confirm, {"token": token}, follow=True)
+    assert "Imported 0 member(s), updated 1." in r.content.decode()
+    assert Member.objects.get(number="M1").email == "a@new.example"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -146,6 +147,20 @@ class ParseResult:
     @property
     def header_ok(self) -> bool:
         return not any(e.row == 1 for e in self.errors)
+
+    def plan_digest(self) -> str:
+        """A fingerprint of what importing would do: which rows add, change (how) or fail.
+
+        The report shows the plan; the confirmation checks the file again and compares
+        fingerprints, so a register changed in between never gets a change nobody was shown.
+        """
+        plan = (
+            [r.number for r in self.rows],
+            [(u.row.number, u.member_id, u.changes) for u in self.updates],
+            [(e.row, e.column, e.problem) for e in self.errors],
+            self.unchanged,
+        )
+        return hashlib.sha256(repr(plan).encode()).hexdigest()
 
 
 def _date(text: str) -> dt.date:

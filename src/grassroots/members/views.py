@@ -296,7 +296,13 @@ def _plural(n: int, word: str) -> str:
 
 
 def _report(
-    request: HttpRequest, unit: Unit, parsed: csvio.ParseResult, token: str, name: str
+    request: HttpRequest,
+    unit: Unit,
+    parsed: csvio.ParseResult,
+    token: str,
+    name: str,
+    *,
+    changed_since: bool = False,
 ) -> HttpResponse:
     codes = {ref.id: code for code, ref in queries.unit_refs().items()}
     new, updates = len(parsed.rows), len(parsed.updates)
@@ -326,16 +332,26 @@ def _report(
             "label": label,
             "token": token,
             "name": name,
+            "changed_since": changed_since,
         },
         status=200,
     )
 
 
-def _stage(request: HttpRequest, unit: Unit, raw: bytes, name: str) -> str:
-    """Keep an upload until the user confirms it; the token names it in their session."""
+def _stage(
+    request: HttpRequest, unit: Unit, raw: bytes, name: str, parsed: csvio.ParseResult
+) -> str:
+    """Keep an upload until the user confirms it; the token names it in their session.
+
+    The plan's fingerprint goes with it: the confirmation imports only the plan that was shown.
+    """
     token = uuid.uuid4().hex
     (_staging() / f"{token}.csv").write_bytes(raw)
-    request.session[f"import:{token}"] = {"unit": unit.code, "name": name}
+    request.session[f"import:{token}"] = {
+        "unit": unit.code,
+        "name": name,
+        "plan": parsed.plan_digest(),
+    }
     return token
 
 
@@ -363,7 +379,7 @@ def import_register(request: HttpRequest, code: str) -> HttpResponse:
         parsed = _check_file(unit, request.user, text)
         skip_errors = form.cleaned_data["import_valid"] and parsed.header_ok and parsed.rows
         if (parsed.errors and not skip_errors) or parsed.updates:
-            token = _stage(request, unit, raw, upload.name)
+            token = _stage(request, unit, raw, upload.name, parsed)
             return _report(request, unit, parsed, token, upload.name)
         try:
             out = actions.import_members(
@@ -397,6 +413,10 @@ def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, "That upload has expired; please upload the file again.")
         return redirect("members:import", code=unit.code)
     parsed = _check_file(unit, request.user, path.read_bytes().decode("utf-8-sig"))
+    if parsed.plan_digest() != staged.get("plan"):
+        # the register changed since the report: show what the file would now do, import nothing
+        request.session[f"import:{token}"] = {**staged, "plan": parsed.plan_digest()}
+        return _report(request, unit, parsed, token, staged["name"], changed_since=True)
     try:
         out = actions.import_members(
             parsed, unit=unit, by=request.user, import_valid=True, source=staged["name"]
