@@ -240,3 +240,31 @@ def test_without_javascript_the_page_is_the_number_boxes_and_a_member_votes(
         assert list(Ballot.objects.get(election=e).ranking) == ["Dan Deft", "Alice Able"]
     finally:
         ctx.close()
+
+
+def test_escape_during_a_drag_puts_the_candidate_back_and_changes_nothing(
+    live_server: Any, live_org: Org, page: Any, errors: list[str]
+) -> None:
+    e = make_election(live_org).election
+    base = live_server.url
+    log_in(page, base, "ann")
+    page.goto(f"{base}/elections/{e.pk}/vote/")
+    page.get_by_role("heading", name="Arrange your ranking").wait_for()
+    for name in ("Alice Able", "Bea Bold"):
+        _item(page, name).get_by_role("button", name="Add to my ranking").click()
+    before = _boxes(page)
+
+    src = _item(page, "Dan Deft").locator(".ranker-grip").bounding_box()
+    dst = _item(page, "Alice Able").locator(".ranker-grip").bounding_box()
+    page.mouse.move(src["x"] + 10, src["y"] + src["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(dst["x"] + 10, dst["y"] + 4, steps=12)
+    assert _names(page, CHOSEN)[0] == "Dan Deft"  # on its way in, under the pointer
+    page.keyboard.press("Escape")
+    page.mouse.up()
+
+    assert _names(page, CHOSEN) == ["Alice Able", "Bea Bold"]
+    assert "Dan Deft" in _names(page, REST)
+    assert _boxes(page) == before
+    assert _status(page) == "Move of Dan Deft cancelled"
+    assert errors == []

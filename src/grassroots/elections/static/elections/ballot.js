@@ -171,6 +171,15 @@
     }
   }
 
+  // Escape during a drag puts everything back as it was (the boxes still hold the old order)
+  function cancelOnEscape(ev) {
+    if (!drag || ev.key !== "Escape") return;
+    ev.preventDefault();
+    const name = candidates[Number(drag.li.dataset.index)].name;
+    end({ type: "pointercancel", pointerId: drag.pointerId });
+    status.textContent = "Move of " + name + " cancelled";
+  }
+
   function end(ev) {
     if (!drag || ev.pointerId !== drag.pointerId) return;
     const li = drag.li;
@@ -178,6 +187,7 @@
     document.removeEventListener("pointermove", move);
     document.removeEventListener("pointerup", end);
     document.removeEventListener("pointercancel", end);
+    document.removeEventListener("keydown", cancelOnEscape);
     li.classList.remove("ranker-dragging");
     if (ev.type === "pointercancel") {
       render();
@@ -198,6 +208,7 @@
     document.addEventListener("pointermove", move);
     document.addEventListener("pointerup", end);
     document.addEventListener("pointercancel", end);
+    document.addEventListener("keydown", cancelOnEscape);
   });
 
   // typing in a box is its own announcement; the list just follows
