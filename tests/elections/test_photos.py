@@ -257,3 +257,18 @@ def test_the_ballot_shows_each_photo_beside_its_name_and_links_to_the_statements
     ) in page
     assert page.count('class="ballot-photo"') == 1  # the others gave no photo
     assert f'href="/elections/{e.pk}/#statements"' in page
+
+
+def test_an_upload_far_over_the_limit_is_refused_before_the_body_is_read(
+    client: Client, before_voting: Setup
+) -> None:
+    _as_returning_officer(client)
+    huge = SimpleUploadedFile(
+        "huge.jpg", b"\xff" * (MAX_BYTES + 2_000_000), content_type="image/jpeg"
+    )
+    r = client.post(_consent_url(before_voting, "Alice Able"), {"statement": "x", "photo": huge})
+    assert r.status_code == 413
+    assert "The photo is larger than 5 MB" in r.content.decode()
+    c = before_voting.candidates["Alice Able"]
+    c.refresh_from_db()
+    assert c.photo is None and c.statement == "Vote Alice Able"

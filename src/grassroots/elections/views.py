@@ -195,6 +195,10 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     e = get_object_or_404(Election, pk=pk)
     c = get_object_or_404(e.candidates, pk=cid)
     ctx: dict[str, Any] = {"e": e, "c": c, "statement": c.statement}
+    if request.method == "POST" and _body_size(request) > MAX_BYTES + 1_048_576:
+        # refused before Django reads the body: a huge upload never reaches the disk
+        ctx["photo_error"] = f"The photo is larger than {MAX_BYTES // 1_048_576} MB"
+        return render(request, "elections/consent.html", ctx, status=413)
     if request.method == "POST":
         statement = request.POST.get("statement", "").strip()
         ctx["statement"] = statement  # kept in the form if the photo is refused
@@ -220,6 +224,13 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         except (actions.ActionRefused, PermissionDenied) as exc:
             messages.error(request, str(exc) or "Only the candidate or the returning officer may.")
     return render(request, "elections/consent.html", ctx)
+
+
+def _body_size(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def candidate_photo(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
