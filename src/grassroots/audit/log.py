@@ -49,11 +49,37 @@ def record(
     """Append one entry; must run inside the action's transaction so both land or neither."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the action's transaction")
-    user = by if by is not None and getattr(by, "is_authenticated", False) else None
-    # Lock the tail so two writers cannot both chain to the same previous entry.
+    entry = _chained(_actor(by), action, subject, summary, reason, detail, _tail(), timezone.now())
+    entry.save()
+    return entry
+
+
+def _actor(
+    by: AbstractBaseUser | AnonymousUser | None,
+) -> AbstractBaseUser | AnonymousUser | None:
+    """The acting user, or None for the system (no login, or an anonymous request)."""
+    return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+def _tail() -> str:
+    """The digest to chain to; the tail row is locked so two writers cannot both chain to it."""
     last = AuditEntry.objects.select_for_update().order_by("-id").only("digest").first()
+    return last.digest if last else GENESIS
+
+
+def _chained(
+    user: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    subject: str,
+    summary: str,
+    reason: str,
+    detail: dict[str, Any] | None,
+    previous: str,
+    at: Any,
+) -> AuditEntry:
+    """An unsaved entry chained to ``previous``, its digest computed."""
     entry = AuditEntry(
-        at=timezone.now(),
+        at=at,
         actor=user,
         actor_name=user.get_username() if user is not None else "system",
         action=action,
@@ -61,10 +87,9 @@ def record(
         summary=summary,
         reason=reason,
         detail=json.loads(json.dumps(detail or {}, default=str)),
-        previous=last.digest if last else GENESIS,
+        previous=previous,
     )
-    entry.digest = _digest(entry.previous, _fields(entry))
-    entry.save()
+    entry.digest = _digest(previous, _fields(entry))
     return entry
 
 
@@ -82,25 +107,14 @@ def record_many(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many must be called inside the action's transaction")
-    user = by if by is not None and getattr(by, "is_authenticated", False) else None
-    last = AuditEntry.objects.select_for_update().order_by("-id").only("digest").first()
-    previous = last.digest if last else GENESIS
+    user = _actor(by)
+    previous = _tail()
     at = timezone.now()
     batch: list[AuditEntry] = []
     written = 0
     for action, subject, summary, detail in entries:
-        entry = AuditEntry(
-            at=at,
-            actor=user,
-            actor_name=user.get_username() if user is not None else "system",
-            action=action,
-            subject=subject,
-            summary=summary,
-            reason=reason,
-            detail=json.loads(json.dumps(detail or {}, default=str)),
-            previous=previous,
-        )
-        entry.digest = previous = _digest(previous, _fields(entry))
+        entry = _chained(user, action, subject, summary, reason, detail, previous, at)
+        previous = entry.digest
         batch.append(entry)
         if len(batch) == batch_size:
             # one INSERT per batch, in order: ids follow the chain as verify() reads it
