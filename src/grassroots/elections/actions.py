@@ -13,7 +13,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -368,13 +368,19 @@ def _check_bounds(constraints: Mapping[str, Any], seats: int) -> None:
             raise ActionRefused(f"{group}: the maximum {maxima[group]} is below the minimum {n}")
 
 
+def _groups_of(candidates: Iterable[Candidate]) -> dict[str, list[str]]:
+    """Each group (e.g. "women") and the names of the candidates in it, for the constraints."""
+    groups: dict[str, list[str]] = {}
+    for c in candidates:
+        for g in c.groups:
+            groups.setdefault(g, []).append(c.name)
+    return groups
+
+
 def _check_constraints_can_be_met(e: Election, on_ballot: Sequence[Candidate]) -> None:
     """Refuse to open voting when the candidates on the ballot cannot meet the constraints."""
     names = [c.name for c in on_ballot]
-    groups: dict[str, list[str]] = {}
-    for c in on_ballot:
-        for g in c.groups:
-            groups.setdefault(g, []).append(c.name)
+    groups = _groups_of(on_ballot)
     for group, n in (e.constraints.get("minima") or {}).items():
         if n and not groups.get(group):
             raise ActionRefused(
@@ -629,10 +635,7 @@ def publish_result(election: Election, *, by: User | None) -> Publication:
     if e.state != "closed":
         raise ActionRefused(f"{e} is {e.get_state_display().lower()}: close voting first")
     candidates = list(e.ballot)
-    groups: dict[str, list[str]] = {}
-    for c in e.candidates.filter(name__in=candidates):
-        for g in c.groups:
-            groups.setdefault(g, []).append(c.name)
+    groups = _groups_of(e.candidates.filter(name__in=candidates))
     rows = list(Ballot.objects.filter(election=e).values_list("ranking", "receipt_hash"))
     t = turnout(e)
     bundle = publish.build(
