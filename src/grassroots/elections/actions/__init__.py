@@ -1,0 +1,37 @@
+"""Every change to an election: atomic, checked against the timetable and roles, and audited.
+
+Each action refuses with ``ActionRefused`` (a ``ValueError``) naming the precondition that is
+not met. ``by=None`` is the trusted operator at the command line. Casting is the one action
+with no audit entry: the ``VoterRecord`` it writes *is* the record that the member voted, and
+a log line per ballot would add a timestamped, ordered trail beside the anonymous ballots.
+"""
+
+from grassroots.elections.actions._common import ActionRefused, AlreadyVoted
+from grassroots.elections.actions.results import publish_result, send_reminders, turnout
+from grassroots.elections.actions.setup import (
+    add_candidate,
+    ballot_candidates,
+    consent,
+    create_election,
+    nomination_tally,
+    record_nomination,
+)
+from grassroots.elections.actions.voting import cast, close_voting, open_voting, receipt_for_retry
+
+__all__ = [
+    "ActionRefused",
+    "AlreadyVoted",
+    "add_candidate",
+    "ballot_candidates",
+    "cast",
+    "close_voting",
+    "consent",
+    "create_election",
+    "nomination_tally",
+    "open_voting",
+    "publish_result",
+    "receipt_for_retry",
+    "record_nomination",
+    "send_reminders",
+    "turnout",
+]

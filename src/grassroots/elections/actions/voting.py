@@ -1,0 +1,276 @@
+"""Opening voting, casting ballots exactly once and secretly, and closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from grassroots.audit.log import record
+from grassroots.elections import receipts
+from grassroots.elections.actions._common import (
+    ActionRefused,
+    AlreadyVoted,
+    User,
+    _check,
+    _now,
+    _subject,
+)
+from grassroots.elections.actions.constraints import _check_constraints_can_be_met
+from grassroots.elections.actions.setup import _electorate, ballot_candidates
+from grassroots.elections.models import (
+    Ballot,
+    Election,
+    RollEntry,
+    VoterRecord,
+)
+from grassroots.members.models import Member
+
+
+@transaction.atomic
+def open_voting(election: Election, *, by: User | None, now: dt.datetime | None = None) -> Election:
+    """Freeze the roll (fingerprinted), fix the ballot, and open voting."""
+    _check(by, "manage_occasions", election.unit)
+    e = Election.objects.select_for_update().get(pk=election.pk)
+    if e.state != "draft":
+        raise ActionRefused(f"{e} is {e.get_state_display().lower()}: it cannot open again")
+    if _now(now) < e.nominations_close:
+        raise ActionRefused(
+            f"nominations are open until {e.nominations_close:%Y-%m-%d %H:%M}; "
+            "voting opens after they close"
+        )
+    on_ballot = ballot_candidates(e)
+    if not on_ballot:
+        raise ActionRefused("no candidate has met the threshold and consented: nobody to vote for")
+    _check_constraints_can_be_met(e, on_ballot)
+    roll = _electorate(e)
+    RollEntry.objects.bulk_create(
+        [RollEntry(election=e, member_id=m, branch_id=b) for m, _, b in roll], batch_size=5000
+    )
+    e.roll_size = len(roll)
+    e.roll_fingerprint = receipts.fingerprint(n for _, n, _ in roll)
+    e.ballot = [c.name for c in on_ballot]
+    e.state = "voting"
+    e.save(update_fields=["roll_size", "roll_fingerprint", "ballot", "state"])
+    record(
+        by,
+        "election.open",
+        _subject(e),
+        f"Opened voting: {len(roll)} members on the roll, {len(on_ballot)} candidates",
+        detail={"roll_fingerprint": e.roll_fingerprint, "candidates": [c.name for c in on_ballot]},
+    )
+    election.refresh_from_db()
+    return e
+
+
+def _lock_for_casting(election_id: int) -> Election:
+    """Read the election so that closing waits for casts in flight (and they for it).
+
+    PostgreSQL: ``FOR SHARE`` lets casts run side by side while ``close_voting``'s
+    ``FOR UPDATE`` waits for all of them, so no ballot lands after the count has read them.
+    SQLite serialises writers anyway.
+    """
+    if connection.vendor == "postgresql":
+        table = Election._meta.db_table
+        locked = list(
+            Election.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [election_id])
+        )
+        if not locked:
+            raise ActionRefused(f"there is no election {election_id}")
+        return locked[0]
+    return Election.objects.get(pk=election_id)
+
+
+def _cast_statement() -> str:
+    """PostgreSQL: the whole cast as ONE statement, so one round trip and its own transaction.
+
+    ``e`` takes ``FOR SHARE`` on the election row only if voting is open at ``at`` and every
+    ranked name is on the ballot (``@>``); if ``close_voting`` committed while this waited for
+    the lock, PostgreSQL re-checks the row's new version and ``e`` is empty. ``v`` inserts the
+    voter record from the member's roll entry (none if not on the roll; a second insert for
+    the same member fails on the ``votes_once`` constraint and the statement, ballot included,
+    rolls back). ``b`` inserts the ballot only if ``v`` did. A data-modifying statement is
+    atomic, so both rows or neither, exactly as the two inserts in one transaction were.
+    """
+    return (
+        "WITH e AS ("
+        f" SELECT id FROM {Election._meta.db_table}"
+        " WHERE id = %s AND state = 'voting' AND voting_open <= %s AND voting_close >= %s"
+        " AND ballot @> %s::jsonb FOR SHARE"
+        "), v AS ("
+        f" INSERT INTO {VoterRecord._meta.db_table} (election_id, member_id, branch_id, voted_on)"
+        f" SELECT r.election_id, r.member_id, r.branch_id, %s FROM {RollEntry._meta.db_table} r"
+        " JOIN e ON r.election_id = e.id WHERE r.member_id = %s"
+        " RETURNING election_id"
+        "), b AS ("
+        f" INSERT INTO {Ballot._meta.db_table} (id, election_id, ranking, receipt_hash, cast_on)"
+        " SELECT %s, election_id, %s::jsonb, %s, %s FROM v RETURNING 1"
+        ") SELECT count(*) FROM b"
+    )
+
+
+_CAST_SQL = _cast_statement()
+
+
+def _cast_postgresql(
+    election_id: int, member_id: int, ranking: Sequence[str], at: dt.datetime, receipt: str
+) -> bool:
+    """Run the one-statement cast; True if a ballot was stored (False: refused, say why)."""
+    names = json.dumps(list(ranking))
+    day = at.date()
+    params = [election_id, at, at, names, day, member_id, uuid.uuid4(), names, receipt, day]
+
+    def run() -> bool:
+        with connection.cursor() as cur:
+            cur.execute(_CAST_SQL, params)
+            row = cur.fetchone()
+        return bool(row and row[0])
+
+    if connection.in_atomic_block:  # inside a caller's transaction: a savepoint, as before
+        with transaction.atomic():
+            return run()
+    return run()  # autocommit: the statement is its own transaction
+
+
+def _cast_other(
+    election_id: int, member: Member, ranking: Sequence[str], at: dt.datetime, receipt: str
+) -> bool:
+    """Any other database (SQLite): the two inserts in one transaction, the roll read first."""
+    with transaction.atomic():
+        e = _lock_for_casting(election_id)
+        if e.state != "voting" or not e.voting_open <= at <= e.voting_close:
+            return False
+        on_roll = RollEntry.objects.filter(election=e, member=member).values_list(
+            "branch_id", flat=True
+        )
+        branch = next(iter(on_roll[:1]), None)
+        if branch is None:
+            return False
+        _check_ranking(ranking, e.ballot)
+        VoterRecord.objects.create(election=e, member=member, branch_id=branch, voted_on=at.date())
+        Ballot.objects.create(
+            election=e, ranking=list(ranking), receipt_hash=receipt, cast_on=at.date()
+        )
+    return True
+
+
+def _refusal(election: Election, member: Member, ranking: Sequence[str], at: dt.datetime) -> None:
+    """Why a cast stored nothing: raise the reason (only on the refused path, so not hot)."""
+    e = Election.objects.filter(pk=election.pk).first()
+    if e is None:
+        raise ActionRefused(f"there is no election {election.pk}")
+    if e.state != "voting" or not e.voting_open <= at <= e.voting_close:
+        raise ActionRefused(f"voting in {e} is not open now")
+    if not RollEntry.objects.filter(election=e, member=member).exists():
+        raise ActionRefused(f"{member.name} is not on the roll of {e} (frozen on {e.freeze_date})")
+    _check_ranking(ranking, e.ballot)
+    raise ActionRefused(f"voting in {e} is not open now")  # closed while this cast waited
+
+
+def _receipt_code(election: Election, member: Member, token: str | None) -> str:
+    if token is None:
+        return receipts.new_code()
+    return receipts.code_from_token(settings.SECRET_KEY, str(election.pk), str(member.pk), token)
+
+
+def cast(
+    election: Election,
+    member: Member,
+    ranking: Sequence[str],
+    *,
+    now: dt.datetime | None = None,
+    token: str | None = None,
+) -> str:
+    """Record that ``member`` voted and store their anonymous ballot; return the receipt code.
+
+    Both rows are written in one transaction, so a crash leaves both or neither. A second cast
+    by the same member (another tab, a retried request) fails on the unique constraint of
+    ``VoterRecord`` and raises ``AlreadyVoted``; its ballot is rolled back with it.
+
+    ``token`` is the random one-time token of the ballot page (``receipts.new_token``), kept
+    only in that page: the receipt code is then derived from it (``receipts.code_from_token``)
+    so that a retried request can be given the same receipt again (``receipt_for_retry``).
+    Without a token the code is simply random. Either way only its hash is stored.
+    """
+    at = _now(now)
+    code = _receipt_code(election, member, token)
+    receipt = receipts.receipt_hash(str(election.pk), code)
+    try:
+        if not ranking or len(set(ranking)) != len(ranking):
+            stored = False  # malformed: _refusal names the problem, in the usual order
+        elif connection.vendor == "postgresql":
+            stored = _cast_postgresql(election.pk, member.pk, ranking, at, receipt)
+        else:
+            stored = _cast_other(election.pk, member, ranking, at, receipt)
+    except IntegrityError:
+        if VoterRecord.objects.filter(election=election, member=member).exists():
+            raise AlreadyVoted(
+                f"{member.name} has already voted in {election}; the first ballot stands"
+            ) from None
+        raise
+    if not stored:
+        _refusal(election, member, ranking, at)
+    return code
+
+
+def receipt_for_retry(election: Election, member: Member, token: str) -> str | None:
+    """The receipt again for a member whose cast with this page's ``token`` was stored.
+
+    Nothing links a voter to a ballot, so this derives the code from the token once more and
+    answers only if a ballot of this election holds that code's hash: a retried request (the
+    first response was lost) gets its receipt back; any other token gets ``None``.
+    """
+    if not VoterRecord.objects.filter(election=election, member=member).exists():
+        return None
+    code = _receipt_code(election, member, token)
+    h = receipts.receipt_hash(str(election.pk), code)
+    return code if Ballot.objects.filter(election=election, receipt_hash=h).exists() else None
+
+
+def _check_ranking(ranking: Sequence[str], names: Sequence[str]) -> None:
+    if not ranking:
+        raise ActionRefused("a ballot must rank at least one candidate")
+    unknown = [n for n in ranking if n not in names]
+    if unknown:
+        raise ActionRefused(f"{', '.join(unknown)} is not on this ballot")
+    if len(set(ranking)) != len(ranking):
+        raise ActionRefused("a candidate is ranked more than once")
+
+
+@transaction.atomic
+def close_voting(
+    election: Election, *, by: User | None, now: dt.datetime | None = None
+) -> Election:
+    """Close voting once the timetable says so; waits for casts in flight to finish."""
+    _check(by, "manage_occasions", election.unit)
+    e = Election.objects.select_for_update().get(pk=election.pk)
+    if e.state != "voting":
+        raise ActionRefused(f"{e} is {e.get_state_display().lower()}, not open for voting")
+    if _now(now) < e.voting_close:
+        raise ActionRefused(f"voting is open until {e.voting_close:%Y-%m-%d %H:%M}")
+    e.state = "closed"
+    e.save(update_fields=["state"])
+    _rewrite_ballots_in_random_order(e)
+    votes = VoterRecord.objects.filter(election=e).count()
+    record(by, "election.close", _subject(e), f"Closed voting: {votes} ballots cast")
+    election.refresh_from_db()
+    return e
+
+
+def _rewrite_ballots_in_random_order(e: Election) -> None:
+    """Delete and re-insert the ballots, shuffled, so storage no longer mirrors casting.
+
+    Rows written by one transaction share PostgreSQL's hidden ``xmin``, and physical order
+    (``ctid``, SQLite's ``rowid``) follows insertion; either could pair a ballot with its voter
+    record for someone reading the database directly. After this rewrite every ballot carries
+    this transaction's ``xmin`` and sits in random order (dead copies go at the next VACUUM).
+    """
+    rows = list(Ballot.objects.filter(election=e))
+    secrets.SystemRandom().shuffle(rows)
+    Ballot.objects.filter(election=e).delete()
+    Ballot.objects.bulk_create(rows, batch_size=2000)

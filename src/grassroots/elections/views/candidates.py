@@ -1,0 +1,116 @@
+"""Candidates: adding them, recording nominations, consent with statement and photo."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from grassroots.elections import actions
+from grassroots.elections.models import Candidate, Election
+from grassroots.elections.photos import MAX_BYTES, PhotoError, prepare_photo
+from grassroots.members.models import Unit
+
+
+@login_required
+@require_POST
+def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The returning officer adds a candidate (name, and groups such as "women")."""
+    e = get_object_or_404(Election, pk=pk)
+    name = request.POST.get("name", "").strip()
+    groups = request.POST.get("groups", "").replace(",", " ").split()
+    if not name:
+        messages.error(request, "Give the candidate's name.")
+        return redirect("elections:detail", pk=pk)
+    try:
+        actions.add_candidate(e, name=name, groups=groups, by=request.user)
+        messages.success(request, f"Added {name}.")
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("elections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A branch secretary records their branch's nomination, or that it will not nominate."""
+    e = get_object_or_404(Election, pk=pk)
+    body = get_object_or_404(Unit, pk=request.POST.get("body") or 0)
+    choice = request.POST.get("candidate", "")
+    candidate = None if choice == "none" else e.candidates.filter(pk=choice or 0).first()
+    if choice != "none" and candidate is None:
+        messages.error(request, "Choose a candidate, or that the branch decided not to nominate.")
+        return redirect("elections:detail", pk=pk)
+    try:
+        actions.record_nomination(e, body=body, candidate=candidate, by=request.user)
+        messages.success(request, f"Recorded {body}'s decision.")
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("elections:detail", pk=pk)
+
+
+@login_required
+def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
+    """The candidate consents to stand and writes their statement (before voting opens)."""
+    e = get_object_or_404(Election, pk=pk)
+    c = get_object_or_404(e.candidates, pk=cid)
+    ctx: dict[str, Any] = {"e": e, "c": c, "statement": c.statement}
+    if request.method == "POST" and _body_size(request) > MAX_BYTES + 1_048_576:
+        # refused before Django reads the body: a huge upload never reaches the disk
+        ctx["photo_error"] = f"The photo is larger than {MAX_BYTES // 1_048_576} MB"
+        return render(request, "elections/consent.html", ctx, status=413)
+    if request.method == "POST":
+        statement = request.POST.get("statement", "").strip()
+        ctx["statement"] = statement  # kept in the form if the photo is refused
+        upload = request.FILES.get("photo")
+        try:
+            photo = (
+                prepare_photo(upload.read(MAX_BYTES + 1), filename=upload.name or "the photo")
+                if upload is not None
+                else None
+            )
+            actions.consent(
+                c,
+                statement=statement,
+                photo=photo,
+                remove_photo=request.POST.get("remove_photo") == "1",
+                by=request.user,
+            )
+            messages.success(request, f"{c.name} consents to stand; the statement is saved.")
+            return redirect("elections:detail", pk=pk)
+        except PhotoError as exc:
+            ctx["photo_error"] = str(exc)
+            return render(request, "elections/consent.html", ctx, status=400)
+        except (actions.ActionRefused, PermissionDenied) as exc:
+            messages.error(request, str(exc) or "Only the candidate or the returning officer may.")
+    return render(request, "elections/consent.html", ctx)
+
+
+def _body_size(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def candidate_photo(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
+    """A candidate's photo, public like their statement; cached by its content hash."""
+    c = get_object_or_404(Candidate, election_id=pk, pk=cid, photo__isnull=False)
+    data = bytes(c.photo)
+    etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+    if request.headers.get("If-None-Match") == etag:
+        resp = HttpResponse(status=304)
+    else:
+        resp = HttpResponse(data, content_type="image/jpeg")
+    resp["ETag"] = etag
+    resp["Cache-Control"] = "public, max-age=300"
+    return resp

@@ -1,0 +1,40 @@
+"""Thin views: check the user's role, call one action or query, render or redirect."""
+
+from grassroots.members.views.files import export_register, import_confirm, import_register
+from grassroots.members.views.occasions import (
+    delegates,
+    occasion_close,
+    occasion_detail,
+    occasion_new,
+)
+from grassroots.members.views.register import (
+    member_detail,
+    member_new,
+    member_payment,
+    member_status,
+    register,
+)
+from grassroots.members.views.roles import roles
+from grassroots.members.views.standing import my_standing
+from grassroots.members.views.units import unit_edit, unit_list, unit_new, unit_tree
+
+__all__ = [
+    "delegates",
+    "export_register",
+    "import_confirm",
+    "import_register",
+    "member_detail",
+    "member_new",
+    "member_payment",
+    "member_status",
+    "my_standing",
+    "occasion_close",
+    "occasion_detail",
+    "occasion_new",
+    "register",
+    "roles",
+    "unit_edit",
+    "unit_list",
+    "unit_new",
+    "unit_tree",
+]

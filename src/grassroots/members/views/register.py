@@ -1,0 +1,153 @@
+"""A unit's register and one member's page: adding, editing, status and payments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from grassroots.audit.models import AuditEntry
+from grassroots.members import actions, queries
+from grassroots.members.forms import (
+    MemberForm,
+    PaymentForm,
+    StatusForm,
+)
+from grassroots.members.models import Member, Occasion
+from grassroots.members.permissions import can, require, units_where
+from grassroots.members.views._common import _unit
+
+
+@login_required
+def register(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's register, searchable, a page at a time."""
+    unit = _unit(code)
+    require(request.user, "view_register", unit)
+    qs = Member.objects.filter(branch__path__startswith=unit.path).select_related("branch")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(number=q) | Q(email__iexact=q))
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/register.html",
+        {
+            "unit": unit,
+            "page": page,
+            "q": q,
+            "status": status,
+            "can_edit": can(request.user, "edit_register", unit),
+            "can_occasions": can(request.user, "manage_occasions", unit),
+            "can_roles": can(request.user, "manage_roles", unit),
+            "can_units": can(request.user, "manage_units", unit),
+            "children": unit.children.all(),
+        },
+    )
+
+
+@login_required
+def member_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Add one member."""
+    unit = _unit(code)
+    require(request.user, "edit_register", unit)
+    units = units_where(request.user, "edit_register").filter(path__startswith=unit.path)
+    form = MemberForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = actions.create_member(by=request.user, **form.cleaned_data)
+        except actions.ActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Added {m.name}.")
+            return redirect("members:member", number=m.number)
+    return render(request, "members/member_form.html", {"unit": unit, "form": form})
+
+
+@login_required
+def member_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """One member's record, with forms to edit it, change status and record a payment."""
+    m = get_object_or_404(Member.objects.select_related("branch", "ward"), number=number)
+    require(request.user, "view_register", m.branch)
+    can_edit = can(request.user, "edit_register", m.branch)
+    units = units_where(request.user, "edit_register")
+    form = None
+    if can_edit:
+        initial = {f: getattr(m, f) for f in actions.EDITABLE}
+        form = MemberForm(request.POST or None, units=units, editing=True, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            reason = data.pop("reason", "")
+            try:
+                actions.update_member(m, by=request.user, changes=data, reason=reason)
+            except actions.ActionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Saved.")
+                return redirect("members:member", number=m.number)
+    elif request.method == "POST":
+        require(request.user, "edit_register", m.branch)
+    history = AuditEntry.objects.filter(subject=f"member:{m.number}").order_by("-id")[:50]
+    occasions = Occasion.objects.all()
+    return render(
+        request,
+        "members/member.html",
+        {
+            "m": m,
+            "form": form,
+            "status_form": StatusForm(),
+            "payment_form": PaymentForm(),
+            "history": history,
+            "rows": queries.standing(m, occasions),
+            "transitions": [
+                t for t, (start, _, _) in actions.TRANSITIONS.items() if m.status in start
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_status(request: HttpRequest, number: str) -> HttpResponse:
+    """Change a member's status (confirm, lapse, suspend, readmit, expel)."""
+    m = get_object_or_404(Member, number=number)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.change_status(
+                m,
+                form.cleaned_data["transition"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except actions.ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Status changed.")
+    else:
+        messages.error(request, "Choose a status change.")
+    return redirect("members:member", number=m.number)
+
+
+@login_required
+@require_POST
+def member_payment(request: HttpRequest, number: str) -> HttpResponse:
+    """Record a subscription payment."""
+    m = get_object_or_404(Member, number=number)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_payment(m, by=request.user, **form.cleaned_data)
+        except actions.ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Payment recorded.")
+    else:
+        messages.error(request, "Give the date the subscription is now paid up to.")
+    return redirect("members:member", number=m.number)
