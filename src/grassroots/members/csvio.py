@@ -16,6 +16,7 @@ import hashlib
 import io
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from grassroots.members.eligibility import STATUSES
 
@@ -29,6 +30,9 @@ __all__ = [
     "RowError",
     "RowUpdate",
     "UnitRef",
+    "cell",
+    "export_row",
+    "export_writer",
     "match_existing",
     "parse",
     "write",
@@ -49,6 +53,13 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED: tuple[str, ...] = ("number", "name", "branch", "join_date", "status")
 RATE_BANDS: tuple[str, ...] = ("standard", "reduced", "youth", "student", "unwaged", "retired")
+
+# A spreadsheet opening a CSV runs a cell starting with one of these as a formula (a name such as
+# =HYPERLINK("https://…?"&B2) can send what the register holds elsewhere). Every CSV export goes
+# through ``cell``, which puts an apostrophe before such a value (and before one that already
+# starts with apostrophes and then such a character): spreadsheets show it as text, and ``parse``
+# takes that one apostrophe off again, so an export imports back unchanged.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,32 @@ class ParseResult:
         return hashlib.sha256(repr(plan).encode()).hexdigest()
 
 
+def cell(value: object) -> str:
+    """One value as an exported CSV cell: blank for None, ISO dates, formulas neutralised."""
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def export_row(values: Iterable[object]) -> list[str]:
+    """A row of an exported CSV file, every value passed through ``cell``."""
+    return [cell(v) for v in values]
+
+
+def export_writer(out: Any) -> Any:
+    """The CSV writer of every export: RFC 4180 line ends, so a stray carriage return in a
+    value is quoted (with a bare newline as line end it would split the row)."""
+    return csv.writer(out, lineterminator="\r\n")
+
+
+def _unguarded(text: str) -> str:
+    """A cell as imported: the apostrophe ``cell`` put before a formula-like value taken off."""
+    return (
+        text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS) else text
+    )
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -218,7 +255,7 @@ def parse(
             errs.append(RowError(rownum, "-", f"expected {width} fields, found {len(raw)}"))
             result.errors.extend(errs)
             continue
-        v = {h: raw[i].strip() for h, i in index.items()}
+        v = {h: _unguarded(raw[i].strip()) for h, i in index.items()}
         for h in REQUIRED:
             if not v[h]:
                 errs.append(RowError(rownum, h, "required value is blank"))
@@ -397,8 +434,8 @@ def match_existing(
 def write(rows: Iterable[Mapping[str, object]], out: io.TextIOBase | None = None) -> str:
     """Write register rows (mappings keyed by ``COLUMNS``) as CSV; ``parse`` reads it back."""
     buf = out if out is not None else io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = export_writer(buf)
     w.writerow(COLUMNS)
     for r in rows:
-        w.writerow(["" if r.get(c) is None else str(r.get(c)) for c in COLUMNS])
+        w.writerow(export_row(r.get(c) for c in COLUMNS))
     return buf.getvalue() if isinstance(buf, io.StringIO) else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 from pathlib import Path
 
@@ -205,12 +204,12 @@ def export_register(request: HttpRequest, code: str) -> StreamingHttpResponse:
             "birth_date",
         )
     )
-    w = csv.writer(_Echo(), lineterminator="\n")
+    w = csvio.export_writer(_Echo())
 
     def rows():  # type: ignore[no-untyped-def]
         yield w.writerow(csvio.COLUMNS)
         for r in qs.iterator(chunk_size=5000):
-            yield w.writerow(["" if v is None else v for v in r])
+            yield w.writerow(csvio.export_row(r))
 
     resp = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="{unit.code}-register.csv"'
