@@ -41,9 +41,13 @@ class MemberForm(forms.Form):
         self.fields["branch"].queryset = units.filter(kind="branch")  # type: ignore[attr-defined]
         self.fields["ward"].queryset = units.filter(kind="ward")  # type: ignore[attr-defined]
         if editing:
-            # number and status have their own actions
+            # number and status have their own actions; the rest is what update_member changes
             del self.fields["number"]
             del self.fields["status"]
+            self.fields["paid_up_to"].help_text = (
+                "To record a new payment use Record a payment; change the date here only to "
+                "correct a mistake."
+            )
 
     def clean_join_date(self) -> dt.date:
         d: dt.date = self.cleaned_data["join_date"]

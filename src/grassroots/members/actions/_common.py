@@ -38,7 +38,12 @@ PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
 
 _CODE = re.compile(r"[-a-zA-Z0-9_]+")  # a slug: CSV files and addresses name units by code
 
-EDITABLE = ("name", "email", "branch", "ward", "join_date", "rate_band", "gender", "birth_date")
+# the details the edit form changes: status and number have their own actions, and a payment is
+# recorded with ``record_payment``; editing ``paid_up_to`` here corrects a date entered wrongly
+EDITABLE = (
+    "name", "email", "branch", "ward", "join_date", "paid_up_to", "rate_band", "gender",
+    "birth_date",
+)  # fmt: skip
 
 
 class ActionRefused(InputError):
