@@ -128,6 +128,18 @@ def _review(page: Any, base: str, w: World) -> None:
     page.get_by_role("heading", name="Review your ballot").wait_for()
 
 
+def _ballot_refused(page: Any, base: str, w: World) -> None:
+    page.goto(f"{base}/elections/{w.open.pk}/vote/")
+    page.evaluate(
+        """() => {
+        const boxes = document.querySelectorAll('[data-ranker] ~ fieldset input[type=number]');
+        boxes[0].value = "1"; boxes[1].value = "1";
+        document.querySelector("[data-ranker]").closest("form").submit();
+    }"""
+    )
+    page.get_by_role("alert").wait_for()
+
+
 def _receipt(page: Any, base: str, w: World) -> None:
     _review(page, base, w)
     page.get_by_role("button", name="Cast my vote").click()
@@ -165,6 +177,7 @@ KEY_PAGES = [
     KeyPage("election detail", "ann", _detail),
     KeyPage("election in nominations", "returning", _go(lambda w: f"/elections/{w.draft.pk}/")),
     KeyPage("ballot", "ann", _go(lambda w: f"/elections/{w.open.pk}/vote/")),
+    KeyPage("ballot refused", "ann", _ballot_refused),
     KeyPage("review", "ann", _review),
     KeyPage("receipt", "ann", _receipt),
     KeyPage(

@@ -44,3 +44,20 @@ def test_each_problem_gets_its_own_sentence() -> None:
     assert parse_ranks(names, {"A": "1", "B": "3"}).errors == (
         "rank 2 is skipped; number your choices 1, 2, 3 … in order",
     )
+
+
+def test_each_error_names_the_boxes_it_is_about_and_a_whole_ballot_error_none() -> None:
+    names = ["A", "B", "C", "D"]
+    assert parse_ranks(names, {}).boxes == {}
+    assert parse_ranks(names, {"A": "x", "B": "9"}).boxes == {
+        "A": "not a rank: use 1, 2, 3 … or leave it blank",
+        "B": "more than the 4 candidates",
+    }
+    assert parse_ranks(names, {"A": "1", "B": "1", "C": "2"}).boxes == {
+        "A": "rank 1 is given to more than one candidate",
+        "B": "rank 1 is given to more than one candidate",
+    }
+    assert parse_ranks(names, {"A": "1", "B": "3", "C": "4"}).boxes == {
+        "B": "comes after the skipped rank 2",
+        "C": "comes after the skipped rank 2",
+    }

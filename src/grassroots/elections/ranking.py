@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["Parsed", "ballot_order", "parse_ranks"]
 
 
 @dataclass(frozen=True)
 class Parsed:
-    """The ranking (candidate names, first preference first) or the errors that stop it."""
+    """The ranking (candidate names, first preference first) or the errors that stop it.
+
+    ``boxes`` names, per candidate whose number box an error is about, what is wrong with it
+    (the ballot page marks those boxes); an error about the ballot as a whole marks none.
+    """
 
     ranking: tuple[str, ...]
     errors: tuple[str, ...]
+    boxes: dict[str, str] = field(default_factory=dict)
 
 
 def parse_ranks(candidates: Sequence[str], values: Mapping[str, str]) -> Parsed:
     """Turn ``{candidate: "2", ...}`` into a ranking, naming each problem in words."""
     errors: list[str] = []
+    boxes: dict[str, str] = {}
     by_rank: dict[int, list[str]] = {}
     for name in candidates:
         text = (values.get(name) or "").strip()
@@ -31,14 +37,18 @@ def parse_ranks(candidates: Sequence[str], values: Mapping[str, str]) -> Parsed:
             continue
         if not text.isdigit() or int(text) < 1:
             errors.append(f"{name}: {text!r} is not a rank; use 1, 2, 3 … or leave it blank")
+            boxes[name] = "not a rank: use 1, 2, 3 … or leave it blank"
             continue
         if int(text) > len(candidates):
             errors.append(f"{name}: rank {text} is more than the {len(candidates)} candidates")
+            boxes[name] = f"more than the {len(candidates)} candidates"
             continue
         by_rank.setdefault(int(text), []).append(name)
     for rank, names in sorted(by_rank.items()):
         if len(names) > 1:
             errors.append(f"rank {rank} is given to more than one candidate: {', '.join(names)}")
+            for name in names:
+                boxes[name] = f"rank {rank} is given to more than one candidate"
     if not errors:
         if not by_rank:
             errors.append("rank at least one candidate (1 for your first choice)")
@@ -47,8 +57,13 @@ def parse_ranks(candidates: Sequence[str], values: Mapping[str, str]) -> Parsed:
             if missing:
                 skipped = ", ".join(str(r) for r in missing)
                 errors.append(f"rank {skipped} is skipped; number your choices 1, 2, 3 … in order")
+                for rank, names in by_rank.items():
+                    if rank > missing[0]:
+                        boxes.update(
+                            (name, f"comes after the skipped rank {skipped}") for name in names
+                        )
     if errors:
-        return Parsed((), tuple(errors))
+        return Parsed((), tuple(errors), boxes)
     return Parsed(tuple(by_rank[r][0] for r in sorted(by_rank)), ())
 
 

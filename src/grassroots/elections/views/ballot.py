@@ -48,14 +48,13 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             "name", "pk"
         )
     }
-    ctx: dict[str, Any] = {
-        "e": e,
-        "rows": [(n, fields[n], values[n], photos.get(n)) for n in order],
-        "token": token,
-    }
-    if request.method != "POST":
+    ctx: dict[str, Any] = {"e": e, "token": token}
+    if request.method != "POST" or request.POST.get("step") == "change":
+        # a fresh ballot, or "Change my ballot" from the review page with the ranking kept
+        ctx["rows"] = _rows(order, fields, values, photos, {})
         return render(request, "elections/ballot.html", ctx)
     parsed = parse_ranks(order, values)
+    ctx["rows"] = _rows(order, fields, values, photos, parsed.boxes)
     if parsed.errors:
         ctx["errors"] = parsed.errors
         return render(request, "elections/ballot.html", ctx, status=400)
@@ -70,6 +69,17 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["errors"] = (str(exc),)
         return render(request, "elections/ballot.html", ctx, status=400)
     return _receipt(request, e, code)
+
+
+def _rows(
+    order: list[str],
+    fields: dict[str, str],
+    values: dict[str, str],
+    photos: dict[str, str],
+    problems: dict[str, str],
+) -> list[tuple[str, str, str, str | None, str | None]]:
+    """One row per candidate: name, field, value as sent, photo, what is wrong with the box."""
+    return [(n, fields[n], values[n], photos.get(n), problems.get(n)) for n in order]
 
 
 def _receipt(request: HttpRequest, e: Election, code: str) -> HttpResponse:

@@ -2,10 +2,15 @@
  * (pointer events: mouse, pen and touch) or with buttons (Move up, Move down, Add to my ranking,
  * Remove), every change announced in a live region.
  *
- * The number boxes stay the form's only fields and the single source of truth: every change
- * made here is written into them, and the lists are redrawn from them, so typing in a box moves
- * the list too. The form posts exactly what it posts without JavaScript and the server checks
- * it as before. Without JavaScript the container stays hidden and the page is unchanged.
+ * The list and the number boxes never disagree: the ranking is held here, and after every
+ * change (a drag, a button, a number typed in a box) the boxes are rewritten to show exactly
+ * the list's positions 1, 2, 3 ... Typing a number in a box moves that candidate to that place
+ * in the list (a number past the end puts it last; clearing the box takes it out), and the
+ * other boxes renumber at once. The boxes stay the form's only fields, so the form posts what
+ * it posts without JavaScript and the server checks it as before. Boxes that come back from
+ * the server holding something the list cannot show (two candidates given 1, a skipped rank)
+ * are renumbered to the list's order on load, and the page says so. Without JavaScript the
+ * container stays hidden and the page is unchanged.
  */
 (function () {
   "use strict";
@@ -37,7 +42,8 @@
     el("h2", {}, ["Arrange your ranking"]),
     el("p", {}, [
       "Drag candidates into your order of preference, or use the buttons. The number boxes " +
-        "below change to match, and you can still type in them.",
+        "below always show the list's order; typing a number in one moves that candidate " +
+        "to that place.",
     ]),
     el("h3", { id: "ranker-chosen-h" }, ["Your ranking (first choice first)"]),
     chosen,
@@ -46,22 +52,34 @@
     status,
   );
 
-  /* The ranking the boxes hold: ranked candidates by their number (ties in ballot order), then
-   * the rest in ballot order. Boxes the server would refuse still show as best they can. */
+  /* The ranking, first choice first: the one state both the list and the boxes show. On load
+   * it is read from the boxes: ranked candidates by their number (ties in ballot order). */
+  let ranking = candidates
+    .map((c, i) => ({ c: c, i: i, n: parseInt(c.box.value, 10) }))
+    .filter((x) => x.n >= 1)
+    .sort((a, b) => a.n - b.n || a.i - b.i)
+    .map((x) => x.c);
+
   function read() {
-    const ranked = candidates
-      .map((c, i) => ({ c: c, i: i, n: parseInt(c.box.value, 10) }))
-      .filter((x) => x.n >= 1)
-      .sort((a, b) => a.n - b.n || a.i - b.i)
-      .map((x) => x.c);
-    return { ranked: ranked, unranked: candidates.filter((c) => !ranked.includes(c)) };
+    return {
+      ranked: ranking.slice(),
+      unranked: candidates.filter((c) => !ranking.includes(c)),
+    };
   }
 
+  /* Show the ranking in the boxes; true if any box held something else. */
   function write(ranked) {
+    ranking = ranked.slice();
+    let changed = false;
     candidates.forEach((c) => {
-      const at = ranked.indexOf(c);
-      c.box.value = at < 0 ? "" : String(at + 1);
+      const at = ranking.indexOf(c);
+      const value = at < 0 ? "" : String(at + 1);
+      if (c.box.value !== value) {
+        c.box.value = value;
+        changed = true;
+      }
     });
+    return changed;
   }
 
   function button(text, action, c) {
@@ -211,13 +229,20 @@
     document.addEventListener("keydown", cancelOnEscape);
   });
 
-  // typing in a box is its own announcement; the list just follows
+  /* A number typed in a box moves that candidate to that place; the boxes renumber at once.
+   * A box being emptied (or holding no number yet) takes the candidate out. */
   candidates.forEach((c) =>
     c.box.addEventListener("input", () => {
-      status.textContent = "";
-      render();
+      const n = parseInt(c.box.value, 10);
+      const ranked = ranking.filter((x) => x !== c);
+      if (n >= 1) ranked.splice(Math.min(n, ranked.length + 1) - 1, 0, c);
+      commit(c, ranked, null);
     }),
   );
+  if (write(ranking)) {
+    status.textContent =
+      "Your numbers are now 1, 2, 3 \u2026 in the order the list shows; check it before you review.";
+  }
   render();
   root.hidden = false;
 })();
