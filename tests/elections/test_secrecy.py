@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from django.apps import apps
 from django.db import connection, models
 
 from grassroots.elections import actions, receipts
 from grassroots.elections.models import Ballot, VoterRecord
 from tests.elections.conftest import Setup
+from tests.web.conftest import Org
 
 
 def _related_models(model: type[models.Model]) -> set[type[models.Model]]:
@@ -61,16 +65,19 @@ def test_the_ballot_key_is_a_random_uuid_not_a_sequence(db: None) -> None:
             assert "int" not in id_column.type_code.lower()
 
 
-def test_the_ballot_holds_no_time_finer_than_the_day() -> None:
+def test_the_ballot_holds_no_date_or_time_at_all(db: None) -> None:
+    # the voter record keeps the day of voting, so even a day on the ballot would join the two
     for f in Ballot._meta.get_fields():
-        assert not isinstance(f, models.DateTimeField | models.TimeField), f.name
+        assert not isinstance(f, models.DateField | models.DateTimeField | models.TimeField), f.name
     assert {f.name for f in Ballot._meta.concrete_fields} == {
         "id",
         "election",
         "ranking",
         "receipt_hash",
-        "cast_on",
     }
+    with connection.cursor() as cur:
+        columns = connection.introspection.get_table_description(cur, Ballot._meta.db_table)
+    assert sorted(c.name for c in columns) == ["election_id", "id", "ranking", "receipt_hash"]
 
 
 def test_the_voter_record_holds_no_time_finer_than_the_day_either() -> None:
@@ -180,3 +187,128 @@ def test_neither_the_ballot_page_token_nor_the_code_derived_from_it_is_stored(
             for row in cur.fetchall():
                 assert code not in repr(row), t
                 assert token not in repr(row), t
+
+
+def _voters(org: Org, prefix: str, n: int) -> list[Any]:
+    from grassroots.members import actions as member_actions
+    from tests.elections.conftest import NOW
+
+    return [
+        member_actions.create_member(
+            by=None,
+            number=f"{prefix}{i:02d}",
+            name=f"Voter {prefix}{i}",
+            branch=org.hillford,
+            join_date=NOW.date().replace(year=2018),
+            status="full",
+        )
+        for i in range(n)
+    ]
+
+
+def _cast_and_close(org: Org, prefix: str, n: int) -> tuple[Any, list[str]]:
+    """An election with ``n`` voters who each cast a different ranking, then closed."""
+    from itertools import permutations
+
+    from tests.elections.conftest import CANDIDATES, DAY, NOW, make_election
+
+    members = _voters(org, prefix, n)
+    e = make_election(org).election
+    rankings = list(permutations(CANDIDATES, 3))
+    hashes = [
+        receipts.receipt_hash(str(e.pk), actions.cast(e, m, list(rankings[i])))
+        for i, m in enumerate(members)
+    ]
+    actions.close_voting(e, by=None, now=NOW + 6 * DAY)
+    return e, hashes
+
+
+def test_after_closing_no_column_of_a_ballot_joins_any_column_of_a_voter_record(
+    live_org: Org,
+) -> None:
+    # Every column of the ballot table against every column of the voter record table, the
+    # transaction id (PostgreSQL's hidden xmin) included. Only the election's id is left out:
+    # it is the same on every ballot and every voter record of the election.
+    e, _ = _cast_and_close(live_org, "J", 12)
+    table_b, table_v = Ballot._meta.db_table, VoterRecord._meta.db_table
+    q = connection.ops.quote_name
+    with connection.cursor() as cur:
+        ballot_columns = [
+            c.name for c in connection.introspection.get_table_description(cur, table_b)
+        ]
+        voter_columns = [
+            c.name for c in connection.introspection.get_table_description(cur, table_v)
+        ]
+    hidden = ["xmin"] if connection.vendor == "postgresql" else []
+    joined = {}
+    with connection.cursor() as cur:
+        for cb in [c for c in ballot_columns if c != "election_id"] + hidden:
+            for cv in [c for c in voter_columns if c != "election_id"] + hidden:
+                cur.execute(
+                    f"SELECT count(*) FROM {q(table_b)} b JOIN {q(table_v)} v"
+                    f" ON CAST(b.{q(cb)} AS TEXT) = CAST(v.{q(cv)} AS TEXT)"
+                    " WHERE b.election_id = %s AND v.election_id = %s",
+                    [e.pk, e.pk],
+                )
+                joined[f"ballot.{cb} = voter_record.{cv}"] = cur.fetchone()[0]
+    assert len(joined) >= 12
+    assert {k: n for k, n in joined.items() if n} == {}
+
+
+def _raw_pages(cur: Any, relation: str) -> bytes:
+    cur.execute(
+        "SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int", [relation]
+    )
+    (blocks,) = cur.fetchone()
+    data = b""
+    for block in range(blocks):
+        cur.execute("SELECT get_raw_page(%s, %s)", [relation, block])
+        data += bytes(cur.fetchone()[0])
+    return data
+
+
+def test_after_closing_no_dead_copy_of_a_ballot_as_cast_is_left_in_the_table_or_its_indexes(
+    live_org: Org,
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "dead row versions are PostgreSQL's (set DATABASE_URL); SQLite overwrites deleted "
+            "rows itself (secure_delete, tested below)"
+        )
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pageinspect'")
+        if cur.fetchone() is None:
+            pytest.skip("PostgreSQL's pageinspect extension (postgresql-contrib) is not installed")
+        cur.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+    e, hashes = _cast_and_close(live_org, "D", 12)
+    table_b, table_v = Ballot._meta.db_table, VoterRecord._meta.db_table
+    with connection.cursor() as cur:
+        heap = _raw_pages(cur, table_b)
+        cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table_b])
+        indexes = {name: _raw_pages(cur, name) for (name,) in cur.fetchall()}
+        cur.execute(
+            "SELECT DISTINCT t_xmin::text FROM generate_series(0, "
+            "  pg_relation_size(%s::regclass) / current_setting('block_size')::int - 1) AS blk,"
+            "  heap_page_items(get_raw_page(%s, blk::int)) WHERE t_xmin IS NOT NULL",
+            [table_b, table_b],
+        )
+        xmins_in_pages = {r[0] for r in cur.fetchall()}
+        cur.execute(f"SELECT DISTINCT xmin::text FROM {table_v} WHERE election_id = %s", [e.pk])
+        voter_xmins = {r[0] for r in cur.fetchall()}
+    # each receipt hash once in the table (the live, shuffled ballot) and at most once in an index
+    assert {h: heap.count(h.encode()) for h in hashes} == {h: 1 for h in hashes}
+    for name, pages in indexes.items():
+        assert max(pages.count(h.encode()) for h in hashes) <= 1, name
+    # no row version in the table, live or dead, carries a casting transaction's id
+    assert xmins_in_pages
+    assert not xmins_in_pages & voter_xmins
+
+
+def test_on_sqlite_deleted_rows_are_overwritten_so_no_ballot_as_cast_stays_in_free_pages(
+    db: None,
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("secure_delete is SQLite's; PostgreSQL's dead rows are checked above")
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA secure_delete")
+        assert cur.fetchone()[0] == 1

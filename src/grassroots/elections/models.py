@@ -2,8 +2,9 @@
 
 Secrecy (issue 5): ``VoterRecord`` says *who* has voted and ``Ballot`` says *what* was voted.
 They are written in one transaction and share nothing that could join them: no foreign key
-between them, a random UUID as the ballot's key (no sequence), and only the day on the ballot.
-``tests/elections/test_secrecy.py`` checks this against the model meta and the live schema.
+between them, a random UUID as the ballot's key (no sequence), and no date or time on the
+ballot. ``tests/elections/test_secrecy.py`` checks this against the model meta and the live
+schema, and joins every column of the two tables after the close.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ class VoterRecord(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # for turnout
-    voted_on = models.DateField()  # the day only, like the ballot
+    voted_on = models.DateField()  # the day only (the ballot has no date at all)
 
     class Meta:
         constraints = [
@@ -143,13 +144,15 @@ def _ballot_id() -> uuid.UUID:
 
 
 class Ballot(models.Model):
-    """An anonymous ranking: a random key, the day, and only the hash of the voter's receipt."""
+    """An anonymous ranking: a random key and only the hash of the voter's receipt.
+
+    No date or time: the voter record keeps the day of voting, so a day here would join the two.
+    """
 
     id = models.UUIDField(primary_key=True, default=_ballot_id, editable=False)
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
     ranking = models.JSONField()  # candidate names, first preference first
     receipt_hash = models.CharField(max_length=64, unique=True)
-    cast_on = models.DateField()  # the day only: no time that could be matched to a voter
 
     class Meta:
         indexes = [models.Index(fields=["election"])]
