@@ -5,12 +5,25 @@ their receipt is among those counted."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from grassroots.elections import actions
 from tests.e2e.test_browser import log_in, no_sideways_scroll
 from tests.elections.conftest import DAY, NOW, make_election
 from tests.web.conftest import Org
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A phone without JavaScript: the number boxes are the whole ballot."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    pg = ctx.new_page()
+    pg.set_default_timeout(60000)
+    yield pg
+    ctx.close()
 
 
 def test_a_member_votes_and_checks_their_receipt_after_the_count(
