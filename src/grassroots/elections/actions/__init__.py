@@ -9,10 +9,13 @@ a log line per ballot would add a timestamped, ordered trail beside the anonymou
 from grassroots.elections.actions._common import ActionRefused, AlreadyVoted
 from grassroots.elections.actions.results import publish_result, send_reminders, turnout
 from grassroots.elections.actions.setup import (
+    BodyDecision,
     add_candidate,
     ballot_candidates,
+    body_decisions,
     consent,
     create_election,
+    nominating_bodies,
     nomination_tally,
     record_nomination,
 )
@@ -21,12 +24,15 @@ from grassroots.elections.actions.voting import cast, close_voting, open_voting,
 __all__ = [
     "ActionRefused",
     "AlreadyVoted",
+    "BodyDecision",
     "add_candidate",
     "ballot_candidates",
+    "body_decisions",
     "cast",
     "close_voting",
     "consent",
     "create_election",
+    "nominating_bodies",
     "nomination_tally",
     "open_voting",
     "publish_result",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import CharField, Count
+from django.db.models import CharField, Count, QuerySet
 from django.db.models.functions import Cast
 
 from grassroots.audit.log import record
@@ -24,6 +25,7 @@ from grassroots.elections.photos import Photo
 from grassroots.elections.standing import election_rules
 from grassroots.members.eligibility import Electorate, RuleSet, evaluate
 from grassroots.members.models import Member, Unit
+from grassroots.members.permissions import can
 
 
 @transaction.atomic
@@ -160,9 +162,18 @@ def record_nomination(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> Nomination:
-    """A body records its nomination, or (``candidate=None``) that it decided not to nominate."""
-    # the branch secretary keeps the branch's records, so records its decisions too
-    _check(by, "edit_register", body)
+    """A body records its nomination, or (``candidate=None``) that it decided not to nominate.
+
+    The body's secretary records it (they keep the body's records), or the returning officer
+    does for any body inside the election's unit. Only bodies inside that unit nominate.
+    """
+    if not election.unit.path or not body.path.startswith(election.unit.path):
+        raise ActionRefused(
+            f"{body} is not part of {election.unit}: only bodies inside the election's unit "
+            "nominate"
+        )
+    if by is not None and not can(by, "manage_occasions", election.unit):
+        _check(by, "edit_register", body)
     at = _now(now)
     if at < election.nominations_open:
         raise ActionRefused(
@@ -214,10 +225,9 @@ def nomination_tally(
     election: Election,
 ) -> list[tuple[Candidate, list[Unit], thresholds.Outcome]]:
     """Each candidate's nominating bodies and whether the threshold is met, with reasons."""
-    kinds = election.nominating_kinds
     totals = {
         k["kind"]: k["n"]
-        for k in Unit.objects.filter(kind__in=kinds).values("kind").annotate(n=Count("id"))
+        for k in nominating_bodies(election).order_by().values("kind").annotate(n=Count("id"))
     }
     out = []
     noms = Nomination.objects.filter(election=election, candidate__isnull=False).select_related(
@@ -239,6 +249,46 @@ def nomination_tally(
         )
         out.append((c, bodies, outcome))
     return out
+
+
+def nominating_bodies(election: Election) -> QuerySet[Unit]:
+    """The bodies that may nominate: units of the nominating kinds inside the election's unit."""
+    return Unit.objects.filter(
+        kind__in=election.nominating_kinds, path__startswith=election.unit.path
+    ).order_by("name")
+
+
+@dataclass(frozen=True)
+class BodyDecision:
+    """What one nominating body recorded: the candidates it nominated, or none at all."""
+
+    body: Unit
+    nominated: tuple[Candidate, ...]  # empty: it decided not to nominate
+    decided_on: dt.date
+    notes: tuple[str, ...]
+
+
+def body_decisions(election: Election) -> list[BodyDecision]:
+    """Every body's recorded decision, nominations and decisions not to nominate alike."""
+    rows: dict[int, list[Nomination]] = {}
+    for n in Nomination.objects.filter(election=election).select_related("body", "candidate"):
+        rows.setdefault(n.body_id, []).append(n)
+    out = []
+    for noms in rows.values():
+        cands = tuple(
+            n.candidate for n in noms if n.candidate is not None and not n.candidate.withdrawn
+        )
+        if not cands and any(n.candidate is not None for n in noms):
+            continue  # its only candidates withdrew: nothing left to show for it
+        out.append(
+            BodyDecision(
+                noms[0].body,
+                tuple(sorted(cands, key=lambda c: c.name)),
+                max(n.decided_on for n in noms),
+                tuple(n.note for n in noms if n.note),
+            )
+        )
+    return sorted(out, key=lambda d: d.body.name)
 
 
 def ballot_candidates(election: Election) -> list[Candidate]:

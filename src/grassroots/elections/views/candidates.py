@@ -42,16 +42,23 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def nominate(request: HttpRequest, pk: int) -> HttpResponse:
-    """A branch secretary records their branch's nomination, or that it will not nominate."""
+    """A body's secretary, or the returning officer, records its nomination or its decision not
+    to nominate."""
     e = get_object_or_404(Election, pk=pk)
-    body = get_object_or_404(Unit, pk=request.POST.get("body") or 0)
-    choice = request.POST.get("candidate", "")
-    candidate = None if choice == "none" else e.candidates.filter(pk=choice or 0).first()
-    if choice != "none" and candidate is None:
-        messages.error(request, "Choose a candidate, or that the branch decided not to nominate.")
+    body_pk, choice = request.POST.get("body", ""), request.POST.get("candidate", "")
+    body = Unit.objects.filter(pk=body_pk).first() if body_pk.isdecimal() else None
+    if body is None:
+        messages.error(request, "Choose the nominating body.")
         return redirect("elections:detail", pk=pk)
+    candidate = None
+    if choice != "none":
+        candidate = e.candidates.filter(pk=choice).first() if choice.isdecimal() else None
+        if candidate is None:
+            messages.error(request, "Choose a candidate, or that the body decided not to nominate.")
+            return redirect("elections:detail", pk=pk)
+    note = request.POST.get("note", "").strip()[:300]
     try:
-        actions.record_nomination(e, body=body, candidate=candidate, by=request.user)
+        actions.record_nomination(e, body=body, candidate=candidate, by=request.user, note=note)
         messages.success(request, f"Recorded {body}'s decision.")
     except actions.ActionRefused as exc:
         messages.error(request, str(exc))

@@ -79,18 +79,21 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     member = Member.objects.filter(user=user).first() if user.is_authenticated else None
     voted = bool(member and VoterRecord.objects.filter(election=e, member=member).exists())
-    bodies = (
-        list(units_where(user, "edit_register").filter(kind__in=e.nominating_kinds))
-        if user.is_authenticated and e.state == "draft"
-        else []
-    )
+    officer = user.is_authenticated and can(user, "manage_occasions", e.unit)
+    bodies = []  # those whose nominations this user records: the officer's are all of them
+    if user.is_authenticated and e.state == "draft":
+        nominating = actions.nominating_bodies(e)
+        if not officer:
+            nominating = nominating.filter(pk__in=units_where(user, "edit_register"))
+        bodies = list(nominating)
     ctx = {
         "e": e,
         "tally": tally,
         "profiles": [c for c, _, _ in tally if c.statement or c.photo],
         "threshold": thresholds.describe(e.threshold),
         "turnout": actions.turnout(e) if e.state != "draft" else None,
-        "officer": user.is_authenticated and can(user, "manage_occasions", e.unit),
+        "officer": officer,
+        "decisions": actions.body_decisions(e),
         "member": member,
         "voted": voted,
         "bodies": bodies,
