@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_delegates": frozenset(
         {"branch_secretary", "branch_officer", "returning_officer", "executive", "administrator"}
     ),
+    "manage_meetings": frozenset({"branch_secretary", "administrator"}),
     "manage_units": frozenset({"administrator"}),
     "manage_roles": frozenset({"administrator"}),
     "view_audit": frozenset({"executive", "administrator"}),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "grassroots.audit",
     "grassroots.members",
     "grassroots.elections",
+    "grassroots.meetings",
     "grassroots.site",
 ]
 
@@ -112,6 +113,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# Meeting papers, as published (each also recorded with its SHA-256).
+MEDIA_ROOT = DATA_DIR / "media"
 
 # Uploaded register files wait here between the error report and "import the valid rows".
 IMPORT_STAGING_DIR = DATA_DIR / "imports"

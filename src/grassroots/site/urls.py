@@ -10,4 +10,5 @@ urlpatterns = [
     path("audit/", include("grassroots.audit.urls")),
     path("", include("grassroots.members.urls")),
     path("", include("grassroots.elections.urls")),
+    path("", include("grassroots.meetings.urls")),
 ]

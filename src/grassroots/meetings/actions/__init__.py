@@ -1,0 +1,21 @@
+"""Every change to meetings: atomic, checked against the body's rules and roles, and audited.
+
+Each action refuses with ``ActionRefused`` (a ``ValueError``) naming the precondition that is
+not met. ``by=None`` is the trusted operator at the command line (demo seeding).
+"""
+
+from grassroots.meetings.actions._common import ActionRefused
+from grassroots.meetings.actions.bodies import appoint, create_body
+from grassroots.meetings.actions.calling import add_item, add_paper, call_meeting, cancel_meeting
+from grassroots.meetings.actions.notices import send_notice
+
+__all__ = [
+    "ActionRefused",
+    "add_item",
+    "add_paper",
+    "appoint",
+    "call_meeting",
+    "cancel_meeting",
+    "create_body",
+    "send_notice",
+]

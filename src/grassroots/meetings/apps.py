@@ -1,0 +1,17 @@
+"""The meetings app's configuration."""
+
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "grassroots.meetings"
+    label = "meetings"
+    verbose_name = "Meetings"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # a member's standing page lists the meetings they may (or may not) attend
+        from grassroots.meetings.standing import section
+        from grassroots.members.sections import register
+
+        register(section)

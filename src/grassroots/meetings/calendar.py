@@ -1,0 +1,44 @@
+"""Meetings as iCalendar (RFC 5545): one event for a notice's attachment, or a unit's feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from icalendar import Calendar, Event
+
+from grassroots.meetings.models import Meeting
+
+__all__ = ["calendar_for"]
+
+# a meeting's length is not part of its record; calendars need an end, so assume two hours
+ASSUMED_LENGTH = dt.timedelta(hours=2)
+
+
+def _event(m: Meeting, base_url: str) -> Event:
+    ev = Event()
+    ev.add("uid", f"meeting-{m.pk}@grassroots")
+    ev.add("summary", f"{m.title} ({m.body.name})")
+    ev.add("dtstamp", m.called_at)
+    ev.add("dtstart", m.start)
+    ev.add("dtend", m.start + ASSUMED_LENGTH)
+    where = [w for w in (m.place, m.join_url) if w]
+    if where:
+        ev.add("location", "; ".join(where))
+    url = f"{base_url.rstrip('/')}/meetings/{m.pk}/"
+    ev.add("url", url)
+    agenda = "\n".join(f"{i.position}. {i.title}" for i in m.items.all())
+    ev.add("description", f"Agenda:\n{agenda}\n\nPapers and record: {url}")
+    ev.add("status", "CANCELLED" if m.state == "cancelled" else "CONFIRMED")
+    return ev
+
+
+def calendar_for(meetings: Iterable[Meeting], *, name: str, base_url: str = "") -> bytes:
+    """An iCalendar file holding ``meetings`` (cancelled ones marked so, never dropped)."""
+    cal = Calendar()
+    cal.add("prodid", "-//grassroots//meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    for m in meetings:
+        cal.add_component(_event(m, base_url))
+    return bytes(cal.to_ical())

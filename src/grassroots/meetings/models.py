@@ -1,0 +1,229 @@
+"""Meeting bodies with their rules as data, meetings, agenda items and papers.
+
+Nothing here is ever deleted: a cancelled meeting keeps its record, a replaced paper keeps its
+earlier version (each stored with its content hash and the moment it was published).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+
+from grassroots.meetings.notice import UNITS, NoticeRule
+from grassroots.meetings.quorum import QuorumRule
+from grassroots.members.eligibility import RuleSet
+from grassroots.members.models import Member, Unit
+
+__all__ = ["BODY_KINDS", "AgendaItem", "Body", "Meeting", "Notice", "Paper", "Seat"]
+
+BODY_KINDS = (
+    ("all_member", "All-member meeting"),
+    ("general_committee", "General Committee"),
+    ("executive", "Executive committee"),
+    ("agm", "Annual general meeting"),
+    ("branch", "Branch meeting"),
+)
+# bodies whose members are named (delegates, executive members); the others are open to every
+# member of the unit that the body's eligibility rules admit
+SEATED_KINDS = frozenset({"general_committee", "executive"})
+
+
+class Body(models.Model):
+    """A body that meets, with its rules: notice, quorum, who attends, visitors, time limits."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="bodies")
+    kind = models.CharField(max_length=24, choices=BODY_KINDS)
+    name = models.CharField(max_length=200)
+    notice_amount = models.PositiveIntegerField(default=7)
+    notice_unit = models.CharField(
+        max_length=12, choices=[(u, u) for u in UNITS], default="clear days"
+    )
+    quorum_number = models.PositiveIntegerField(default=0)
+    # a fraction of those entitled as "numerator/denominator" ("1/3"), or blank for none
+    quorum_fraction = models.CharField(max_length=16, blank=True)
+    quorum_combine = models.CharField(
+        max_length=8,
+        choices=[("both", "both must be met"), ("either", "either suffices")],
+        default="both",
+    )
+    # all-member bodies: the eligibility rules (RuleSet.to_dict without a date) for attending
+    attend_rules = models.JSONField(default=dict, blank=True)
+    visitors_admitted = models.BooleanField(default=False)
+    late_cutoff_minutes = models.PositiveIntegerField(null=True, blank=True)
+    debate_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    papers_public = models.BooleanField(
+        default=True, help_text="agenda papers readable by anyone; otherwise by the body only"
+    )
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+
+    class Meta:
+        ordering = ["unit__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def seated(self) -> bool:
+        return self.kind in SEATED_KINDS
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def notice_rule(self) -> NoticeRule:
+        return NoticeRule(self.notice_amount, self.notice_unit)  # type: ignore[arg-type]
+
+    def quorum_rule(self) -> QuorumRule:
+        fraction = Fraction(self.quorum_fraction) if self.quorum_fraction else None
+        return QuorumRule(self.quorum_number, fraction, self.quorum_combine)  # type: ignore[arg-type]
+
+    def rules_on(self, day: dt.date) -> RuleSet:
+        """Who may attend on ``day``: the body's rules, for members of its unit."""
+        data = {**self.attend_rules, "on": day.isoformat()}
+        return RuleSet.from_dict(data)
+
+
+class Seat(models.Model):
+    """A named place on a seated body: an executive member with a role, or a delegate."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="seats")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="seats")
+    role = models.CharField(max_length=80, default="Member")  # "Chair", "Delegate", …
+    represents = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="delegates"
+    )  # the branch or affiliate that appointed a delegate
+    appointed_by = models.CharField(max_length=200, blank=True)  # who appointed, in words
+    appointed_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["body", "role", "member__name"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}, {self.role} of {self.body}"
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.appointed_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+class Meeting(models.Model):
+    """One meeting of a body, from its notice to its record."""
+
+    PURPOSES = (
+        ("ordinary", "Ordinary meeting"),
+        ("special", "Special meeting"),
+        ("nominating", "Nominating meeting"),
+    )
+    STATES = (("called", "Called"), ("cancelled", "Cancelled"), ("held", "Held"))
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=16, choices=PURPOSES, default="ordinary")
+    start = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    join_url = models.URLField(blank=True, max_length=500)  # a video call; the app hosts none
+    called_at = models.DateTimeField()
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notice_deadline = models.DateTimeField()  # from the body's notice period, when called
+    short_notice = models.BooleanField(default=False)
+    short_notice_reason = models.TextField(blank=True)
+    state = models.CharField(max_length=12, choices=STATES, default="called")
+    cancel_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def online(self) -> bool:
+        return bool(self.join_url)
+
+    @property
+    def in_person(self) -> bool:
+        return bool(self.place)
+
+    def local_start(self) -> dt.datetime:
+        return self.start.astimezone(self.body.zone())
+
+    def local_deadline(self) -> dt.datetime:
+        return self.notice_deadline.astimezone(self.body.zone())
+
+
+class AgendaItem(models.Model):
+    """An item of a meeting's agenda, in order; one added after the notice deadline is late."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    details = models.TextField(blank=True)
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    late = models.BooleanField(default=False)
+    late_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="one_item_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Paper(models.Model):
+    """A paper for an agenda item: the file as published, its SHA-256 and when it was published.
+
+    A corrected paper is a new row that ``replaces`` the earlier one, so a member can see
+    exactly which version was published when.
+    """
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="papers")
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to="papers/%Y/%m/")
+    filename = models.CharField(max_length=200)  # as uploaded, cleaned
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    late = models.BooleanField(default=False)
+    late_reason = models.TextField(blank=True)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+
+    class Meta:
+        ordering = ["item", "published_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current(self) -> bool:
+        return not self.replaced_by.exists()
+
+
+class Notice(models.Model):
+    """That a member was sent the notice of a meeting: one row each, so a resend skips them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="notices")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=300, blank=True)  # why it could not be sent
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_notice_per_member")
+        ]

@@ -1,0 +1,19 @@
+"""Meeting pages: a unit's record and calendar, one meeting, its agenda and papers."""
+
+from django.urls import path
+
+from grassroots.meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("units/<slug:code>/meetings/", views.unit_meetings, name="unit"),
+    path("units/<slug:code>/meetings.ics", views.unit_calendar, name="unit_calendar"),
+    path("units/<slug:code>/meetings/new/", views.meeting_new, name="new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/meeting.ics", views.meeting_calendar, name="calendar"),
+    path("meetings/<int:pk>/items/add/", views.item_add, name="item_add"),
+    path("meetings/<int:pk>/papers/add/", views.paper_add, name="paper_add"),
+    path("meetings/<int:pk>/papers/<int:paper>/", views.paper_file, name="paper"),
+    path("meetings/<int:pk>/cancel/", views.cancel, name="cancel"),
+]

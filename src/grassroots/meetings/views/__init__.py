@@ -1,0 +1,23 @@
+"""Thin views: a unit's meetings, one meeting's record, calling a meeting, its agenda and papers."""
+
+from grassroots.meetings.views.agenda import cancel, item_add, paper_add
+from grassroots.meetings.views.public import (
+    meeting_calendar,
+    meeting_detail,
+    paper_file,
+    unit_calendar,
+    unit_meetings,
+)
+from grassroots.meetings.views.secretary import meeting_new
+
+__all__ = [
+    "cancel",
+    "item_add",
+    "meeting_calendar",
+    "meeting_detail",
+    "meeting_new",
+    "paper_add",
+    "paper_file",
+    "unit_calendar",
+    "unit_meetings",
+]

@@ -1,0 +1,92 @@
+"""The public record: a unit's meetings, one meeting's notice, agenda and papers, calendars."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from grassroots.meetings.calendar import calendar_for
+from grassroots.meetings.entitlement import member_standing
+from grassroots.meetings.models import Meeting, Paper
+from grassroots.members.models import Member, Unit
+from grassroots.members.permissions import can
+
+
+def _member(request: HttpRequest) -> Member | None:
+    user = request.user
+    return Member.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+
+
+def unit_meetings(request: HttpRequest, code: str) -> HttpResponse:
+    """Every meeting of the unit's bodies, coming and past: open to anyone."""
+    unit = get_object_or_404(Unit, code=code)
+    meetings = Meeting.objects.filter(body__unit=unit).select_related("body")
+    now = timezone.now()
+    ctx = {
+        "unit": unit,
+        "upcoming": sorted((m for m in meetings if m.start >= now), key=lambda m: m.start),
+        "past": [m for m in meetings if m.start < now],
+        "may_call": can(request.user, "manage_meetings", unit) and unit.bodies.exists(),
+    }
+    return render(request, "meetings/unit.html", ctx)
+
+
+def _may_read_papers(request: HttpRequest, m: Meeting) -> bool:
+    if m.body.papers_public or can(request.user, "manage_meetings", m.body.unit):
+        return True
+    member = _member(request)
+    return member is not None and member_standing(member, m).may_attend
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A meeting's notice, agenda and papers (late ones marked) and the reader's standing."""
+    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
+    member = _member(request)
+    standing = member_standing(member, m) if member is not None else None
+    items = list(m.items.prefetch_related("papers"))
+    ctx = {
+        "m": m,
+        "items": items,
+        "standing": standing,
+        "may_manage": can(request.user, "manage_meetings", m.body.unit),
+        "may_read_papers": _may_read_papers(request, m),
+        "show_join": standing is not None and standing.may_attend,
+        "upcoming": m.start >= timezone.now(),
+    }
+    return render(request, "meetings/detail.html", ctx)
+
+
+def paper_file(request: HttpRequest, pk: int, paper: int) -> FileResponse:
+    """One paper, exactly as published (its SHA-256 is on the meeting's page)."""
+    p = get_object_or_404(Paper.objects.select_related("item__meeting__body"), pk=paper)
+    if p.item.meeting_id != pk:
+        raise Http404("no such paper for this meeting")
+    if not _may_read_papers(request, p.item.meeting):
+        raise Http404("the papers of this body are for its members")
+    response = FileResponse(
+        p.file.open("rb"), as_attachment=False, filename=p.filename, content_type=p.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    m = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    ics = calendar_for([m], name=m.body.name, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{m.pk}.ics"'
+    return response
+
+
+def unit_calendar(request: HttpRequest, code: str) -> HttpResponse:
+    """A feed of the unit's meetings that calendar programs can subscribe to."""
+    unit = get_object_or_404(Unit, code=code)
+    meetings = Meeting.objects.filter(body__unit=unit).select_related("body").order_by("start")
+    ics = calendar_for(
+        meetings.prefetch_related("items"),
+        name=f"{unit.name} meetings",
+        base_url=request.build_absolute_uri("/"),
+    )
+    return HttpResponse(ics, content_type="text/calendar; charset=utf-8")

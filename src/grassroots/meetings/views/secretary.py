@@ -1,0 +1,55 @@
+"""Calling a meeting: the secretary's form, the action, and the notice sent at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from grassroots.meetings import actions
+from grassroots.meetings.forms import MeetingForm
+from grassroots.meetings.models import Body
+from grassroots.members.models import Unit
+from grassroots.members.permissions import can
+
+
+@login_required
+def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Call a meeting of one of the unit's bodies and send its notice to everyone entitled."""
+    unit = get_object_or_404(Unit, code=code)
+    if not can(request.user, "manage_meetings", unit):
+        raise PermissionDenied(f"only the secretary of {unit.name} calls its meetings")
+    bodies = list(Body.objects.filter(unit=unit))
+    if not bodies:
+        raise PermissionDenied(f"{unit.name} has no meeting bodies set up yet")
+    form = MeetingForm(request.POST or None, bodies=[(b.pk, str(b)) for b in bodies])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        body = next(b for b in bodies if str(b.pk) == d["body"])
+        start = dt.datetime.combine(d["date"], d["time"], tzinfo=body.zone())
+        try:
+            m = actions.call_meeting(
+                body,
+                title=d["title"],
+                start=start,
+                by=request.user,
+                items=d["agenda"].splitlines(),
+                place=d["place"],
+                join_url=d["join_url"],
+                purpose=d["purpose"],
+                short_notice_reason=d["short_notice_reason"],
+            )
+        except actions.ActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            sent, failed = actions.send_notice(
+                m, by=request.user, base_url=request.build_absolute_uri("/")
+            )
+            note = f"; {failed} could not be sent (listed on the audit log)" if failed else ""
+            messages.success(request, f"Meeting called. Notice sent to {sent} members{note}.")
+            return redirect("meetings:detail", m.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form, "unit": unit})
