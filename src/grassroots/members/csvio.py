@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grassroots.members.eligibility import STATUSES
+from grassroots.members.identifiers import number_problem
 
 __all__ = [
     "COLUMNS",
@@ -260,7 +261,10 @@ def parse(
             if not v[h]:
                 errs.append(RowError(rownum, h, "required value is blank"))
         number = v["number"]
-        if number:
+        problem = number_problem(number) if number else None
+        if problem:
+            errs.append(RowError(rownum, "number", problem))
+        elif number:
             if number in seen:
                 errs.append(RowError(rownum, "number", f"{number} repeats row {seen[number]}"))
             else:

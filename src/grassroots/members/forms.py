@@ -9,15 +9,39 @@ from django import forms
 from grassroots.members.actions import TRANSITIONS
 from grassroots.members.csvio import RATE_BANDS
 from grassroots.members.eligibility import STATUSES
+from grassroots.members.identifiers import code_problem, number_problem
 from grassroots.members.models import Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
+def _sentence(problem: str) -> str:
+    return problem[0].upper() + problem[1:] + "."
+
+
+def valid_number(value: str) -> None:
+    """The membership number rule of every way in (``identifiers.number_problem``)."""
+    problem = number_problem(value)
+    if problem:
+        raise forms.ValidationError(_sentence(problem))
+
+
+def valid_code(value: str) -> None:
+    """The unit code rule of every way in (``identifiers.code_problem``)."""
+    problem = code_problem(value)
+    if problem:
+        raise forms.ValidationError(_sentence(problem))
+
+
 class MemberForm(forms.Form):
     """A member's details; branch and ward limited to the units the user may edit."""
 
-    number = forms.CharField(max_length=32, label="Membership number")
+    number = forms.CharField(
+        max_length=32,
+        label="Membership number",
+        validators=[valid_number],
+        help_text="Letters, digits, hyphens and underscores; the member's page address uses it.",
+    )
     name = forms.CharField(max_length=200)
     email = forms.EmailField(required=False)
     branch = forms.ModelChoiceField(queryset=Unit.objects.none())
@@ -154,6 +178,7 @@ class UnitForm(forms.Form):
         error_messages={
             "invalid": "Use only letters, digits, hyphens and underscores (no spaces).",
         },
+        validators=[valid_code],
     )
     name = forms.CharField(max_length=200)
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

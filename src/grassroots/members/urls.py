@@ -1,28 +1,32 @@
 """Member register URLs."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from grassroots.members import views
+from grassroots.members.identifiers import AnyIdentifierConverter
+
+# membership numbers and unit codes: any stored value makes an address (see identifiers.py)
+register_converter(AnyIdentifierConverter, "ident")
 
 app_name = "members"
 
 urlpatterns = [
     path("me/", views.my_standing, name="standing"),
     path("units/", views.unit_list, name="units"),
-    path("units/<slug:code>/", views.register, name="register"),
-    path("units/<slug:code>/tree/", views.unit_tree, name="unit_tree"),
-    path("units/<slug:code>/units/new/", views.unit_new, name="unit_new"),
-    path("units/<slug:code>/rename/", views.unit_edit, name="unit_edit"),
-    path("units/<slug:code>/members/new/", views.member_new, name="member_new"),
-    path("units/<slug:code>/import/", views.import_register, name="import"),
-    path("units/<slug:code>/import/confirm/", views.import_confirm, name="import_confirm"),
-    path("units/<slug:code>/export.csv", views.export_register, name="export"),
-    path("units/<slug:code>/delegates/", views.delegates, name="delegates"),
-    path("members/<str:number>/", views.member_detail, name="member"),
-    path("members/<str:number>/status/", views.member_status, name="member_status"),
-    path("members/<str:number>/payment/", views.member_payment, name="member_payment"),
-    path("units/<slug:code>/occasions/new/", views.occasion_new, name="occasion_new"),
-    path("units/<slug:code>/roles/", views.roles, name="roles"),
+    path("units/<ident:code>/", views.register, name="register"),
+    path("units/<ident:code>/tree/", views.unit_tree, name="unit_tree"),
+    path("units/<ident:code>/units/new/", views.unit_new, name="unit_new"),
+    path("units/<ident:code>/rename/", views.unit_edit, name="unit_edit"),
+    path("units/<ident:code>/members/new/", views.member_new, name="member_new"),
+    path("units/<ident:code>/import/", views.import_register, name="import"),
+    path("units/<ident:code>/import/confirm/", views.import_confirm, name="import_confirm"),
+    path("units/<ident:code>/export.csv", views.export_register, name="export"),
+    path("units/<ident:code>/delegates/", views.delegates, name="delegates"),
+    path("members/<ident:number>/", views.member_detail, name="member"),
+    path("members/<ident:number>/status/", views.member_status, name="member_status"),
+    path("members/<ident:number>/payment/", views.member_payment, name="member_payment"),
+    path("units/<ident:code>/occasions/new/", views.occasion_new, name="occasion_new"),
+    path("units/<ident:code>/roles/", views.roles, name="roles"),
     path("occasions/<int:pk>/", views.occasion_detail, name="occasion"),
     path("occasions/<int:pk>/close/", views.occasion_close, name="occasion_close"),
 ]

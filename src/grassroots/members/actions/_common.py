@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from grassroots.count.errors import InputError
@@ -35,8 +33,6 @@ PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
     "ward": ("branch",),
     "affiliate": ("national", "region", "branch"),
 }
-
-_CODE = re.compile(r"[-a-zA-Z0-9_]+")  # a slug: CSV files and addresses name units by code
 
 # the details the edit form changes: status and number have their own actions, and a payment is
 # recorded with ``record_payment``; editing ``paid_up_to`` here corrects a date entered wrongly

@@ -13,6 +13,7 @@ from grassroots.audit.log import record
 from grassroots.members.actions._common import EDITABLE, TRANSITIONS, ActionRefused, User, _check
 from grassroots.members.actions.units import _check_branch_and_ward
 from grassroots.members.eligibility import STATUSES
+from grassroots.members.identifiers import number_problem
 from grassroots.members.models import Member, Unit
 
 
@@ -36,6 +37,9 @@ def create_member(
     """Add a member to a branch's register."""
     _check(by, "edit_register", branch)
     _check_branch_and_ward(branch, ward)
+    problem = number_problem(number)
+    if problem:
+        raise ActionRefused(problem)
     if status not in STATUSES:
         raise ActionRefused(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if Member.objects.filter(number=number).exists():

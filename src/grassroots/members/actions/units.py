@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from grassroots.audit.log import record
-from grassroots.members.actions._common import _CODE, PARENT_KINDS, ActionRefused, User, _check
+from grassroots.members.actions._common import PARENT_KINDS, ActionRefused, User, _check
+from grassroots.members.identifiers import code_problem
 from grassroots.members.models import Role, Unit
 
 
@@ -33,10 +34,9 @@ def create_unit(
         _check(by, "manage_units", parent)
     elif by is not None and not getattr(by, "is_superuser", False):
         raise ActionRefused("only a superuser may create the national unit")
-    if not _CODE.fullmatch(code):
-        raise ActionRefused(
-            f"the code {code!r} may hold only letters, digits, hyphens and underscores"
-        )
+    problem = code_problem(code)
+    if problem:
+        raise ActionRefused(problem)
     if not name.strip():
         raise ActionRefused("a unit needs a name")
     if Unit.objects.filter(code=code).exists():

@@ -16,6 +16,7 @@ from grassroots.members import actions, csvio, queries
 from grassroots.members.forms import (
     ImportForm,
 )
+from grassroots.members.identifiers import code_problem
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import require, units_where
 from grassroots.members.views._common import _unit
@@ -212,5 +213,6 @@ def export_register(request: HttpRequest, code: str) -> StreamingHttpResponse:
             yield w.writerow(csvio.export_row(r))
 
     resp = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    resp["Content-Disposition"] = f'attachment; filename="{unit.code}-register.csv"'
+    name = unit.code if code_problem(unit.code) is None else "unit"  # a code stored by other means
+    resp["Content-Disposition"] = f'attachment; filename="{name}-register.csv"'
     return resp
