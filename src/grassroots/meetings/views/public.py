@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from grassroots.meetings.calendar import calendar_for
-from grassroots.meetings.entitlement import member_standing
+from grassroots.meetings.entitlement import entitled_ids, member_standing
 from grassroots.meetings.models import Meeting, Paper
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can
@@ -45,6 +45,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request)
     standing = member_standing(member, m) if member is not None else None
     items = list(m.items.prefetch_related("papers"))
+    entitled = len(entitled_ids(m.body, m.local_start().date()))
     ctx = {
         "m": m,
         "items": items,
@@ -53,6 +54,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_read_papers": _may_read_papers(request, m),
         "show_join": standing is not None and standing.may_attend,
         "upcoming": m.start >= timezone.now(),
+        "entitled": entitled,
+        "quorum_needed": m.body.quorum_rule().required(entitled),
     }
     return render(request, "meetings/detail.html", ctx)
 
