@@ -2,14 +2,15 @@
 
 from django.urls import path
 
+import grassroots.members.urls  # noqa: F401  (registers the 'ident' converter for unit codes)
 from grassroots.meetings import views
 
 app_name = "meetings"
 
 urlpatterns = [
-    path("units/<slug:code>/meetings/", views.unit_meetings, name="unit"),
-    path("units/<slug:code>/meetings.ics", views.unit_calendar, name="unit_calendar"),
-    path("units/<slug:code>/meetings/new/", views.meeting_new, name="new"),
+    path("units/<ident:code>/meetings/", views.unit_meetings, name="unit"),
+    path("units/<ident:code>/meetings.ics", views.unit_calendar, name="unit_calendar"),
+    path("units/<ident:code>/meetings/new/", views.meeting_new, name="new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
     path("meetings/<int:pk>/meeting.ics", views.meeting_calendar, name="calendar"),
     path("meetings/<int:pk>/items/add/", views.item_add, name="item_add"),
