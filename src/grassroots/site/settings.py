@@ -75,11 +75,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import writes; a longer wait instead of "database is locked".
+    # IMMEDIATE: every transaction takes the write lock when it begins, so overlapping writers
+    # queue for it (up to "timeout" seconds) instead of failing when a read turns into a write.
     # secure_delete: deleted rows are overwritten with zeros, so the ballots' copies as cast
     # (deleted by the close's shuffle) leave nothing behind in free pages.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
             ),
