@@ -11,6 +11,8 @@ import pytest
 _CI_MUST_HAVE = {
     "GRASSROOTS_REQUIRE_SHARED": ("shared data", "../shared", "shared/data"),
     "GRASSROOTS_REQUIRE_BROWSER": ("chromium", "browser", "playwright"),
+    # tests/elections/test_server_log.py reads PostgreSQL's log to prove no ballot reaches it
+    "GRASSROOTS_REQUIRE_PG_LOG": ("cannot read postgresql's server log",),
 }
 
 

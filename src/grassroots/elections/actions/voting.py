@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from grassroots.audit.log import record
-from grassroots.elections import receipts
+from grassroots.elections import receipts, statement_log
 from grassroots.elections.actions._common import (
     ActionRefused,
     AlreadyVoted,
@@ -46,6 +46,13 @@ def open_voting(election: Election, *, by: User | None, now: dt.datetime | None 
         raise ActionRefused(
             f"nominations are open until {e.nominations_close:%Y-%m-%d %H:%M}; "
             "voting opens after they close"
+        )
+    logged = statement_log.problems()
+    if logged:
+        raise ActionRefused(
+            "voting cannot open while the database server logs statements: every ballot would "
+            f"be written to its log beside its voter ({'; '.join(logged)}). Turn these off for "
+            "the ballot database (docs/deploy.md, 'The ballot database'), then open voting"
         )
     on_ballot = ballot_candidates(e)
     if not on_ballot:
@@ -95,10 +102,12 @@ def _cast_statement() -> str:
     ``e`` takes ``FOR SHARE`` on the election row only if voting is open at ``at`` and every
     ranked name is on the ballot (``@>``); if ``close_voting`` committed while this waited for
     the lock, PostgreSQL re-checks the row's new version and ``e`` is empty. ``v`` inserts the
-    voter record from the member's roll entry (none if not on the roll; a second insert for
-    the same member fails on the ``votes_once`` constraint and the statement, ballot included,
-    rolls back). ``b`` inserts the ballot only if ``v`` did. A data-modifying statement is
-    atomic, so both rows or neither, exactly as the two inserts in one transaction were.
+    voter record from the member's roll entry (none if not on the roll). A second cast for the
+    same member inserts nothing (``ON CONFLICT … DO NOTHING`` on ``votes_once``; a concurrent
+    one waits for the first to commit or roll back), so a double click or a retry raises no
+    database error, and the server logs no failed statement naming the voter beside a ballot.
+    ``b`` inserts the ballot only if ``v`` did. A data-modifying statement is atomic, so both
+    rows or neither, exactly as the two inserts in one transaction were.
     """
     return (
         "WITH e AS ("
@@ -109,6 +118,7 @@ def _cast_statement() -> str:
         f" INSERT INTO {VoterRecord._meta.db_table} (election_id, member_id, branch_id, voted_on)"
         f" SELECT r.election_id, r.member_id, r.branch_id, %s FROM {RollEntry._meta.db_table} r"
         " JOIN e ON r.election_id = e.id WHERE r.member_id = %s"
+        " ON CONFLICT ON CONSTRAINT votes_once DO NOTHING"
         " RETURNING election_id"
         "), b AS ("
         f" INSERT INTO {Ballot._meta.db_table} (id, election_id, ranking, receipt_hash)"
@@ -123,13 +133,21 @@ _CAST_SQL = _cast_statement()
 def _cast_postgresql(
     election_id: int, member_id: int, ranking: Sequence[str], at: dt.datetime, receipt: str
 ) -> bool:
-    """Run the one-statement cast; True if a ballot was stored (False: refused, say why)."""
+    """Run the one-statement cast; True if a ballot was stored (False: refused, say why).
+
+    The values go to the server apart from the statement (psycopg's server-side binding), so
+    if the statement ever fails (a timeout, a shutdown), the server's log shows ``$1``, ``$2``
+    … and not the member beside the ranking (PostgreSQL logs no values of a failed statement
+    unless ``log_parameter_max_length_on_error`` is set, which ``open_voting`` refuses).
+    """
+    import psycopg
+
     names = json.dumps(list(ranking))
-    day = at.date()
-    params = [election_id, at, at, names, day, member_id, uuid.uuid4(), names, receipt]
+    params = [election_id, at, at, names, at.date(), member_id, uuid.uuid4(), names, receipt]
 
     def run() -> bool:
-        with connection.cursor() as cur:
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cur:
             cur.execute(_CAST_SQL, params)
             row = cur.fetchone()
         return bool(row and row[0])
@@ -155,6 +173,8 @@ def _cast_other(
         if branch is None:
             return False
         _check_ranking(ranking, e.ballot)
+        if VoterRecord.objects.filter(election=e, member=member).exists():
+            return False  # the write lock is held from BEGIN (IMMEDIATE): nobody can slip in
         VoterRecord.objects.create(election=e, member=member, branch_id=branch, voted_on=at.date())
         Ballot.objects.create(election=e, ranking=list(ranking), receipt_hash=receipt)
     return True
@@ -169,6 +189,8 @@ def _refusal(election: Election, member: Member, ranking: Sequence[str], at: dt.
         raise ActionRefused(f"voting in {e} is not open now")
     if not RollEntry.objects.filter(election=e, member=member).exists():
         raise ActionRefused(f"{member.name} is not on the roll of {e} (frozen on {e.freeze_date})")
+    if VoterRecord.objects.filter(election=e, member=member).exists():
+        raise AlreadyVoted(f"{member.name} has already voted in {e}; the first ballot stands")
     _check_ranking(ranking, e.ballot)
     raise ActionRefused(f"voting in {e} is not open now")  # closed while this cast waited
 
@@ -190,8 +212,8 @@ def cast(
     """Record that ``member`` voted and store their anonymous ballot; return the receipt code.
 
     Both rows are written in one transaction, so a crash leaves both or neither. A second cast
-    by the same member (another tab, a retried request) fails on the unique constraint of
-    ``VoterRecord`` and raises ``AlreadyVoted``; its ballot is rolled back with it.
+    by the same member (another tab, a retried request) stores nothing and raises
+    ``AlreadyVoted``, without a database error (which the server would log with the statement).
 
     ``token`` is the random one-time token of the ballot page (``receipts.new_token``), kept
     only in that page: the receipt code is then derived from it (``receipts.code_from_token``)
