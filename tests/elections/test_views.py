@@ -68,18 +68,89 @@ def test_review_then_cast_shows_the_receipt_once_and_a_resubmission_stores_nothi
     assert not Ballot.objects.exists()
     r = client.post(url, {**data, "step": "cast"})
     code = re.search(r'id="receipt-code">([0-9A-Z-]+)<', r.content.decode()).group(1)
-    assert r["Cache-Control"] == "no-store"
+    assert "no-store" in r["Cache-Control"]
     again = client.post(url, {**data, "step": "cast"})  # a retried request or a second tab
     assert again.status_code == 302
     assert Ballot.objects.count() == 1
     assert Ballot.objects.get().ranking == ["Cal Calm", "Alice Able"]
-    check = client.get(f"/elections/{voting.election.pk}/receipt/", {"code": code.lower()})
+    check = client.post(f"/elections/{voting.election.pk}/receipt/", {"code": code.lower()})
     assert "Your ballot is recorded" in check.content.decode()
+    assert re.search(r"<li>Cal Calm</li>\s*<li>Alice Able</li>", check.content.decode())
+    assert "no-store" in check["Cache-Control"]
 
 
 def test_a_wrong_receipt_code_is_not_found(client: Client, voting: Setup) -> None:
-    r = client.get(f"/elections/{voting.election.pk}/receipt/", {"code": "0000-0000-0000-0000"})
+    r = client.post(f"/elections/{voting.election.pk}/receipt/", {"code": "0000-0000-0000-0000"})
     assert "No ballot has this receipt" in r.content.decode()
+
+
+def test_every_page_of_the_ballot_and_the_receipt_check_is_never_stored(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    url = f"/elections/{voting.election.pk}/vote/"
+    data = {_field(voting, "Cal Calm"): "1", _field(voting, "Alice Able"): "2"}
+    pages = {
+        "ballot": client.get(url),
+        "refused ballot": client.post(url, {_field(voting, "Cal Calm"): "2"}),
+        "review": client.post(url, data),
+        "changing": client.post(url, {**data, "step": "change"}),
+        "receipt": client.post(url, {**data, "step": "cast"}),
+        "check": client.post(f"/elections/{voting.election.pk}/receipt/", {"code": "x"}),
+    }
+    for name, r in pages.items():
+        assert "no-store" in r.get("Cache-Control", ""), name
+
+
+def test_a_code_in_the_address_is_never_read_and_the_page_says_to_type_it(
+    client: Client, voting: Setup
+) -> None:
+    code = actions.cast(voting.election, voting.org.ann, ["Bea Bold"])
+    r = client.get(f"/elections/{voting.election.pk}/receipt/", {"code": code})
+    page = r.content.decode()
+    assert "never read from a web address" in page
+    assert "Bea Bold" not in page and "check-result" not in page
+
+
+def test_the_api_checks_a_receipt_posted_in_the_body_and_only_a_code_shows_the_ranking(
+    client: Client, voting: Setup
+) -> None:
+    e = voting.election
+    code = actions.cast(e, voting.org.ann, ["Bea Bold", "Dan Deft"])
+    url = f"/api/elections/{e.pk}/receipt"
+    refused = client.get(url, {"code": code})
+    assert refused.status_code == 405 and "never read from a URL" in refused.json()["error"]
+    mine = client.post(url, {"code": code.lower()}, content_type="application/json").json()
+    assert mine["recorded"] is True and mine["counted"] is False
+    assert mine["ranking"] == ["Bea Bold", "Dan Deft"]
+    public = client.post(url, {"hash": mine["hash"]}, content_type="application/json").json()
+    assert public == {"hash": mine["hash"], "recorded": True, "counted": False}
+    actions.close_voting(e, by=None, now=NOW + 6 * DAY)
+    actions.publish_result(e, by=None)
+    after = client.post(url, {"code": code}, content_type="application/json")
+    assert after.json()["counted"] is True and after.json()["ranking"] == ["Bea Bold", "Dan Deft"]
+    assert "no-store" in after["Cache-Control"]
+    bad = client.post(url, "[1]", content_type="application/json")
+    assert bad.status_code == 400
+
+
+def test_a_second_cast_from_the_same_page_with_another_ranking_says_the_first_ballot_stands(
+    client: Client, voting: Setup
+) -> None:
+    _login(client, "ann")
+    url = f"/elections/{voting.election.pk}/vote/"
+    token = "ab" * 16
+    first = {_field(voting, "Cal Calm"): "1", "token": token, "step": "cast"}
+    r = client.post(url, first)
+    code = re.search(r'id="receipt-code">([0-9A-Z-]+)<', r.content.decode()).group(1)
+    changed = {**first, _field(voting, "Cal Calm"): "2", _field(voting, "Bea Bold"): "1"}
+    again = client.post(url, changed).content.decode()
+    assert f'id="receipt-code">{code}<' in again
+    assert "Your first ballot stands" in again and "not recorded" in again
+    assert re.search(r'id="recorded">\s*<li>Cal Calm</li>\s*</ol>', again)
+    assert Ballot.objects.get().ranking == ["Cal Calm"]
+    # the same ranking again is a plain retry: the receipt, no warning
+    assert "first ballot stands" not in client.post(url, first).content.decode()
 
 
 def test_nomination_tally_page_shows_who_met_the_threshold(client: Client, draft: Setup) -> None:
@@ -277,7 +348,7 @@ def test_a_retried_cast_from_the_same_ballot_page_shows_the_same_receipt_and_sto
     before = _every_row()
     retry = client.post(url, {**data, "step": "cast"})  # the first response was lost
     assert retry.status_code == 200
-    assert retry["Cache-Control"] == "no-store"
+    assert "no-store" in retry["Cache-Control"]
     assert _code(retry.content.decode()) == code
     assert _every_row() == before
     assert Ballot.objects.count() == 1

@@ -145,17 +145,29 @@ OPENAPI: dict[str, Any] = {
             }
         },
         "/api/elections/{id}/receipt": {
-            "get": {
-                "summary": "Whether a receipt hash is among the counted ballots",
-                "parameters": [
-                    _ID,
-                    {
-                        "name": "hash",
-                        "in": "query",
-                        "required": True,
-                        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "post": {
+                "summary": "A receipt's state; with the receipt code, the ranking recorded for it",
+                "description": (
+                    "The receipt code is the voter's secret and is sent only in the body, never"
+                    " in the URL. With the code the answer includes the ranking its ballot"
+                    " holds; with the public hash (as published in receipts.txt) only whether"
+                    " it is recorded and counted."
+                ),
+                "parameters": [_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "code": {"type": "string"},
+                                    "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                                },
+                            }
+                        }
                     },
-                ],
+                },
                 "responses": {
                     "200": {
                         "description": "the answer",
@@ -165,14 +177,21 @@ OPENAPI: dict[str, Any] = {
                                     "type": "object",
                                     "properties": {
                                         "hash": {"type": "string"},
+                                        "recorded": {"type": "boolean"},
                                         "counted": {"type": "boolean"},
+                                        "ranking": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
+                                        },
                                     },
+                                    "required": ["hash", "recorded", "counted"],
                                 }
                             }
                         },
                     },
-                    "400": {"description": "the hash is not 64 hex characters"},
-                    "404": {"description": "no such election, or not yet published"},
+                    "400": {"description": "neither a code nor a 64-character hash was given"},
+                    "404": {"description": "no such election"},
+                    "405": {"description": "not a POST: a code is never read from a URL"},
                 },
             }
         },

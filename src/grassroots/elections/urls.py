@@ -28,6 +28,7 @@ urlpatterns = [
     path("elections/<int:pk>/remind/", views.remind, name="remind"),
     path("elections/<int:pk>/vote/", views.vote, name="vote"),
     path("elections/<int:pk>/receipt/", views.check_receipt, name="check"),
+    path("elections/<int:pk>/receipt/email/", views.email_receipt, name="receipt_email"),
     path("elections/<int:pk>/results/", views.results, name="results"),
     path("elections/<int:pk>/files/<str:name>", views.published_file, name="file"),
     path("elections/<int:pk>/bundle.zip", views.bundle_zip, name="bundle"),

@@ -1,9 +1,10 @@
 """A strict Content-Security-Policy on the pages that run script: this site's own files only.
 
 Django 5.2 has no CSP support of its own. The ballot page runs one static script
-(``elections/ballot.js``); the policy forbids inline script and style and anything from another
-origin, so injected markup on the page where members vote could neither run nor send anything
-away. Pages that embed inline script (the results page's report) are not listed.
+(``elections/ballot.js``), the receipt page another (``elections/receipt.js``); the policy
+forbids inline script and style and anything from another origin, so injected markup on the
+pages where members vote and check their receipt could neither run nor send anything away.
+Pages that embed inline script (the results page's report) are not listed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ STRICT_POLICY = "; ".join(
 )
 
 # URL names (``namespace:name``) whose responses carry the policy
-STRICT_VIEWS = frozenset({"elections:vote"})
+STRICT_VIEWS = frozenset({"elections:vote", "elections:receipt_email", "elections:check"})
 
 
 class StrictCSPMiddleware:

@@ -7,6 +7,7 @@ a log line per ballot would add a timestamped, ordered trail beside the anonymou
 """
 
 from grassroots.elections.actions._common import ActionRefused, AlreadyVoted
+from grassroots.elections.actions.receipt_mail import email_receipt
 from grassroots.elections.actions.results import publish_result, send_reminders, turnout
 from grassroots.elections.actions.setup import (
     BodyDecision,
@@ -32,6 +33,7 @@ __all__ = [
     "close_voting",
     "consent",
     "create_election",
+    "email_receipt",
     "nominating_bodies",
     "nomination_tally",
     "open_voting",

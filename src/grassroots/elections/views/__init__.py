@@ -1,6 +1,6 @@
 """Thin views: the public election pages, the ballot (no JavaScript needed), results and API."""
 
-from grassroots.elections.views.ballot import check_receipt, vote
+from grassroots.elections.views.ballot import check_receipt, email_receipt, vote
 from grassroots.elections.views.candidates import (
     candidate_add,
     candidate_consent,
@@ -39,6 +39,7 @@ __all__ = [
     "election_detail",
     "election_list",
     "election_new",
+    "email_receipt",
     "nominate",
     "open_voting",
     "openapi",

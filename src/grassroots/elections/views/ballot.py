@@ -1,4 +1,9 @@
-"""The ballot (no JavaScript needed), the receipt and checking a receipt."""
+"""The ballot (no JavaScript needed), the receipt and checking a receipt.
+
+Every response here may show a ranking or a receipt code, so none may be kept by a browser or
+a proxy (``never_cache``: ``Cache-Control: no-store`` among others). Receipt codes arrive only
+in POST bodies, never in a URL.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,16 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from grassroots.elections import actions, receipts
-from grassroots.elections.models import Ballot, Election, VoterRecord
+from grassroots.elections import actions, receipt_check, receipts
+from grassroots.elections.models import Election, VoterRecord
 from grassroots.elections.ranking import ballot_order, parse_ranks
 from grassroots.members.models import Member
 
 
+@never_cache
 @login_required
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """The ballot: a number box per candidate in this voter's order; review; cast; receipt."""
@@ -82,39 +90,72 @@ def _rows(
     return [(n, fields[n], values[n], photos.get(n), problems.get(n)) for n in order]
 
 
-def _receipt(request: HttpRequest, e: Election, code: str) -> HttpResponse:
+def _receipt(request: HttpRequest, e: Election, code: str, **extra: Any) -> HttpResponse:
     # shown in this response only: the code is kept nowhere (a retry derives it again)
-    resp = render(request, "elections/receipt.html", {"e": e, "code": code})
-    resp["Cache-Control"] = "no-store"
-    return resp
+    return render(request, "elections/receipt.html", {"e": e, "code": code, **extra})
+
+
+def _posted_ranking(request: HttpRequest, e: Election) -> tuple[str, ...] | None:
+    """The ranking a cast post carries (boxes named by ballot position), if it is one."""
+    values = {name: request.POST.get(f"rank-{i}", "") for i, name in enumerate(e.ballot)}
+    parsed = parse_ranks(list(e.ballot), values)
+    return None if parsed.errors else parsed.ranking
 
 
 def _already_voted(
     request: HttpRequest, e: Election, member: Member, token: str | None
 ) -> HttpResponse:
     """A member who has voted: the receipt again if this is a retry of the page that cast."""
-    if token is not None and request.POST.get("step") == "cast":
+    casting = request.method == "POST" and request.POST.get("step") == "cast"
+    if token is not None and casting:
         code = actions.receipt_for_retry(e, member, token)
         if code is not None:
+            recorded = receipt_check.recorded_ranking(e, code)
+            sent = _posted_ranking(request, e)
+            if sent is not None and recorded is not None and sent != recorded:
+                # the same page cast before, and now sends another ranking
+                return _receipt(request, e, code, recorded=recorded, not_recorded=sent)
             return _receipt(request, e, code)
     if e.state != "voting" and not VoterRecord.objects.filter(election=e, member=member).exists():
         messages.error(request, "Voting in this election is not open.")
+    elif request.method == "POST" and request.POST.get("step") in ("cast", "review", "change"):
+        messages.error(
+            request,
+            "You had already voted in this election. Your first ballot stands; "
+            "the ranking you have just sent was not recorded.",
+        )
     else:
         messages.info(request, "You have already voted in this election. Thank you.")
     return redirect("elections:detail", pk=e.pk)
 
 
+@never_cache
 def check_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    """Anyone with a receipt code can check that a ballot with it is stored and counted."""
+    """The holder of a receipt code sees whether their ballot is stored and counted, and the
+    ranking recorded for it. The code is posted, never put in the address."""
     e = get_object_or_404(Election, pk=pk)
-    code = request.GET.get("code", "").strip()
-    ctx: dict[str, Any] = {"e": e, "code": code}
+    ctx: dict[str, Any] = {"e": e, "code_in_address": "code" in request.GET}
+    code = request.POST.get("code", "").strip() if request.method == "POST" else ""
     if code:
-        h = receipts.receipt_hash(str(e.pk), code)
-        ctx["hash"] = h
-        if e.state == "published":
-            ctx["found"] = h in e.publication.files["receipts.txt"].split()
-            ctx["counted"] = True
-        else:
-            ctx["found"] = Ballot.objects.filter(election=e, receipt_hash=h).exists()
+        ctx["code"] = receipts.normalise(code)
+        ctx["check"] = receipt_check.by_code(e, code)
     return render(request, "elections/check.html", ctx)
+
+
+@never_cache
+@login_required
+@require_POST
+def email_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail the voter a copy of their receipt, on their request from the receipt page."""
+    e = get_object_or_404(Election, pk=pk)
+    member = Member.objects.filter(user=request.user).first()
+    code = request.POST.get("code", "").strip()
+    if member is None:
+        messages.error(request, "Your account is not linked to a membership record.")
+        return redirect("elections:check", pk=pk)
+    try:
+        address = actions.email_receipt(e, member, code)
+    except actions.ActionRefused as exc:
+        messages.error(request, f"No e-mail was sent: {exc}.")
+        return redirect("elections:check", pk=pk)
+    return _receipt(request, e, receipts.normalise(code), emailed_to=address)

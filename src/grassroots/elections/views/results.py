@@ -17,9 +17,11 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from grassroots.count.report.html import plotly_js, report_css
-from grassroots.elections import actions
+from grassroots.elections import actions, receipt_check
 from grassroots.elections.api_schema import OPENAPI
 from grassroots.elections.models import Election
 from grassroots.elections.publish import FILES
@@ -118,15 +120,52 @@ def api_election(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(out)
 
 
+@csrf_exempt  # answers from the body alone: no session is read, nothing is changed
+@never_cache
 def api_receipt(request: HttpRequest, pk: int) -> JsonResponse:
-    """GET /api/elections/{id}/receipts/{hash}: whether a receipt hash is among the counted."""
-    e = _published(pk)
-    h = request.GET.get("hash", "")
-    if len(h) != 64:
+    """POST /api/elections/{id}/receipt: a receipt's state, and its ranking for its code.
+
+    The body is JSON: ``{"code": "…"}`` (the holder of the code also gets the ranking recorded
+    for it) or ``{"hash": "…"}`` (the public hash: recorded and counted only). A code is never
+    read from the URL.
+    """
+    e = get_object_or_404(Election, pk=pk)
+    if request.method != "POST":
         return JsonResponse(
-            {"error": "give ?hash= the 64-character sha256 of your receipt"}, status=400
+            {
+                "error": 'POST the receipt as JSON, {"code": "…"} or {"hash": "…"}; '
+                "a receipt code is never read from a URL"
+            },
+            status=405,
+            headers={"Allow": "POST"},
         )
-    return JsonResponse({"hash": h, "counted": h in e.publication.files["receipts.txt"].split()})
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return JsonResponse({"error": 'the body must be a JSON object: {"code": "…"}'}, status=400)
+    code, h = body.get("code"), body.get("hash")
+    if isinstance(code, str) and code.strip():
+        check = receipt_check.by_code(e, code)
+    elif isinstance(h, str) and len(h) == 64 and all(c in "0123456789abcdef" for c in h):
+        check = receipt_check.by_hash(e, h)
+    else:
+        return JsonResponse(
+            {
+                "error": 'give {"code": "XXXX-XXXX-XXXX-XXXX"} or the receipt\'s 64-character '
+                'sha256 as {"hash": "…"}'
+            },
+            status=400,
+        )
+    out: dict[str, Any] = {
+        "hash": check.hash,
+        "recorded": check.recorded,
+        "counted": check.counted,
+    }
+    if check.ranking is not None:
+        out["ranking"] = list(check.ranking)
+    return JsonResponse(out)
 
 
 def openapi(request: HttpRequest) -> JsonResponse:
