@@ -57,6 +57,7 @@ def demo(
     os.environ["GRASSROOTS_DATA_DIR"] = str(target)
     _django()
     from grassroots.elections.demo import seed as seed_elections
+    from grassroots.meetings.demo import seed as seed_meetings
     from grassroots.members.demo import DEMO_PASSWORD, seed
     from grassroots.members.models import Unit
 
@@ -69,6 +70,8 @@ def demo(
         logins = seed(members=members)
         typer.echo("Adding demo elections: one open for voting, one counted and published…")
         seed_elections()
+        typer.echo("Adding demo meetings: bodies, a past and an upcoming General Committee…")
+        seed_meetings()
     typer.echo(f"\ngrassroots demo: http://{host}:{port}/")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for name, role in (

@@ -1,0 +1,60 @@
+"""The demo organisation's meetings: bodies with seats, a past and an upcoming General Committee
+(one paper published after the notice deadline), an executive with private papers, an AGM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from grassroots.meetings.demo import seed, text_pdf
+from grassroots.meetings.models import Body, Meeting, Paper
+from grassroots.meetings.papers import check_paper
+from grassroots.members.demo import DEMO_PASSWORD
+from grassroots.members.demo import seed as seed_members
+
+
+@pytest.fixture
+def demo(db: None, settings: Any, tmp_path: Any) -> list[Meeting]:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed_members(members=300)
+    return seed()
+
+
+def test_the_demo_has_every_kind_of_body_and_a_history_of_meetings(demo: list[Meeting]) -> None:
+    assert set(Body.objects.values_list("kind", flat=True)) == {
+        "all_member",
+        "general_committee",
+        "executive",
+    }
+    gc = Body.objects.get(kind="general_committee")
+    assert gc.seats.count() == 8 and gc.seats.filter(represents__kind="affiliate").exists()
+    past, upcoming, executive, agm = demo
+    assert past.start < timezone.now() < upcoming.start
+    late = Paper.objects.filter(late=True).get()
+    assert late.item.meeting == upcoming and "bank statement" in late.late_reason
+    assert not executive.body.papers_public
+    assert agm.join_url and agm.place
+
+
+def test_the_demo_papers_are_real_pdfs(demo: list[Meeting]) -> None:
+    data = text_pdf("Minutes", ["Line (one)", "Line two"])
+    assert check_paper("minutes.pdf", data).content_type == "application/pdf"
+    assert data.rstrip().endswith(b"%%EOF")
+
+
+def test_the_demo_member_sees_why_they_may_not_attend_and_the_secretary_may_call(
+    demo: list[Meeting],
+) -> None:
+    newcomer = Client()
+    assert newcomer.login(username="newmember", password=DEMO_PASSWORD)
+    text = newcomer.get("/me/").content.decode()
+    assert "Annual general meeting" in text and "You may not attend" in text
+    secretary = Client()
+    assert secretary.login(username="secretary", password=DEMO_PASSWORD)
+    code = demo[0].body.unit.code
+    assert "Call a meeting" in secretary.get(f"/units/{code}/meetings/").content.decode()
+    assert secretary.get(f"/meetings/{demo[2].pk}/").status_code == 200
