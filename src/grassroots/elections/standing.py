@@ -15,7 +15,14 @@ from grassroots.members.eligibility import Decision, RuleSet, decide
 from grassroots.members.models import Member
 from grassroots.members.sections import Section
 
-__all__ = ["ElectionStanding", "election_rules", "member_elections", "section"]
+__all__ = [
+    "ElectionStanding",
+    "covers",
+    "election_rules",
+    "member_election",
+    "member_elections",
+    "section",
+]
 
 
 def election_rules(election: Election) -> RuleSet:
@@ -40,21 +47,30 @@ class ElectionStanding:
         return self.election.state == "voting" and bool(self.on_roll) and not self.voted
 
 
+def covers(election: Election, member: Member) -> bool:
+    """Whether the election's electorate (its unit's members) includes the member's branch."""
+    return member.branch.path.startswith(election.unit.path)
+
+
+def member_election(member: Member, election: Election) -> ElectionStanding:
+    """One election as it concerns the member: the rules' decision, the roll, whether voted."""
+    on_roll = None
+    voted = False
+    if election.state != "draft":
+        on_roll = RollEntry.objects.filter(election=election, member=member).exists()
+        voted = VoterRecord.objects.filter(election=election, member=member).exists()
+    return ElectionStanding(
+        election, decide(election_rules(election), member.facts()), on_roll, voted
+    )
+
+
 def member_elections(member: Member) -> list[ElectionStanding]:
     """Every election being prepared or open whose electorate covers the member's branch."""
-    branch_path = member.branch.path
-    facts = member.facts()
-    out = []
-    for e in Election.objects.filter(state__in=("draft", "voting")).select_related("unit"):
-        if not branch_path.startswith(e.unit.path):
-            continue
-        on_roll = None
-        voted = False
-        if e.state == "voting":
-            on_roll = RollEntry.objects.filter(election=e, member=member).exists()
-            voted = VoterRecord.objects.filter(election=e, member=member).exists()
-        out.append(ElectionStanding(e, decide(election_rules(e), facts), on_roll, voted))
-    return out
+    return [
+        member_election(member, e)
+        for e in Election.objects.filter(state__in=("draft", "voting")).select_related("unit")
+        if covers(e, member)
+    ]
 
 
 def section(member: Member) -> Section:

@@ -21,8 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from grassroots.elections import actions, receipt_check, receipts
-from grassroots.elections.models import Election, VoterRecord
+from grassroots.elections.models import Election, RollEntry, VoterRecord
 from grassroots.elections.ranking import ballot_order, parse_ranks
+from grassroots.elections.standing import covers, member_election
 from grassroots.members.models import Member
 
 
@@ -46,6 +47,11 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("elections:detail", pk=pk)
     if VoterRecord.objects.filter(election=e, member=member).exists():
         return _already_voted(request, e, member, token if posted else None)
+    if not RollEntry.objects.filter(election=e, member=member).exists():
+        # said before any ballot is shown, with the reasons: never a ballot that cannot be cast
+        standing = member_election(member, e) if covers(e, member) else None
+        ctx = {"e": e, "member": member, "standing": standing}
+        return render(request, "elections/not_on_roll.html", ctx, status=403)
     # per-voter order: stable for this voter, unrelated to anyone else's
     order = ballot_order(e.ballot, f"{e.pk}:{member.pk}:{e.seed}")
     fields = {name: f"rank-{e.ballot.index(name)}" for name in order}

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from grassroots.elections import actions, thresholds
 from grassroots.elections.forms import ElectionForm
-from grassroots.elections.models import Election, VoterRecord
+from grassroots.elections.models import Election
+from grassroots.elections.standing import covers, member_election
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can, units_where
@@ -78,7 +79,11 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tally = actions.nomination_tally(e)
     user = request.user
     member = Member.objects.filter(user=user).first() if user.is_authenticated else None
-    voted = bool(member and VoterRecord.objects.filter(election=e, member=member).exists())
+    standing = (
+        member_election(member, e)
+        if member is not None and e.state in ("draft", "voting") and covers(e, member)
+        else None
+    )
     officer = user.is_authenticated and can(user, "manage_occasions", e.unit)
     bodies = []  # those whose nominations this user records: the officer's are all of them
     if user.is_authenticated and e.state == "draft":
@@ -95,7 +100,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "officer": officer,
         "decisions": actions.body_decisions(e),
         "member": member,
-        "voted": voted,
+        "standing": standing,
         "bodies": bodies,
     }
     return render(request, "elections/detail.html", ctx)
