@@ -19,6 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grassroots.members.eligibility import STATUSES
+from grassroots.members.fieldrules import (
+    GENDER_MAX,
+    NAME_MAX,
+    date_problem,
+    email_problem,
+    line_problem,
+)
 from grassroots.members.identifiers import number_problem
 
 __all__ = [
@@ -201,6 +208,17 @@ def _unguarded(text: str) -> str:
     )
 
 
+def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
+    """The reader's records, with a record it cannot read given as its error instead."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield exc
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -228,6 +246,9 @@ def parse(
     except StopIteration:
         result.errors.append(RowError(1, "-", "the file is empty: expected a header row"))
         return result
+    except csv.Error as exc:
+        result.errors.append(RowError(1, "-", f"the header cannot be read as CSV: {exc}"))
+        return result
     for h in header:
         if h not in COLUMNS:
             result.errors.append(
@@ -247,7 +268,12 @@ def parse(
     seen: dict[str, int] = {}
     today = today or dt.date.today()
     width = len(header)
-    for rownum, raw in enumerate(reader, start=2):
+    for rownum, raw in enumerate(_records(reader), start=2):
+        if isinstance(raw, csv.Error):
+            # e.g. a field longer than the csv module reads (131,072 characters), a NUL byte
+            result.total += 1
+            result.errors.append(RowError(rownum, "-", f"cannot be read as CSV: {raw}"))
+            continue
         if not any(c.strip() for c in raw):
             continue  # blank lines are not rows
         result.total += 1
@@ -269,9 +295,15 @@ def parse(
                 errs.append(RowError(rownum, "number", f"{number} repeats row {seen[number]}"))
             else:
                 seen[number] = rownum
+        # the member form's rules (fieldrules): lengths, one line, an address a mail header takes
+        for h, longest in (("name", NAME_MAX), ("gender", GENDER_MAX)):
+            problem = line_problem(h, v.get(h, ""), longest)
+            if problem:
+                errs.append(RowError(rownum, h, problem))
         email = v.get("email", "")
-        if email and ("@" not in email or " " in email):
-            errs.append(RowError(rownum, "email", f"{email!r} is not an email address"))
+        problem = email_problem(email) if email else None
+        if problem:
+            errs.append(RowError(rownum, "email", problem))
         branch = units.get(v["branch"]) if v["branch"] else None
         if v["branch"] and branch is None:
             errs.append(RowError(rownum, "branch", f"no unit with code {v['branch']!r}"))
@@ -303,9 +335,15 @@ def parse(
             dates[h] = None
             if v.get(h):
                 try:
-                    dates[h] = _date(v[h])
+                    day = _date(v[h])
                 except ValueError as exc:
                     errs.append(RowError(rownum, h, str(exc)))
+                    continue
+                problem = date_problem(h.replace("_", " "), day)
+                if problem:
+                    errs.append(RowError(rownum, h, problem))
+                else:
+                    dates[h] = day
         join = dates["join_date"]
         if join is not None and join > today:
             errs.append(RowError(rownum, "join_date", f"{join} is in the future"))

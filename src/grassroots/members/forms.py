@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
 from grassroots.members.actions import TRANSITIONS
 from grassroots.members.csvio import RATE_BANDS
 from grassroots.members.eligibility import STATUSES
+from grassroots.members.fieldrules import (
+    EMAIL_MAX,
+    GENDER_MAX,
+    NAME_MAX,
+    date_problem,
+    email_problem,
+    line_problem,
+)
 from grassroots.members.identifiers import code_problem, number_problem
 from grassroots.members.models import Unit
 
@@ -24,6 +33,35 @@ def valid_number(value: str) -> None:
     problem = number_problem(value)
     if problem:
         raise forms.ValidationError(_sentence(problem))
+
+
+def valid_email(value: str) -> None:
+    """The e-mail rule the register import applies too (``fieldrules.email_problem``)."""
+    problem = email_problem(value) if value else None
+    if problem:
+        raise forms.ValidationError(_sentence(problem))
+
+
+def one_line(what: str, longest: int) -> Any:
+    """A validator: ``value`` is one line of at most ``longest`` characters, as on import."""
+
+    def validate(value: str) -> None:
+        problem = line_problem(what, value, longest)
+        if problem:
+            raise forms.ValidationError(_sentence(problem))
+
+    return validate
+
+
+class DayField(forms.DateField):
+    """A date between ``fieldrules.EARLIEST`` and ``LATEST``: every form's dates, as on import,
+    far enough from the calendar's ends that counting days from them cannot overflow."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = date_problem("date", value) if value else None
+        if problem:
+            raise forms.ValidationError(_sentence(problem))
 
 
 def valid_code(value: str) -> None:
@@ -42,20 +80,25 @@ class MemberForm(forms.Form):
         validators=[valid_number],
         help_text="Letters, digits, hyphens and underscores; the member's page address uses it.",
     )
-    name = forms.CharField(max_length=200)
-    email = forms.EmailField(required=False)
+    name = forms.CharField(max_length=NAME_MAX, validators=[one_line("name", NAME_MAX)])
+    email = forms.EmailField(required=False, max_length=EMAIL_MAX, validators=[valid_email])
     branch = forms.ModelChoiceField(queryset=Unit.objects.none())
     ward = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False)
-    join_date = forms.DateField(widget=DATE, label="Join date")
+    join_date = DayField(widget=DATE, label="Join date")
     status = forms.ChoiceField(
         choices=[(s, s.capitalize()) for s in STATUSES], initial="provisional"
     )
-    paid_up_to = forms.DateField(widget=DATE, required=False, label="Paid up to")
+    paid_up_to = DayField(widget=DATE, required=False, label="Paid up to")
     rate_band = forms.ChoiceField(
         choices=[(b, b.capitalize()) for b in RATE_BANDS], label="Rate band"
     )
-    gender = forms.CharField(max_length=40, required=False, help_text="As the member describes it.")
-    birth_date = forms.DateField(widget=DATE, required=False, label="Date of birth")
+    gender = forms.CharField(
+        max_length=GENDER_MAX,
+        required=False,
+        help_text="As the member describes it.",
+        validators=[one_line("gender", GENDER_MAX)],
+    )
+    birth_date = DayField(widget=DATE, required=False, label="Date of birth")
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(
@@ -95,7 +138,7 @@ class StatusForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    paid_up_to = forms.DateField(widget=DATE, label="Now paid up to")
+    paid_up_to = DayField(widget=DATE, label="Now paid up to")
     reason = forms.CharField(required=False)
 
 
@@ -112,7 +155,7 @@ class ImportForm(forms.Form):
 class DelegateForm(forms.Form):
     """Which formula and snapshot date the delegate page uses."""
 
-    snapshot = forms.DateField(widget=DATE, label="Snapshot date")
+    snapshot = DayField(widget=DATE, label="Snapshot date")
     formula = forms.ChoiceField(
         choices=[
             ("conference", "Conference (first 749, then per 250, cap 6)"),
@@ -127,9 +170,9 @@ class OccasionForm(forms.Form):
 
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=[("meeting", "Meeting"), ("ballot", "Ballot")])
-    date = forms.DateField(widget=DATE)
-    freeze_date = forms.DateField(widget=DATE, required=False, help_text="Joined on or before.")
-    paid_up_to = forms.DateField(
+    date = DayField(widget=DATE)
+    freeze_date = DayField(widget=DATE, required=False, help_text="Joined on or before.")
+    paid_up_to = DayField(
         widget=DATE, required=False, help_text="Paid up to at least this date, else in arrears."
     )
     may_pay_on_day = forms.BooleanField(

@@ -8,7 +8,12 @@ a log line per ballot would add a timestamped, ordered trail beside the anonymou
 
 from grassroots.elections.actions._common import ActionRefused, AlreadyVoted
 from grassroots.elections.actions.receipt_mail import email_receipt
-from grassroots.elections.actions.results import publish_result, send_reminders, turnout
+from grassroots.elections.actions.results import (
+    Reminders,
+    publish_result,
+    send_reminders,
+    turnout,
+)
 from grassroots.elections.actions.setup import (
     BodyDecision,
     add_candidate,
@@ -26,6 +31,7 @@ __all__ = [
     "ActionRefused",
     "AlreadyVoted",
     "BodyDecision",
+    "Reminders",
     "add_candidate",
     "ballot_candidates",
     "body_decisions",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import smtplib
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count
 
@@ -21,6 +23,7 @@ from grassroots.elections.models import (
     RollEntry,
     VoterRecord,
 )
+from grassroots.members.fieldrules import email_problem
 from grassroots.members.models import Member
 
 
@@ -89,26 +92,67 @@ def publish_result(election: Election, *, by: User | None) -> Publication:
     return pub
 
 
-def send_reminders(election: Election, *, by: User | None, base_url: str = "") -> int:
-    """E-mail every member on the roll who has not voted yet; returns how many were sent."""
+@dataclass(frozen=True)
+class Reminders:
+    """What a mail-out of reminders did: how many went, and whose address was refused, why."""
+
+    sent: int
+    refused: tuple[tuple[str, str], ...] = ()  # (membership number, problem)
+
+
+def send_reminders(election: Election, *, by: User | None, base_url: str = "") -> Reminders:
+    """E-mail every member on the roll who has not voted yet, one message each.
+
+    An address that is not one sendable address (a line break could add a header) is not
+    sent to, and one the mail server refuses does not stop the others: both are listed by
+    membership number, so a mail-out never has to be run again (and mail the rest twice).
+    """
     _check(by, "manage_occasions", election.unit)
     if election.state != "voting":
         raise ActionRefused(f"{election} is not open for voting: no reminders to send")
     voted = VoterRecord.objects.filter(election=election).values("member_id")
-    emails = list(
+    rows = list(
         Member.objects.filter(
             pk__in=RollEntry.objects.filter(election=election).values("member_id")
         )
         .exclude(pk__in=voted)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .order_by("number")
+        .values_list("number", "email")
     )
-    subject = f"Reminder: vote in {election.title}"
+    title = " ".join(election.title.split())  # a header is one line whatever the title holds
+    subject = f"Reminder: vote in {title}"
     body = (
-        f"You have not yet voted in {election.title}. Voting closes "
+        f"You have not yet voted in {title}. Voting closes "
         f"{election.voting_close:%Y-%m-%d %H:%M}.\n{base_url}"
     )
-    sent = send_mass_mail([(subject, body, None, [m]) for m in emails], fail_silently=False)
+    refused: list[tuple[str, str]] = []
+    outgoing: list[tuple[str, EmailMessage]] = []
+    for number, email in rows:
+        problem = email_problem(email)
+        if problem:
+            refused.append((number, problem))
+        else:
+            outgoing.append((number, EmailMessage(subject, body, None, [email])))
+    sent = 0
+    try:
+        with get_connection(fail_silently=False) as connection:
+            for number, message in outgoing:
+                try:
+                    sent += connection.send_messages([message]) or 0
+                except (smtplib.SMTPException, ValueError) as exc:
+                    refused.append((number, f"the mail server refused it: {exc}"))
+    except OSError as exc:  # the server cannot be reached (or the connection dropped)
+        if not sent:
+            raise ActionRefused(f"the mail server could not be reached: {exc}") from None
+        refused.append(("-", f"the connection to the mail server failed: {exc}"))
     with transaction.atomic():
-        record(by, "election.remind", _subject(election), f"Sent {sent} voting reminders")
-    return sent
+        record(
+            by,
+            "election.remind",
+            _subject(election),
+            f"Sent {sent} voting reminders"
+            + (f"; {len(refused)} address(es) refused" if refused else ""),
+            detail={"sent": sent, "refused": [list(r) for r in refused[:1000]]},
+        )
+    return Reminders(sent, tuple(refused))

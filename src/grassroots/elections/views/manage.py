@@ -140,8 +140,16 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     e = get_object_or_404(Election, pk=pk)
     try:
         url = request.build_absolute_uri(reverse("elections:vote", args=[pk]))
-        n = actions.send_reminders(e, by=request.user, base_url=url)
-        messages.success(request, f"Sent {n} reminders.")
+        out = actions.send_reminders(e, by=request.user, base_url=url)
+        messages.success(request, f"Sent {out.sent} reminders.")
+        if out.refused:
+            shown = "; ".join(f"{number}: {why}" for number, why in out.refused[:20])
+            more = f" (and {len(out.refused) - 20} more)" if len(out.refused) > 20 else ""
+            messages.warning(
+                request,
+                f"Not sent to {len(out.refused)} member(s), whose address needs correcting "
+                f"in the register: {shown}{more}.",
+            )
     except actions.ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("elections:detail", pk=pk)
