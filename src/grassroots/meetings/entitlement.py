@@ -52,6 +52,7 @@ class Standing:
     reasons: tuple[str, ...]
     fixes: tuple[str, ...]
     seat: Seat | None = None
+    on_payment: bool = False  # may attend once they pay their arrears on the day
 
 
 def member_standing(member: Member, meeting: Meeting) -> Standing:
@@ -73,4 +74,6 @@ def member_standing(member: Member, meeting: Meeting) -> Standing:
             )
         return Standing(meeting, True, (), (), seat)
     decision: Decision = decide(body.rules_on(day), member.facts())
-    return Standing(meeting, decision.ok, decision.reasons, decision.fixes)
+    return Standing(
+        meeting, decision.ok, decision.reasons, decision.fixes, on_payment=decision.on_payment
+    )

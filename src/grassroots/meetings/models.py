@@ -18,7 +18,7 @@ from grassroots.meetings.quorum import QuorumRule
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member, Unit
 
-__all__ = ["BODY_KINDS", "AgendaItem", "Body", "Meeting", "Notice", "Paper", "Seat"]
+__all__ = ["BODY_KINDS", "AgendaItem", "Attendance", "Body", "Meeting", "Notice", "Paper", "Seat"]
 
 BODY_KINDS = (
     ("all_member", "All-member meeting"),
@@ -117,7 +117,12 @@ class Meeting(models.Model):
         ("special", "Special meeting"),
         ("nominating", "Nominating meeting"),
     )
-    STATES = (("called", "Called"), ("cancelled", "Cancelled"), ("held", "Held"))
+    STATES = (
+        ("called", "Called"),
+        ("open", "In progress"),
+        ("held", "Held"),
+        ("cancelled", "Cancelled"),
+    )
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(max_length=200)
@@ -134,6 +139,8 @@ class Meeting(models.Model):
     short_notice_reason = models.TextField(blank=True)
     state = models.CharField(max_length=12, choices=STATES, default="called")
     cancel_reason = models.TextField(blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)  # the chair opened the meeting
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-start"]
@@ -227,3 +234,42 @@ class Notice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="one_notice_per_member")
         ]
+
+
+class Attendance(models.Model):
+    """One person at a meeting, from one roll: a member checked in at the door or online, or a
+    visitor recorded apart. Whether they may vote is decided at check-in, with the reasons."""
+
+    HOW = (("door", "At the door"), ("online", "Online"))
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    visitor_name = models.CharField(max_length=200, blank=True)  # a visitor without a record
+    how = models.CharField(max_length=8, choices=HOW)
+    may_vote = models.BooleanField()
+    reasons = models.TextField(blank=True)  # why a visitor may not vote, from the rules
+    paid_on_day = models.BooleanField(default=False)
+    arrived_at = models.DateTimeField()
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "arrived_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=models.Q(member__isnull=False),
+                name="one_attendance_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.member.name if self.member else f"{self.visitor_name} (visitor)"
+
+    @property
+    def present(self) -> bool:
+        return self.left_at is None

@@ -33,6 +33,7 @@ ROLE_KINDS = (
     ("branch_secretary", "Branch secretary"),
     ("branch_officer", "Branch officer"),
     ("returning_officer", "Returning officer"),
+    ("steward", "Steward"),
     ("executive", "Executive member"),
     ("administrator", "Administrator"),
 )

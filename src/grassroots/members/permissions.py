@@ -28,6 +28,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {"branch_secretary", "branch_officer", "returning_officer", "executive", "administrator"}
     ),
     "manage_meetings": frozenset({"branch_secretary", "administrator"}),
+    # at the door: check members in against the roll, and visitors apart
+    "check_in": frozenset({"steward", "branch_secretary", "administrator"}),
+    # in the chair: take votes, call speakers, record the meeting's decisions
+    "chair_meetings": frozenset({"branch_secretary", "administrator"}),
     "manage_units": frozenset({"administrator"}),
     "manage_roles": frozenset({"administrator"}),
     "view_audit": frozenset({"executive", "administrator"}),

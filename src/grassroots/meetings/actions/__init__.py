@@ -5,6 +5,13 @@ not met. ``by=None`` is the trusted operator at the command line (demo seeding).
 """
 
 from grassroots.meetings.actions._common import ActionRefused
+from grassroots.meetings.actions.attendance import (
+    admit_visitor,
+    check_in,
+    close_meeting,
+    leave,
+    open_meeting,
+)
 from grassroots.meetings.actions.bodies import appoint, create_body
 from grassroots.meetings.actions.calling import add_item, add_paper, call_meeting, cancel_meeting
 from grassroots.meetings.actions.notices import send_notice
@@ -13,9 +20,14 @@ __all__ = [
     "ActionRefused",
     "add_item",
     "add_paper",
+    "admit_visitor",
     "appoint",
     "call_meeting",
     "cancel_meeting",
+    "check_in",
+    "close_meeting",
     "create_body",
+    "leave",
+    "open_meeting",
     "send_notice",
 ]
