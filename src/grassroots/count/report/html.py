@@ -11,7 +11,7 @@ same figures as floating point, which is fine for a picture and never used for a
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -21,13 +21,24 @@ import jinja2
 from markupsafe import Markup
 
 from grassroots.count.compare import NON_TRANSFERABLE, flow_totals, stage_flows
+from grassroots.count.constraints import ConstraintSet
 from grassroots.count.rules import RULES
 from grassroots.count.stages import CountResult, Stage, format_votes
 
-__all__ = ["plotly_js", "render_fragment", "render_page", "report_css"]
+__all__ = [
+    "candidate_colours",
+    "constraint_outcomes",
+    "plotly_js",
+    "render_fragment",
+    "render_page",
+    "report_css",
+]
 
-# Plotly's default colours, so that a candidate's line and Sankey node match.
-_PALETTE = (
+RGB = tuple[int, int, int]
+
+# Plotly's default colours, then a darker set: one colour per candidate up to 20 before any
+# repeats. Every chart takes a candidate's colour from ``candidate_colours``.
+_PALETTE: tuple[RGB, ...] = (
     (31, 119, 180),
     (255, 127, 14),
     (44, 160, 44),
@@ -38,7 +49,55 @@ _PALETTE = (
     (127, 127, 127),
     (188, 189, 34),
     (23, 190, 207),
+    (17, 66, 110),
+    (166, 82, 0),
+    (20, 95, 20),
+    (130, 20, 22),
+    (88, 54, 120),
+    (84, 50, 42),
+    (150, 60, 120),
+    (60, 60, 60),
+    (120, 120, 10),
+    (10, 110, 120),
 )
+_NON_TRANSFERABLE_RGB: RGB = (90, 90, 90)
+
+
+def candidate_colours(names: Sequence[str]) -> dict[str, RGB]:
+    """Each name's colour, by its place in ``names`` (the ballot's order): every chart of a
+    count colours a candidate (or slate) the same way, whatever order the chart meets them in."""
+    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
+
+
+def _rgba(rgb: RGB, alpha: float = 1.0) -> str:
+    r, g, b = rgb
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def constraint_outcomes(result: CountResult, constraints: ConstraintSet) -> list[str]:
+    """One sentence per representation constraint: whether the elected meet it, and whether
+    the count had to act for it, so a constraint that changed nothing is still stated."""
+    index = {name: i for i, name in enumerate(result.candidates)}
+    elected = [index[n] for n in result.elected if n in index]
+    acted = [s.number for s in result.stages if s.action == "constraint"]
+    out = []
+    for c in constraints.constraints:
+        members = constraints.groups.get(c.group, frozenset())
+        k = sum(1 for i in elected if i in members)
+        met = k >= c.minimum and (c.maximum is None or k <= c.maximum)
+        got = f"{k} elected from {c.group}"
+        if not met:
+            how = f"not met ({got})"
+        elif not acted:
+            how = f"met without any constraint action ({got})"
+        else:
+            stages = "stages" if len(acted) > 1 else "stage"
+            at = ", ".join(str(n) for n in acted)
+            how = f"met ({got}); the count acted on the constraints at {stages} {at}"
+        words = c.describe()
+        out.append(f"{words[:1].upper()}{words[1:]}: {how}")
+    return out
+
 
 _ACTION_WORDS = {
     "first": "First preferences",
@@ -173,7 +232,7 @@ def _rows(result: CountResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _votes_chart(result: CountResult) -> dict[str, Any]:
+def _votes_chart(result: CountResult, colours: Mapping[str, RGB]) -> dict[str, Any]:
     stages = result.stages
     x = [f"Stage {s.number}" for s in stages]
     names = list(stages[0].votes) if stages else []
@@ -184,6 +243,8 @@ def _votes_chart(result: CountResult) -> dict[str, Any]:
             "name": name,
             "x": x,
             "y": [float(s.votes.get(name, Decimal(0))) for s in stages],
+            "line": {"color": _rgba(colours[name])},
+            "marker": {"color": _rgba(colours[name])},
             "hovertemplate": "%{x}: %{y}<extra>" + name.replace("<", "&lt;") + "</extra>",
         }
         for name in names
@@ -232,7 +293,7 @@ def _votes_chart(result: CountResult) -> dict[str, Any]:
 
 
 def _flows(
-    result: CountResult, slates: Mapping[str, str] | None
+    result: CountResult, slates: Mapping[str, str] | None, colours: Mapping[str, RGB]
 ) -> tuple[list[dict[str, str]], dict[str, Any] | None]:
     totals = flow_totals(stage_flows(result), slates)
     # Sorted by size so the table reads from the biggest transfer down.
@@ -257,15 +318,13 @@ def _flows(
     labels = [f"{s} (gave)" for s in sources] + [
         (t if t == NON_TRANSFERABLE else f"{t} (received)") for t in targets
     ]
-    everyone = list(dict.fromkeys([*sources, *targets]))
+    # slates (when the flows are grouped by slate) take the colours after the candidates'
+    others = [n for n in dict.fromkeys([*sources, *targets]) if n not in colours]
+    extra = candidate_colours([*colours, *others])
 
     def colour(name: str, alpha: float) -> str:
-        r, g, b = (
-            (90, 90, 90)
-            if name == NON_TRANSFERABLE
-            else _PALETTE[everyone.index(name) % len(_PALETTE)]
-        )
-        return f"rgba({r},{g},{b},{alpha})"
+        rgb = _NON_TRANSFERABLE_RGB if name == NON_TRANSFERABLE else extra[name]
+        return _rgba(rgb, alpha)
 
     link = {
         "color": [colour(src, 0.35) for (src, _), _ in items],
@@ -304,6 +363,7 @@ def _context(
     element_id: str,
     heading_level: int,
     title: str | None = None,
+    constraints: ConstraintSet | None = None,
 ) -> dict[str, Any]:
     p = result.places
     stages = []
@@ -336,9 +396,12 @@ def _context(
         previous = s.non_transferable
     elected_at = _first_stage(result.stages, "elected")
     elected = [{"name": n, "stage": elected_at.get(n, "—")} for n in result.elected]
-    flows, flow_chart = _flows(result, slates)
-    by_slate = bool(slates)
     names = list(result.stages[0].votes) if result.stages else []
+    colours = candidate_colours(
+        [*result.candidates, *(n for n in names if n not in result.candidates)]
+    )
+    flows, flow_chart = _flows(result, slates, colours)
+    by_slate = bool(slates)
     votes_alt = (
         f"Line chart of the votes held by each of the {len(names)} candidates at each of the "
         f"{len(result.stages)} stages"
@@ -358,7 +421,7 @@ def _context(
     if result.seed is not None and result.tie_breaks:
         notes.append(f"Seed for lots: {result.seed} (replay with --seed {result.seed}).")
     description = RULES.get(result.rule, ("", result.rule))[1]
-    charts: dict[str, Any] = {"votes": _votes_chart(result)}
+    charts: dict[str, Any] = {"votes": _votes_chart(result, colours)}
     if flow_chart is not None:
         charts["flows"] = flow_chart
     return {
@@ -374,6 +437,7 @@ def _context(
         "nt_cells": nt_cells,
         "elected": elected,
         "constraint_stages": [s for s in stages if s["action"] == "constraint"],
+        "constraint_outcomes": constraint_outcomes(result, constraints) if constraints else [],
         "flows": flows,
         "flow_nodes": len(flow_chart["data"][0]["node"]["label"]) if flow_chart else 0,
         "by_slate": by_slate,
@@ -391,16 +455,20 @@ def render_fragment(
     element_id: str = "gr-result",
     heading_level: int = 2,
     title: str | None = None,
+    constraints: ConstraintSet | None = None,
 ) -> str:
     """The result as an HTML ``<section>``: headings, result sheet, charts, constraint actions.
 
     The charts need ``window.Plotly`` (``plotly_js()``) and the page needs ``report_css()``;
-    ``element_id`` keeps several results on one page apart.
+    ``element_id`` keeps several results on one page apart. With ``constraints`` (those the
+    count ran under) each is stated with its outcome, whether or not it changed the count.
     """
     if not 1 <= heading_level <= 5:
         raise ValueError(f"heading_level must be 1 to 5, found {heading_level}")
     template = _environment().get_template("result_fragment.html.j2")
-    return template.render(**_context(result, slates, element_id, heading_level, title))
+    return template.render(
+        **_context(result, slates, element_id, heading_level, title, constraints)
+    )
 
 
 def render_page(

@@ -74,9 +74,9 @@ def publish_result(election: Election, *, by: User | None) -> Publication:
         roll_fingerprint=e.roll_fingerprint,
         turnout_by_branch={b["branch"]: b["voted"] for b in t["branches"]},
     )
-    pub = Publication.objects.create(
-        election=e, files=bundle.files, report_html=render_fragment(bundle.result, title=e.title)
-    )
+    cons = publish.constraint_set(candidates, {**e.constraints, "groups": groups})
+    report = render_fragment(bundle.result, title=e.title, constraints=cons)
+    pub = Publication.objects.create(election=e, files=bundle.files, report_html=report)
     e.state = "published"
     e.save(update_fields=["state"])
     record(
