@@ -189,6 +189,7 @@ KEY_PAGES = [
     KeyPage("receipt", "ann", _receipt),
     KeyPage("receipt check", None, _receipt_check),
     KeyPage("results", None, _results),
+    KeyPage("audit checkpoints", None, _go(lambda w: "/audit/checkpoints/")),
 ]
 
 # --- the checks ------------------------------------------------------------------------------

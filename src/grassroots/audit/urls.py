@@ -6,4 +6,7 @@ from grassroots.audit import views
 
 app_name = "audit"
 
-urlpatterns = [path("", views.log, name="log")]
+urlpatterns = [
+    path("", views.log, name="log"),
+    path("checkpoints/", views.checkpoints, name="checkpoints"),
+]

@@ -1,4 +1,4 @@
-"""The audit log page: recent entries and whether the hash chain is intact."""
+"""The audit log page (entries, and whether the hash chain is intact) and its public checkpoints."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from grassroots.audit.log import verify
-from grassroots.audit.models import AuditEntry
+from grassroots.audit.log import head, verify
+from grassroots.audit.models import AuditEntry, Checkpoint
 from grassroots.members.models import Unit
 from grassroots.members.permissions import NotAllowed, require
 
@@ -25,5 +25,23 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/log.html",
-        {"page": page, "verified": bool(request.GET.get("verify")), "broken": broken},
+        {
+            "page": page,
+            "verified": bool(request.GET.get("verify")),
+            "broken": broken,
+            "checkpoints": Checkpoint.objects.count(),
+        },
+    )
+
+
+def checkpoints(request: HttpRequest) -> HttpResponse:
+    """Public: the chain's head now and every checkpoint published, for anyone to keep."""
+    return render(
+        request,
+        "audit/checkpoints.html",
+        {
+            "head": head(),
+            "latest": AuditEntry.objects.order_by("-id").only("at").first(),
+            "published": Checkpoint.objects.order_by("-entry", "-id"),
+        },
     )

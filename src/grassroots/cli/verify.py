@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from grassroots.cli import audit_verify
 from grassroots.cli.count import fail
 from grassroots.elections.publish import FILES, verify
 
@@ -30,10 +31,28 @@ def read_bundle(path: Path) -> dict[str, str]:
 
 def verify_bundle(
     export: Annotated[
-        Path, typer.Argument(help="Folder or .zip holding ballots.blt, receipts.txt, result.json …")
-    ],
+        Path | None,
+        typer.Argument(help="Folder or .zip holding ballots.blt, receipts.txt, result.json …"),
+    ] = None,
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit",
+            help="Instead: check the web app's audit log (DATABASE_URL) against its published "
+            "checkpoints and the one in the bundle, if given.",
+        ),
+    ] = False,
+    checkpoint: Annotated[
+        list[str] | None,
+        typer.Option(help="With --audit: a checkpoint noted as ENTRY:DIGEST (repeatable)."),
+    ] = None,
 ) -> None:
     """Recount an election's published files independently; exit 0 if everything matches."""
+    if audit:
+        audit_verify.run([export] if export else [], checkpoint or [])
+        return
+    if export is None:
+        raise fail("give the published files to verify (a folder or .zip), or --audit")
     try:
         files = read_bundle(export)
     except (OSError, UnicodeDecodeError) as exc:

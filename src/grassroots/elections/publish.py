@@ -6,7 +6,8 @@ Pure Python over ``grassroots.count``; no Django. The bundle is a set of text fi
 - ``receipts.txt``: the receipt hashes, sorted, one a line,
 - ``result.json``: the engine's ``CountResult.to_dict()``,
 - ``election.json``: title, seats, rule, seed, constraints, roll size and fingerprint,
-  turnout, and the sha256 of each other file.
+  turnout, the sha256 of each other file, and a checkpoint of the audit log (the number and
+  digest of its last entry when the result was published; ``grassroots verify --audit``).
 
 ``verify`` reads only these files, recounts ``ballots.blt`` with the published rule, seed and
 constraints, and lists every way the bundle disagrees with itself or with the recount.
@@ -72,6 +73,7 @@ def build(
     roll_size: int,
     roll_fingerprint: str,
     turnout_by_branch: Mapping[str, int],
+    audit_checkpoint: tuple[int, str] | None = None,
 ) -> Bundle:
     """Count the ballots and write the bundle; rankings are sorted first so order tells nothing."""
     if len(rankings) != len(receipt_hashes):
@@ -107,6 +109,9 @@ def build(
         },
         "sha256": {name: _sha(text) for name, text in sorted(files.items())},
     }
+    if audit_checkpoint is not None:
+        entry, digest = audit_checkpoint
+        meta["audit"] = {"entry": entry, "digest": digest}
     files["election.json"] = _dump(meta)
     return Bundle(files, result)
 

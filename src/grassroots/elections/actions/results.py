@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count
 
-from grassroots.audit.log import record
+from grassroots.audit.log import publish_checkpoint, record
 from grassroots.count.report.html import render_fragment
 from grassroots.elections import publish
 from grassroots.elections.actions._common import ActionRefused, User, _check, _subject
@@ -61,6 +61,7 @@ def publish_result(election: Election, *, by: User | None) -> Publication:
     groups = _groups_of(e.candidates.filter(name__in=candidates))
     rows = list(Ballot.objects.filter(election=e).values_list("ranking", "receipt_hash"))
     t = turnout(e)
+    checkpoint = publish_checkpoint(f"the published result of {e.title} (election {e.pk})")
     bundle = publish.build(
         title=e.title,
         seats=e.seats,
@@ -73,6 +74,7 @@ def publish_result(election: Election, *, by: User | None) -> Publication:
         roll_size=e.roll_size or 0,
         roll_fingerprint=e.roll_fingerprint,
         turnout_by_branch={b["branch"]: b["voted"] for b in t["branches"]},
+        audit_checkpoint=(checkpoint.entry, checkpoint.digest),
     )
     cons = publish.constraint_set(candidates, {**e.constraints, "groups": groups})
     report = render_fragment(bundle.result, title=e.title, constraints=cons)
