@@ -81,6 +81,7 @@ def _world(org: Org, tmp: Path) -> World:
         bea,
         statement="Twenty years on the branch committee.\nI will publish every decision.",
         photo=prepare_photo(_portrait(), filename="bea.png"),
+        on_request="statement and photo sent by e-mail",
         by=ro,
         now=NOW - 5 * DAY,
     )

@@ -51,7 +51,13 @@ def make_election(org: Org, *, open_voting: bool = True, seats: int = 2, **extra
     for name in CANDIDATES:
         groups = ["women"] if name in ("Alice Able", "Bea Bold") else []
         cands[name] = actions.add_candidate(e, name=name, groups=groups, by=ro, now=during)
-        actions.consent(cands[name], statement=f"Vote {name}", by=ro, now=during)
+        actions.consent(
+            cands[name],
+            statement=f"Vote {name}",
+            on_request="signed consent form received by post",
+            by=ro,
+            now=during,
+        )
     for name, body, sec in [
         ("Alice Able", org.hillford, "secretary"),
         ("Bea Bold", org.hillford, "secretary"),

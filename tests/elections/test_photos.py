@@ -120,6 +120,10 @@ def _consent_url(setup: Setup, name: str) -> str:
     return f"/elections/{setup.election.pk}/candidates/{c.pk}/consent/"
 
 
+# the returning officer acts for a candidate only on their documented request
+ON_REQUEST = {"on_request": "photo and statement sent by e-mail"}
+
+
 def _as_returning_officer(client: Client) -> None:
     assert client.login(username="returning", password=PASSWORD)
 
@@ -130,7 +134,8 @@ def test_a_photo_given_with_consent_is_stored_served_and_shown(
     _as_returning_officer(client)
     upload = SimpleUploadedFile("alice.png", _image("PNG"), content_type="image/png")
     r = client.post(
-        _consent_url(before_voting, "Alice Able"), {"statement": "Fair rules", "photo": upload}
+        _consent_url(before_voting, "Alice Able"),
+        {**ON_REQUEST, "statement": "Fair rules", "photo": upload},
     )
     assert r.status_code == 302
     c = before_voting.candidates["Alice Able"]
@@ -165,14 +170,18 @@ def test_a_bad_photo_is_refused_naming_the_file_and_nothing_is_lost(
 ) -> None:
     _as_returning_officer(client)
     good = SimpleUploadedFile("first.png", _image("PNG"), content_type="image/png")
-    client.post(_consent_url(before_voting, "Alice Able"), {"statement": "First", "photo": good})
+    client.post(
+        _consent_url(before_voting, "Alice Able"),
+        {**ON_REQUEST, "statement": "First", "photo": good},
+    )
     c = before_voting.candidates["Alice Able"]
     c.refresh_from_db()
     before = bytes(c.photo)
 
     bad = SimpleUploadedFile("cv.pdf", b"%PDF-1.4 a document", content_type="image/png")
     r = client.post(
-        _consent_url(before_voting, "Alice Able"), {"statement": "Second draft", "photo": bad}
+        _consent_url(before_voting, "Alice Able"),
+        {**ON_REQUEST, "statement": "Second draft", "photo": bad},
     )
     assert r.status_code == 400
     page = r.content.decode()
@@ -188,12 +197,12 @@ def test_the_photo_can_be_removed_and_is_kept_when_no_new_file_is_sent(
     _as_returning_officer(client)
     url = _consent_url(before_voting, "Cal Calm")
     png = SimpleUploadedFile("cal.png", _image("PNG"), content_type="image/png")
-    client.post(url, {"statement": "One", "photo": png})
-    client.post(url, {"statement": "Two"})
+    client.post(url, {**ON_REQUEST, "statement": "One", "photo": png})
+    client.post(url, {**ON_REQUEST, "statement": "Two"})
     c = before_voting.candidates["Cal Calm"]
     c.refresh_from_db()
     assert c.photo is not None and c.statement == "Two"
-    client.post(url, {"statement": "Three", "remove_photo": "1"})
+    client.post(url, {**ON_REQUEST, "statement": "Three", "remove_photo": "1"})
     c.refresh_from_db()
     assert c.photo is None and c.statement == "Three"
 
@@ -205,6 +214,7 @@ def test_the_photo_cannot_change_once_voting_has_opened(voting: Setup) -> None:
             c,
             statement=c.statement,
             photo=prepare_photo(_image("PNG")),
+            on_request="by e-mail",
             by=voting.org.users["returning"],
         )
     c.refresh_from_db()
@@ -214,7 +224,9 @@ def test_the_photo_cannot_change_once_voting_has_opened(voting: Setup) -> None:
 def test_another_member_cannot_set_a_candidates_photo(client: Client, before_voting: Setup) -> None:
     assert client.login(username="ann", password=PASSWORD)  # a member, not the candidate
     png = SimpleUploadedFile("x.png", _image("PNG"), content_type="image/png")
-    client.post(_consent_url(before_voting, "Dan Deft"), {"statement": "hijack", "photo": png})
+    client.post(
+        _consent_url(before_voting, "Dan Deft"), {**ON_REQUEST, "statement": "hijack", "photo": png}
+    )
     c = before_voting.candidates["Dan Deft"]
     c.refresh_from_db()
     assert c.photo is None and c.statement != "hijack"
@@ -225,7 +237,9 @@ def test_the_api_gives_each_standing_candidates_statement_and_photo_address(
 ) -> None:
     _as_returning_officer(client)
     png = SimpleUploadedFile("bea.png", _image("PNG"), content_type="image/png")
-    client.post(_consent_url(before_voting, "Bea Bold"), {"statement": "Bea!", "photo": png})
+    client.post(
+        _consent_url(before_voting, "Bea Bold"), {**ON_REQUEST, "statement": "Bea!", "photo": png}
+    )
     e = before_voting.election
     profiles = {p["name"]: p for p in Client().get(f"/api/elections/{e.pk}").json()["profiles"]}
     bea = before_voting.candidates["Bea Bold"]
@@ -243,7 +257,9 @@ def test_the_ballot_shows_each_photo_beside_its_name_and_links_to_the_statements
 ) -> None:
     _as_returning_officer(client)
     png = SimpleUploadedFile("dan.png", _image("PNG"), content_type="image/png")
-    client.post(_consent_url(before_voting, "Dan Deft"), {"statement": "Dan!", "photo": png})
+    client.post(
+        _consent_url(before_voting, "Dan Deft"), {**ON_REQUEST, "statement": "Dan!", "photo": png}
+    )
     e = before_voting.election
     actions.open_voting(e, by=before_voting.org.users["returning"], now=NOW + 2 * DAY)
     e.refresh_from_db()
@@ -266,7 +282,9 @@ def test_an_upload_far_over_the_limit_is_refused_before_the_body_is_read(
     huge = SimpleUploadedFile(
         "huge.jpg", b"\xff" * (MAX_BYTES + 2_000_000), content_type="image/jpeg"
     )
-    r = client.post(_consent_url(before_voting, "Alice Able"), {"statement": "x", "photo": huge})
+    r = client.post(
+        _consent_url(before_voting, "Alice Able"), {**ON_REQUEST, "statement": "x", "photo": huge}
+    )
     assert r.status_code == 413
     assert "The photo is larger than 5 MB" in r.content.decode()
     c = before_voting.candidates["Alice Able"]

@@ -75,6 +75,9 @@ class Candidate(models.Model):
         Member, null=True, blank=True, on_delete=models.PROTECT, related_name="candidacies"
     )
     consented = models.BooleanField(default=False)
+    # when an official gave the consent, statement or photo for the candidate: the candidate's
+    # documented request (how and when they asked); blank when the candidate acted themselves
+    consent_request = models.TextField(blank=True)
     statement = models.TextField(blank=True)
     # JPEG re-encoded by elections.photos (metadata dropped); None: no photo
     photo = models.BinaryField(null=True, blank=True, editable=False)

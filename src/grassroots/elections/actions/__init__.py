@@ -16,6 +16,7 @@ from grassroots.elections.actions.results import (
 )
 from grassroots.elections.actions.setup import (
     BodyDecision,
+    acts_for_self,
     add_candidate,
     ballot_candidates,
     body_decisions,
@@ -32,6 +33,7 @@ __all__ = [
     "AlreadyVoted",
     "BodyDecision",
     "Reminders",
+    "acts_for_self",
     "add_candidate",
     "ballot_candidates",
     "body_decisions",

@@ -96,8 +96,14 @@ def add_candidate(
     by: User | None,
     now: dt.datetime | None = None,
 ) -> Candidate:
-    """Put a person forward for nomination (until nominations close)."""
+    """Put a person forward for nomination (until nominations close).
+
+    A candidate linked to their membership record (``member``) with a login gives their own
+    consent, statement and photo.
+    """
     _check(by, "manage_occasions", election.unit)
+    if member is not None and election.candidates.filter(member=member).exists():
+        raise ActionRefused(f"{member} is already a candidate in {election}")
     if _now(now) > election.nominations_close:
         raise ActionRefused(
             f"nominations closed at {election.nominations_close:%Y-%m-%d %H:%M}: "
@@ -110,6 +116,12 @@ def add_candidate(
     return c
 
 
+def acts_for_self(candidate: Candidate, user: User | None) -> bool:
+    """Whether ``user`` is the candidate themself (a member with a login, linked to them)."""
+    member_id = getattr(getattr(user, "member", None), "pk", None)
+    return candidate.member_id is not None and member_id == candidate.member_id
+
+
 @transaction.atomic
 def consent(
     candidate: Candidate,
@@ -118,26 +130,34 @@ def consent(
     by: User | None,
     photo: Photo | None = None,
     remove_photo: bool = False,
+    on_request: str = "",
     now: dt.datetime | None = None,
 ) -> Candidate:
     """The candidate consents to stand and gives their statement and photo (before voting opens).
 
-    ``photo`` replaces the candidate's photo (already checked by ``elections.photos``);
-    ``remove_photo`` takes it off; with neither, the photo stays as it was.
+    The candidate does this themself. The returning officer may do it for them only on their
+    documented request: ``on_request`` says how and when the candidate asked, and is kept with
+    the candidate and in the audit log. ``photo`` replaces the candidate's photo (already
+    checked by ``elections.photos``); ``remove_photo`` takes it off; with neither, the photo
+    stays as it was.
     """
     e = candidate.election
-    own = (
-        by is not None
-        and candidate.member_id is not None
-        and getattr(getattr(by, "member", None), "pk", None) == candidate.member_id
-    )
+    own = by is not None and acts_for_self(candidate, by)
+    on_request = on_request.strip()
     if not own:
         _check(by, "manage_occasions", e.unit)
+        if by is not None and not on_request:
+            raise ActionRefused(
+                f"only {candidate.name} gives their consent, statement and photo; an official "
+                "may do it for them only on their documented request: say how and when they "
+                "asked"
+            )
     if e.state != "draft" or _now(now) >= e.voting_open:
         raise ActionRefused("voting has opened: consent and statements can no longer change")
     candidate.consented = True
     candidate.statement = statement
-    fields = ["consented", "statement"]
+    candidate.consent_request = "" if own else on_request
+    fields = ["consented", "statement", "consent_request"]
     did = f"{candidate.name} consented to stand"
     if photo is not None:
         candidate.photo = photo.data
@@ -147,8 +167,16 @@ def consent(
         candidate.photo = None
         fields.append("photo")
         did += "; photo removed"
+    if not own and on_request:
+        did += f" (given for them on their request: {on_request})"
     candidate.save(update_fields=fields)
-    record(by, "election.consent", _subject(e), did)
+    record(
+        by,
+        "election.consent",
+        _subject(e),
+        did,
+        detail={"candidate": candidate.pk, "by_candidate": own, "on_request": on_request},
+    )
     return candidate
 
 

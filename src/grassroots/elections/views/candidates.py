@@ -18,21 +18,27 @@ from django.views.decorators.http import require_POST
 from grassroots.elections import actions
 from grassroots.elections.models import Candidate, Election
 from grassroots.elections.photos import MAX_BYTES, PhotoError, prepare_photo
-from grassroots.members.models import Unit
+from grassroots.members.models import Member, Unit
+from grassroots.members.permissions import can
 
 
 @login_required
 @require_POST
 def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """The returning officer adds a candidate (name, and groups such as "women")."""
+    """The returning officer adds a candidate (name, membership number, groups such as "women")."""
     e = get_object_or_404(Election, pk=pk)
     name = request.POST.get("name", "").strip()
     groups = request.POST.get("groups", "").replace(",", " ").split()
+    number = request.POST.get("number", "").strip()
     if not name:
         messages.error(request, "Give the candidate's name.")
         return redirect("elections:detail", pk=pk)
+    member = Member.objects.filter(number=number).first() if number else None
+    if number and member is None:
+        messages.error(request, f"No member has the membership number {number[:40]}.")
+        return redirect("elections:detail", pk=pk)
     try:
-        actions.add_candidate(e, name=name, groups=groups, by=request.user)
+        actions.add_candidate(e, name=name, member=member, groups=groups, by=request.user)
         messages.success(request, f"Added {name}.")
     except actions.ActionRefused as exc:
         messages.error(request, str(exc))
@@ -67,17 +73,39 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
-    """The candidate consents to stand and writes their statement (before voting opens)."""
+    """The candidate consents to stand and writes their statement (before voting opens); the
+    returning officer may do it for them, on their documented request only."""
     e = get_object_or_404(Election, pk=pk)
     c = get_object_or_404(e.candidates, pk=cid)
-    ctx: dict[str, Any] = {"e": e, "c": c, "statement": c.statement}
+    own = actions.acts_for_self(c, request.user)
+    if not own and not can(request.user, "manage_occasions", e.unit):
+        # checked before the body is read: nobody else's upload is ever decoded
+        raise PermissionDenied(
+            f"Only {c.name} gives their consent, statement and photo "
+            "(or the returning officer, on their documented request)."
+        )
+    ctx: dict[str, Any] = {
+        "e": e,
+        "c": c,
+        "own": own,
+        "statement": c.statement,
+        "on_request": "" if own else c.consent_request,
+    }
     if request.method == "POST" and _body_size(request) > MAX_BYTES + 1_048_576:
         # refused before Django reads the body: a huge upload never reaches the disk
         ctx["photo_error"] = f"The photo is larger than {MAX_BYTES // 1_048_576} MB"
         return render(request, "elections/consent.html", ctx, status=413)
     if request.method == "POST":
         statement = request.POST.get("statement", "").strip()
-        ctx["statement"] = statement  # kept in the form if the photo is refused
+        on_request = request.POST.get("on_request", "").strip()
+        ctx.update(statement=statement, on_request=on_request)  # kept if something is refused
+        if not own and not on_request:
+            ctx["request_error"] = (
+                f"Say how and when {c.name} asked you to do this (for example: "
+                "signed consent form received by post on 3 May); it is kept and shown in the "
+                "audit log."
+            )
+            return render(request, "elections/consent.html", ctx, status=400)
         upload = request.FILES.get("photo")
         try:
             photo = (
@@ -90,6 +118,7 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
                 statement=statement,
                 photo=photo,
                 remove_photo=request.POST.get("remove_photo") == "1",
+                on_request="" if own else on_request,
                 by=request.user,
             )
             messages.success(request, f"{c.name} consents to stand; the statement is saved.")
@@ -97,8 +126,8 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         except PhotoError as exc:
             ctx["photo_error"] = str(exc)
             return render(request, "elections/consent.html", ctx, status=400)
-        except (actions.ActionRefused, PermissionDenied) as exc:
-            messages.error(request, str(exc) or "Only the candidate or the returning officer may.")
+        except actions.ActionRefused as exc:
+            messages.error(request, str(exc))
     return render(request, "elections/consent.html", ctx)
 
 

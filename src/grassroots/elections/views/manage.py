@@ -101,6 +101,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": actions.body_decisions(e),
         "member": member,
         "standing": standing,
+        "mine": [c for c, _, _ in tally if member is not None and c.member_id == member.pk],
         "bodies": bodies,
     }
     return render(request, "elections/detail.html", ctx)
