@@ -310,3 +310,25 @@ def test_the_meeting_rules_never_import_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+# --- procedure and amendments ---------------------------------------------------------------
+
+
+def test_adjournment_is_decided_before_every_other_procedural_motion() -> None:
+    from grassroots.meetings.procedure import decide_first
+
+    assert decide_first(["refer_back", "move_to_vote", "adjourn"]) == "adjourn"
+    assert decide_first(["refer_back", "next_business"]) == "next_business"
+    assert decide_first([]) is None
+    with pytest.raises(ValueError, match="not a procedural motion: filibuster"):
+        decide_first(["filibuster"])
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_an_amendments_change_rebuilds_both_texts(before: str, after: str) -> None:
+    from grassroots.meetings.procedure import text_change
+
+    change = text_change(before, after)
+    assert "".join(c.text for c in change if c.op != "insert") == before
+    assert "".join(c.text for c in change if c.op != "delete") == after

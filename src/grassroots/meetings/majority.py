@@ -23,6 +23,8 @@ from typing import Literal
 __all__ = [
     "ABSOLUTE",
     "CHOICES",
+    "OF_ENTITLED",
+    "RULES",
     "SIMPLE",
     "TWO_THIRDS",
     "MajorityRule",
@@ -63,6 +65,15 @@ class MajorityRule:
 SIMPLE = MajorityRule("simple majority", Fraction(1, 2), "voting", strict=True)
 ABSOLUTE = MajorityRule("absolute majority", Fraction(1, 2), "present", strict=True)
 TWO_THIRDS = MajorityRule("two-thirds majority", Fraction(2, 3), "voting", strict=False)
+OF_ENTITLED = MajorityRule("majority of those entitled", Fraction(1, 2), "entitled", strict=True)
+
+# the rules a chair chooses from, by the key stored with each vote
+RULES: dict[str, MajorityRule] = {
+    "simple": SIMPLE,
+    "absolute": ABSOLUTE,
+    "two_thirds": TWO_THIRDS,
+    "of_entitled": OF_ENTITLED,
+}
 
 
 @dataclass(frozen=True)

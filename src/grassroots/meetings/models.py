@@ -18,7 +18,21 @@ from grassroots.meetings.quorum import QuorumRule
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member, Unit
 
-__all__ = ["BODY_KINDS", "AgendaItem", "Attendance", "Body", "Meeting", "Notice", "Paper", "Seat"]
+__all__ = [
+    "BODY_KINDS",
+    "AffiliatedMembership",
+    "AgendaItem",
+    "Attendance",
+    "Body",
+    "Meeting",
+    "Motion",
+    "Notice",
+    "Paper",
+    "Seat",
+    "Vote",
+    "VoteCast",
+    "VoteRoll",
+]
 
 BODY_KINDS = (
     ("all_member", "All-member meeting"),
@@ -55,6 +69,9 @@ class Body(models.Model):
     visitors_admitted = models.BooleanField(default=False)
     late_cutoff_minutes = models.PositiveIntegerField(null=True, blank=True)
     debate_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    motions_close_days = models.PositiveIntegerField(
+        default=3, help_text="motions close this many clear days before the meeting"
+    )
     papers_public = models.BooleanField(
         default=True, help_text="agenda papers readable by anyone; otherwise by the body only"
     )
@@ -273,3 +290,147 @@ class Attendance(models.Model):
     @property
     def present(self) -> bool:
         return self.left_at is None
+
+
+class AffiliatedMembership(models.Model):
+    """An affiliated body's affiliated membership on a date: the card its delegates carry."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="affiliations")
+    members = models.PositiveIntegerField()
+    as_of = models.DateField()
+    source = models.CharField(max_length=200)  # e.g. "affiliation fees paid for 2026"
+
+    class Meta:
+        ordering = ["unit", "-as_of"]
+
+
+class Motion(models.Model):
+    """A motion, amendment, composite, emergency or procedural motion, with its origin."""
+
+    KINDS = (
+        ("motion", "Motion"),
+        ("amendment", "Amendment"),
+        ("composite", "Composite motion"),
+        ("emergency", "Emergency motion"),
+        ("procedural", "Procedural motion"),
+    )
+    STATES = (
+        ("submitted", "Submitted"),
+        ("carried", "Carried"),
+        ("lost", "Lost"),
+        ("withdrawn", "Withdrawn"),
+        ("composited", "Merged into a composite"),
+        ("fallen", "Fell (next business)"),
+        ("referred", "Referred back"),
+    )
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="motions")
+    item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="motions"
+    )
+    kind = models.CharField(max_length=12, choices=KINDS, default="motion")
+    procedure = models.CharField(max_length=24, blank=True)  # procedural motions: which one
+    title = models.CharField(max_length=300)
+    text = models.TextField()  # as submitted; an amendment's text is the motion as amended
+    current_text = models.TextField(blank=True)  # after carried amendments
+    amends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
+    )
+    applies_to = models.ForeignKey(  # a procedural motion's subject
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="procedurals"
+    )
+    composite_of = models.ManyToManyField("self", symmetrical=False, related_name="composites")
+    composite_agreed_by = models.TextField(blank=True)  # the movers who agreed the composite
+    origin = models.ForeignKey(  # forwarded from another body's meeting
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="forwarded"
+    )
+    mover = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seconder = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_unit = models.ForeignKey(  # moved by a branch or affiliate rather than a member
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    emergency_reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=STATES, default="submitted")
+    state_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting", "submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def text_now(self) -> str:
+        return self.current_text or self.text
+
+
+class Vote(models.Model):
+    """One vote of a meeting: its method, majority rule, frozen roll and result."""
+
+    METHODS = (("hands", "Show of hands"), ("online", "Online"), ("card", "Card vote"))
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="votes")
+    motion = models.ForeignKey(
+        Motion, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
+    )
+    question = models.CharField(max_length=300)
+    method = models.CharField(max_length=8, choices=METHODS)
+    majority = models.CharField(max_length=24)  # a key of meetings.majority.RULES
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    inquorate_reason = models.TextField(blank=True)  # the chair continued inquorate, why
+    # the frozen roll's totals when the vote opened (exact, as fractions for card votes)
+    present_weight = models.CharField(max_length=64)
+    entitled_weight = models.CharField(max_length=64)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    for_votes = models.CharField(max_length=64, blank=True)
+    against_votes = models.CharField(max_length=64, blank=True)
+    abstentions = models.CharField(max_length=64, blank=True)
+    carried = models.BooleanField(null=True)
+    working = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting", "opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class VoteRoll(models.Model):
+    """Who may vote in one vote, frozen when it opened, with the weight each carries."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="roll")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    weight = models.CharField(max_length=64, default="1")  # exact: "1000/3" for a card share
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "member"], name="one_roll_line_per_member")
+        ]
+
+
+class VoteCast(models.Model):
+    """A member's own vote from their device: open, recorded exactly once."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="casts")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=8)  # for, against, abstain
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "member"], name="one_cast_per_member")
+        ]

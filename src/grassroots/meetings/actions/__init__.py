@@ -14,20 +14,39 @@ from grassroots.meetings.actions.attendance import (
 )
 from grassroots.meetings.actions.bodies import appoint, create_body
 from grassroots.meetings.actions.calling import add_item, add_paper, call_meeting, cancel_meeting
+from grassroots.meetings.actions.motions import (
+    amend,
+    composite,
+    forward,
+    propose_procedure,
+    submit_motion,
+    withdraw,
+)
 from grassroots.meetings.actions.notices import send_notice
+from grassroots.meetings.actions.votes import cast_online, close_vote, open_vote, record_hands
 
 __all__ = [
     "ActionRefused",
     "add_item",
     "add_paper",
     "admit_visitor",
+    "amend",
     "appoint",
     "call_meeting",
     "cancel_meeting",
+    "cast_online",
     "check_in",
     "close_meeting",
+    "close_vote",
+    "composite",
     "create_body",
+    "forward",
     "leave",
     "open_meeting",
+    "open_vote",
+    "propose_procedure",
+    "record_hands",
     "send_notice",
+    "submit_motion",
+    "withdraw",
 ]

@@ -6,47 +6,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_initial'),
-        ('members', '0001_initial'),
+        ("meetings", "0001_initial"),
+        ("members", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='closed_at',
+            model_name="meeting",
+            name="closed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='opened_at',
+            model_name="meeting",
+            name="opened_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='state',
-            field=models.CharField(choices=[('called', 'Called'), ('open', 'In progress'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='called', max_length=12),
+            model_name="meeting",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("called", "Called"),
+                    ("open", "In progress"),
+                    ("held", "Held"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="called",
+                max_length=12,
+            ),
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visitor_name', models.CharField(blank=True, max_length=200)),
-                ('how', models.CharField(choices=[('door', 'At the door'), ('online', 'Online')], max_length=8)),
-                ('may_vote', models.BooleanField()),
-                ('reasons', models.TextField(blank=True)),
-                ('paid_on_day', models.BooleanField(default=False)),
-                ('arrived_at', models.DateTimeField()),
-                ('left_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance', to='meetings.meeting')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visitor_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[("door", "At the door"), ("online", "Online")], max_length=8
+                    ),
+                ),
+                ("may_vote", models.BooleanField()),
+                ("reasons", models.TextField(blank=True)),
+                ("paid_on_day", models.BooleanField(default=False)),
+                ("arrived_at", models.DateTimeField()),
+                ("left_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checked_in_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendance",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'arrived_at', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('member__isnull', False)), fields=('meeting', 'member'), name='one_attendance_per_member')],
+                "ordering": ["meeting", "arrived_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("member__isnull", False)),
+                        fields=("meeting", "member"),
+                        name="one_attendance_per_member",
+                    )
+                ],
             },
         ),
     ]
