@@ -267,9 +267,8 @@ def _raw_pages(cur: Any, relation: str) -> bytes:
     return data
 
 
-def test_after_closing_no_dead_copy_of_a_ballot_as_cast_is_left_in_the_table_or_its_indexes(
-    live_org: Org,
-) -> None:
+@pytest.fixture
+def pageinspect(live_org: Org) -> None:
     if connection.vendor != "postgresql":
         pytest.skip(
             "dead row versions are PostgreSQL's (set DATABASE_URL); SQLite overwrites deleted "
@@ -280,26 +279,74 @@ def test_after_closing_no_dead_copy_of_a_ballot_as_cast_is_left_in_the_table_or_
         if cur.fetchone() is None:
             pytest.skip("PostgreSQL's pageinspect extension (postgresql-contrib) is not installed")
         cur.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
-    e, hashes = _cast_and_close(live_org, "D", 12)
+
+
+def _xmins(cur: Any, e: Any) -> tuple[set[str], set[str]]:
+    """The transaction ids on every row version in the ballot table's pages, and the voters'."""
     table_b, table_v = Ballot._meta.db_table, VoterRecord._meta.db_table
+    cur.execute(
+        "SELECT DISTINCT t_xmin::text FROM generate_series(0, "
+        "  pg_relation_size(%s::regclass) / current_setting('block_size')::int - 1) AS blk,"
+        "  heap_page_items(get_raw_page(%s, blk::int)) WHERE t_xmin IS NOT NULL",
+        [table_b, table_b],
+    )
+    in_pages = {r[0] for r in cur.fetchall()}
+    cur.execute(f"SELECT DISTINCT xmin::text FROM {table_v} WHERE election_id = %s", [e.pk])
+    return in_pages, {r[0] for r in cur.fetchall()}
+
+
+def test_after_closing_no_dead_copy_of_a_ballot_as_cast_is_left_in_the_table_or_its_indexes(
+    pageinspect: None, live_org: Org
+) -> None:
+    e, hashes = _cast_and_close(live_org, "D", 12)
+    table_b = Ballot._meta.db_table
     with connection.cursor() as cur:
         heap = _raw_pages(cur, table_b)
         cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table_b])
         indexes = {name: _raw_pages(cur, name) for (name,) in cur.fetchall()}
-        cur.execute(
-            "SELECT DISTINCT t_xmin::text FROM generate_series(0, "
-            "  pg_relation_size(%s::regclass) / current_setting('block_size')::int - 1) AS blk,"
-            "  heap_page_items(get_raw_page(%s, blk::int)) WHERE t_xmin IS NOT NULL",
-            [table_b, table_b],
-        )
-        xmins_in_pages = {r[0] for r in cur.fetchall()}
-        cur.execute(f"SELECT DISTINCT xmin::text FROM {table_v} WHERE election_id = %s", [e.pk])
-        voter_xmins = {r[0] for r in cur.fetchall()}
+        xmins_in_pages, voter_xmins = _xmins(cur, e)
     # each receipt hash once in the table (the live, shuffled ballot) and at most once in an index
     assert {h: heap.count(h.encode()) for h in hashes} == {h: 1 for h in hashes}
     for name, pages in indexes.items():
         assert max(pages.count(h.encode()) for h in hashes) <= 1, name
     # no row version in the table, live or dead, carries a casting transaction's id
+    assert xmins_in_pages
+    assert not xmins_in_pages & voter_xmins
+
+
+def test_a_close_that_cannot_lock_the_ballot_table_still_frees_the_dead_rows_and_says_so(
+    pageinspect: None, live_org: Org, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    import threading
+
+    from django.db import transaction
+
+    from grassroots.elections.actions import voting as voting_actions
+
+    monkeypatch.setattr(voting_actions, "VACUUM_LOCK_TIMEOUT", "300ms")
+    reading, done = threading.Event(), threading.Event()
+
+    def long_reader() -> None:  # e.g. a report reading the ballot table in a long transaction
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(f"LOCK TABLE {Ballot._meta.db_table} IN ACCESS SHARE MODE")
+                reading.set()
+                done.wait(60)
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=long_reader)
+    reader.start()
+    try:
+        assert reading.wait(30)
+        e, _ = _cast_and_close(live_org, "W", 8)
+    finally:
+        done.set()
+        reader.join()
+    assert e.state == "closed"
+    assert "waited too long for its lock" in caplog.text
+    with connection.cursor() as cur:
+        xmins_in_pages, voter_xmins = _xmins(cur, e)
     assert xmins_in_pages
     assert not xmins_in_pages & voter_xmins
 

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 
 from grassroots.audit.log import record
 from grassroots.elections import receipts, statement_log
@@ -33,6 +33,9 @@ from grassroots.elections.models import (
 from grassroots.members.models import Member
 
 logger = logging.getLogger(__name__)
+
+# how long the close's VACUUM FULL may wait for the ballot table (casts queue behind it)
+VACUUM_LOCK_TIMEOUT = "10s"
 
 
 @transaction.atomic
@@ -148,7 +151,7 @@ def _cast_postgresql(
     def run() -> bool:
         connection.ensure_connection()
         with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cur:
-            cur.execute(_CAST_SQL, params)
+            cur.execute(_CAST_SQL, params, prepare=False)  # no named statement: poolers
             row = cur.fetchone()
         return bool(row and row[0])
 
@@ -308,15 +311,30 @@ def _forget_old_ballot_rows() -> None:
     casting order, in the table and its indexes until VACUUM; ``VACUUM FULL`` writes the table
     and its indexes afresh, so not even their bytes stay behind in free space. VACUUM cannot
     run inside a transaction, hence after the commit. It locks the ballot table while it runs
-    (seconds for a million ballots): casts in other elections wait, none fails.
+    (seconds for a million ballots): casts in other elections wait, none fails. If it cannot
+    have that lock within 10 s (a long transaction reads the table), a plain VACUUM, which does
+    not block casts, frees the dead rows instead, and the log says to run VACUUM FULL later.
     SQLite zeroes deleted rows (``secure_delete``, in the settings); a checkpoint then empties
     the write-ahead log, which still held the pages as they were while voting.
     A failure is logged, not raised: the close itself has committed.
     """
+    table = connection.ops.quote_name(Ballot._meta.db_table)
     try:
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
-                cur.execute(f"VACUUM FULL {connection.ops.quote_name(Ballot._meta.db_table)}")
+                cur.execute("SELECT set_config('lock_timeout', %s, false)", [VACUUM_LOCK_TIMEOUT])
+                try:
+                    cur.execute(f"VACUUM FULL {table}")
+                except OperationalError:
+                    cur.execute(f"VACUUM {table}")
+                    logger.warning(
+                        "VACUUM FULL %s waited too long for its lock; a plain VACUUM freed the "
+                        "ballots' dead rows: run VACUUM FULL %s when the database is quiet",
+                        table,
+                        table,
+                    )
+                finally:
+                    cur.execute("RESET lock_timeout")
             elif connection.vendor == "sqlite":
                 cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except DatabaseError:
