@@ -119,6 +119,18 @@ BAD_FILES: dict[str, tuple[int | None, str, dict[str, Any]]] = {
     "syntax_error.json": (3, "not valid JSON: Expecting ',' delimiter", {}),
     "unknown_candidate.json": (3, "ballots[0].ranking[1]: unknown candidate 'Zed'", {}),
     "wrong_format.json": (1, "format: expected 'grassroots-ballots', found \"votekit\"", {}),
+    "weight_too_large.blt": (
+        3,
+        "a ballot weight of 10000000000000000000 is more than 9223372036854775807, "
+        "the most ballots counted",
+        {},
+    ),
+    "weights_add_up_too_far.csv": (
+        3,
+        "column 1 (weight): the ballot weights add up to 9223372036854775808 by here, "
+        "more than 9223372036854775807, the most ballots counted",
+        {},
+    ),
 }
 
 

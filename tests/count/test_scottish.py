@@ -346,7 +346,7 @@ def test_scottish_stays_exact_with_ballot_weights_of_a_million_million() -> None
 
 def test_scottish_refuses_more_papers_than_it_can_count_exactly() -> None:
     e = Election(("A", "B"), 1, (((0,),), ((1,),)), (10**14, 10**14))
-    with pytest.raises(InputError, match="can hold exactly"):
+    with pytest.raises(InputError, match="counts exactly"):
         count(e, "scottish", seed=0)
 
 

@@ -15,6 +15,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from grassroots.count.errors import InputError
+from grassroots.count.limits import MAX_BALLOTS
 
 if TYPE_CHECKING:
     from grassroots.count.packed import PackedBallots
@@ -55,6 +56,13 @@ class Election:
         if self.weights and min(self.weights) <= 0:
             bad = next(w for w in self.weights if w <= 0)
             raise InputError(f"ballot weights must be positive, found {bad}")
+        total = sum(self.weights)
+        if total > MAX_BALLOTS:
+            where = f"{self.source}: " if self.source else ""
+            raise InputError(
+                f"{where}the ballot weights add up to {total}, more than {MAX_BALLOTS}, "
+                "the most ballots counted"
+            )
         # One C-level pass collects the few distinct indices used; only they are checked.
         used = set(chain.from_iterable(chain.from_iterable(self.rankings)))
         if used and (min(used) < 0 or max(used) >= n):
@@ -97,6 +105,11 @@ class Election:
         """
         election = cls(tuple(candidates), seats, (), (), title=title)
         n = len(candidates)
+        if packed.size and (int(packed.weights.min()) <= 0 or packed.total > MAX_BALLOTS):
+            raise InputError(
+                "packed ballots need positive weights adding up to at most "
+                f"{MAX_BALLOTS}, found {packed.total} in all"
+            )
         if packed.size and (int(packed.prefs.min()) < 0 or int(packed.prefs.max()) >= n):
             raise InputError(f"packed ballots name a candidate outside 0..{n - 1}")
         election.__dict__["packed"] = packed

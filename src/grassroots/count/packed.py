@@ -22,6 +22,7 @@ __all__ = ["PackedBallots"]
 
 IntArray = npt.NDArray[np.int64]
 PrefArray = npt.NDArray[np.int32]
+_INT64_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,8 +41,12 @@ class PackedBallots:
 
     @property
     def total(self) -> int:
-        """How many ballots, counting weights."""
-        return int(self.weights.sum())
+        """How many ballots, counting weights: exact, even where an int64 sum would wrap."""
+        if not self.size:
+            return 0
+        if int(self.weights.max()) <= _INT64_MAX // self.size:
+            return int(self.weights.sum())  # no partial sum can pass int64
+        return sum(self.weights.tolist())
 
     @property
     def lengths(self) -> IntArray:

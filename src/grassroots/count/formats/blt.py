@@ -32,6 +32,7 @@ from typing import TextIO
 from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
 from grassroots.count.formats._text import read_text, split_lines
+from grassroots.count.limits import MAX_BALLOTS, too_many_ballots
 
 __all__ = ["dump", "dumps", "loads", "read"]
 
@@ -75,7 +76,8 @@ def _unquote(token: str, source: str, line: int, what: str) -> str:
         if token.startswith('"'):
             raise BallotFileError(source, line, f"{what} has no closing double quote: {token}")
         raise BallotFileError(source, line, f"expected {what} in double quotes, found {token!r}")
-    return _UNESCAPE.sub(r"\1", token[1:-1])
+    inner = token[1:-1]
+    return _UNESCAPE.sub(r"\1", inner) if "\\" in inner else inner
 
 
 class _Reader:
@@ -194,6 +196,7 @@ class _Reader:
         n = self.n
         before_first_ballot = True
         last_line = self.pos
+        total = 0  # the weights so far, refused where they pass MAX_BALLOTS
         lines = self.lines
         while self.pos < len(lines):
             text = lines[self.pos]
@@ -220,6 +223,9 @@ class _Reader:
                 ints = list(map(int, prefs))
                 in_range = not ints or (min(ints) >= 1 and max(ints) <= n)
                 if weight and in_range and len(set(ints)) == len(ints):
+                    total += weight
+                    if total > MAX_BALLOTS:
+                        raise self.fail(line, too_many_ballots(weight, total))
                     if n <= _PREBUILT:
                         pairs.append((tuple(map(singles.__getitem__, ints)), weight))
                     else:
@@ -240,6 +246,9 @@ class _Reader:
                 raise self.fail(line, "a ballot weight must be positive, found 0")
             if tokens[-1] != "0" or len(tokens) == 1:
                 raise self.fail(line, "a ballot line must end with 0")
+            total += weight
+            if total > MAX_BALLOTS:
+                raise self.fail(line, too_many_ballots(weight, total))
             ranking, problems = self.ranking(line, prefs)
             self.irregular.extend(f"{self.source}:{line}: {p}" for p in problems)
             pairs.append((ranking, weight))
@@ -247,6 +256,7 @@ class _Reader:
 
     def names(self) -> tuple[list[str], str]:
         names: list[str] = []
+        seen: set[str] = set()  # a set, so 200,000 names are checked in linear time
         title: str | None = None
         last_line = self.pos
         while True:
@@ -259,8 +269,9 @@ class _Reader:
                 if len(names) < self.n:
                     what = f"the name of candidate {len(names) + 1}"
                     name = _unquote(tok, self.source, line, what)
-                    if name in names:
+                    if name in seen:
                         raise self.fail(line, f"candidate name {name!r} is given twice")
+                    seen.add(name)
                     names.append(name)
                 elif title is None:
                     title = _unquote(tok, self.source, line, "the title")

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
 from grassroots.count.formats._text import read_text
+from grassroots.count.limits import MAX_BALLOTS, too_many_ballots
 
 if TYPE_CHECKING:
     from _csv import Reader as _CsvReader
@@ -74,6 +75,8 @@ def read(
 
 
 def _rank_number(header: str) -> int | None:
+    if header.isascii() and header.isdigit():
+        return int(header)  # the common plain "1", "2", ... without the regular expression
     m = _RANK_HEADER.fullmatch(header.strip())
     return int(m.group(1)) if m and m.group(1).isascii() else None
 
@@ -92,6 +95,7 @@ class _Reader:
         self.source = source
         self.skipped = skipped
         self.irregular: list[str] = []
+        self.total = 0  # the weights so far, refused where they pass MAX_BALLOTS
 
     def fail(
         self, line: int, problem: str, column: int | None = None, header: str = ""
@@ -123,7 +127,11 @@ def _weight(reader: _Reader, cell: str, line: int, column: int, header: str) -> 
     cell = cell.strip()
     if not (cell.isascii() and cell.isdigit()) or int(cell) == 0:
         raise reader.fail(line, f"expected a ballot weight, found {cell!r}", column, header)
-    return int(cell)
+    weight = int(cell)
+    reader.total += weight
+    if reader.total > MAX_BALLOTS:
+        raise reader.fail(line, too_many_ballots(weight, reader.total), column, header)
+    return weight
 
 
 def loads(
@@ -161,11 +169,13 @@ def loads(
             raise reader.fail(1, "the file is empty: expected a header row")
         header = [h.strip() for h in header]
         header_line = rows.line_num
+        seen: set[str] = set()  # a set, so 300,000 columns are checked in linear time
         for k, h in enumerate(header, start=1):
             if not h:
                 raise reader.fail(header_line, "a blank column header", k, "blank")
-            if header.index(h) != k - 1:
+            if h in seen:
                 raise reader.fail(header_line, f"the header {h!r} appears twice", k, h)
+            seen.add(h)
         weight_at = _find_weight(reader, header, header_line, weight_column)
         others = [k for k in range(len(header)) if k != weight_at]
         if not others:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
 from grassroots.count.ballots import Election, Rank, Ranking, group_ballots
 from grassroots.count.errors import BallotFileError, InputError
 from grassroots.count.formats._text import read_text
+from grassroots.count.limits import MAX_BALLOTS, too_many_ballots
 
 __all__ = ["FORMAT", "VERSION", "dump", "dumps", "loads", "read"]
 
@@ -156,7 +158,7 @@ class _Reader:
         candidates = self.strings(data["candidates"], "candidates")
         index = {name: i for i, name in enumerate(candidates)}
         if len(index) != len(candidates):
-            repeated = sorted({c for c in candidates if candidates.count(c) > 1})
+            repeated = sorted(c for c, k in Counter(candidates).items() if k > 1)
             raise self.fail("candidates", f"names repeat: {', '.join(repeated)}")
         withdrawn: set[int] = set()
         for k, name in enumerate(self.strings(data.get("withdrawn", []), "withdrawn")):
@@ -168,6 +170,7 @@ class _Reader:
         if not isinstance(ballots, list):
             raise self.fail("ballots", f"expected a list, found {_show(ballots)}")
         pairs: list[tuple[Ranking, int]] = []
+        total = 0  # the weights so far, refused where they pass MAX_BALLOTS
         for i, ballot in enumerate(ballots):
             at = f"ballots[{i}]"
             if not isinstance(ballot, dict) or set(ballot) - {"weight", "ranking"}:
@@ -179,6 +182,9 @@ class _Reader:
                 raise self.fail(
                     f"{at}.weight", f"expected a positive whole number, found {_show(weight)}"
                 )
+            total += weight
+            if total > MAX_BALLOTS:
+                raise self.fail(f"{at}.weight", too_many_ballots(weight, total))
             if "ranking" not in ballot:
                 raise self.fail(at, "missing the key 'ranking'")
             pairs.append((self.ranking(ballot["ranking"], f"{at}.ranking", index), weight))

@@ -18,6 +18,7 @@ twice in one order keeps its first (highest) place; the later mention is ignored
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -25,6 +26,7 @@ from typing import TextIO
 from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
 from grassroots.count.formats._text import read_text, split_lines
+from grassroots.count.limits import MAX_BALLOTS, too_many_ballots
 
 __all__ = ["dump", "dumps", "loads", "read"]
 
@@ -49,6 +51,7 @@ class _Reader:
         self.line = 1  # the line being read, for errors raised outside the reader's checks
         self.irregular: list[str] = []
         self.singles: list[Rank] = []
+        self.total = 0  # the counts so far, refused where they pass MAX_BALLOTS
 
     def fail(self, line: int, problem: str) -> BallotFileError:
         return BallotFileError(self.source, line, problem)
@@ -57,7 +60,11 @@ class _Reader:
         token = token.strip()
         if not _is_number(token) or int(token) == 0:
             raise self.fail(line, f"expected a positive count of voters, found {token!r}")
-        return int(token)
+        count = int(token)
+        self.total += count
+        if self.total > MAX_BALLOTS:
+            raise self.fail(line, too_many_ballots(count, self.total))
+        return count
 
     def alternative(self, token: str, line: int) -> int:
         token = token.strip()
@@ -258,7 +265,7 @@ class _Reader:
         self, names: list[str], seats: int, pairs: list[tuple[Ranking, int]], title: str
     ) -> Election:
         if len(set(names)) != len(names):
-            repeated = sorted({n for n in names if names.count(n) > 1})
+            repeated = sorted(n for n, k in Counter(names).items() if k > 1)
             raise self.fail(1, f"alternative names repeat: {', '.join(repeated)}")
         return Election.from_pairs(
             names, seats, pairs, title=title, irregularities=self.irregular, source=self.source

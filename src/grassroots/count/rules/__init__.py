@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from grassroots.count.ballots import Election
 from grassroots.count.constraints import ConstraintSet
 from grassroots.count.errors import InputError, UnknownRuleError
+from grassroots.count.limits import check_ballot_limit
 from grassroots.count.stages import CountResult
 from grassroots.count.tiebreak import new_seed
 
@@ -76,6 +77,8 @@ def count(
         raise InputError(f"an election needs at least one seat to fill, found {chosen_seats}{hint}")
     if not election.hopeful:
         raise InputError("no candidate is standing: every candidate has withdrawn")
+    # Beyond what the rule's 64-bit arithmetic holds exactly, refuse before counting.
+    check_ballot_limit(rule, len(election.hopeful), election.total_ballots, election.source)
     constraints = constraints or ConstraintSet.none()
     if constraints:
         constraints.check(election.hopeful, chosen_seats, election.candidates)

@@ -9,9 +9,10 @@ ballot's value is shared out (B.2.a); our Warren also follows Droop's parametric
 (``Method.droop_parametric``: another quota, batch defeats), so both rules run this one loop.
 
 Every figure is an integer count of units of 10**-places. The strict ballots are counted with
-numpy, column by column over all rows at once, in int64 only (a weight times a keep factor is
-at most 10**18 < 2**63; candidate totals are summed with ``np.add.reduceat`` on int64, never
-through float64). Ballots that rank candidates equally take a slower exact Python path.
+numpy, column by column over all rows at once, in int64 only: the candidates together never
+hold more than ballots x 10**9 units, which ``limits.ballot_limit`` keeps below 2**63 (at most
+9,223,372,036 ballots); candidate totals are summed exactly (see ``_exact_totals``), never
+rounded through float64. Ballots that rank candidates equally take a slower exact Python path.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy.typing as npt
 from grassroots.count.arithmetic import div_ceil, from_units
 from grassroots.count.ballots import Election, Ranking
 from grassroots.count.errors import CountError
+from grassroots.count.limits import check_ballot_limit
 from grassroots.count.packed import PackedBallots
 from grassroots.count.rules import CountOptions
 from grassroots.count.stages import CountResult, Stage
@@ -299,6 +301,8 @@ def count_keep_factors(
     seats = options.seats
     st = _Count(election, options, method, tie_order, names=election.candidates, unit=unit)
     st.lot = Lot(options.seed)
+    # ``count`` checks this first; a direct call of this module is checked here.
+    check_ballot_limit(method.name, len(election.hopeful), election.total_ballots)
     st.ballots = _Ballots(election, n, unit, method.warren)
     constraints = options.constraints
 

@@ -25,7 +25,8 @@ import numpy.typing as npt
 
 from grassroots.count.arithmetic import from_units, unit
 from grassroots.count.ballots import Election
-from grassroots.count.errors import CountError, InputError
+from grassroots.count.errors import CountError
+from grassroots.count.limits import check_ballot_limit
 from grassroots.count.rules import CountOptions
 from grassroots.count.stages import CountResult, Stage, stage_from_units
 from grassroots.count.tiebreak import Lot, resolve_by_history
@@ -79,12 +80,9 @@ class _Count:
         self.cut_at_equal = packed.cut_at_equal
         # rule 45(3): the total number of valid ballot papers.
         self.valid = packed.total
-        if self.valid * UNIT > _INT64_MAX:
-            # Piles sum weight x value in int64: refuse rather than let a total wrap round.
-            raise InputError(
-                f"{self.valid} valid papers: more than the {_INT64_MAX // UNIT} that a "
-                "Scottish count can hold exactly in units of 0.00001"
-            )
+        # Piles sum weight x value in int64: refuse rather than let a total wrap round
+        # (``count`` checks this first; a direct call of this module is checked here).
+        check_ballot_limit("scottish", len(self.standing), self.valid)
         self.quota_votes = droop_quota(self.valid, self.seats)
         self.quota = self.quota_votes * UNIT
         self.continuing = np.zeros(n, dtype=np.bool_)
