@@ -95,7 +95,7 @@ def test_the_published_bundle_verifies(org: Org) -> None:
     [
         ("ballots.blt", "\n1 3 1 0\n", "\n1 1 3 0\n", "sha256"),
         ("result.json", '"Cal Calm",', '"Bea Bold",', "sha256"),
-        ("receipts.txt", "\n", "\nffff\n", "receipt"),
+        ("receipts.txt", "\n", "\n" + "f" * 64 + "\n", "receipt"),
     ],
 )
 def test_a_tampered_bundle_fails_verification_naming_the_file(

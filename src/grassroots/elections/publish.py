@@ -9,8 +9,9 @@ Pure Python over ``grassroots.count``; no Django. The bundle is a set of text fi
   turnout, the sha256 of each other file, and a checkpoint of the audit log (the number and
   digest of its last entry when the result was published; ``grassroots verify --audit``).
 
-``verify`` reads only these files, recounts ``ballots.blt`` with the published rule, seed and
-constraints, and lists every way the bundle disagrees with itself or with the recount.
+``verify`` reads only these files, refuses a malformed bundle (``bundle_form``), recounts
+``ballots.blt`` with the published rule, seed and constraints, and lists every way the bundle
+disagrees with itself or with the recount.
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from grassroots.count.ballots import Election, election_from_rankings
+from grassroots.count.ballots import election_from_rankings
 from grassroots.count.constraints import ConstraintSet
 from grassroots.count.errors import InputError
 from grassroots.count.formats import blt
 from grassroots.count.groups import constraint_set_from_names
 from grassroots.count.rules import count
 from grassroots.count.stages import CountResult
+from grassroots.elections.bundle_form import BundleError, check_form
 
-__all__ = ["FILES", "Bundle", "Verdict", "build", "constraint_set", "verify"]
+__all__ = ["FILES", "Bundle", "BundleError", "Verdict", "build", "constraint_set", "verify"]
 
 FILES = ("ballots.blt", "receipts.txt", "result.json", "election.json")
 
@@ -128,58 +130,40 @@ class Verdict:
         return not self.problems
 
 
-def _load_json(files: Mapping[str, str], name: str, v: Verdict) -> Any:
-    try:
-        return json.loads(files[name])
-    except json.JSONDecodeError as exc:
-        v.problems.append(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})")
-        return None
-
-
 def verify(files: Mapping[str, str]) -> Verdict:
-    """Recount the published ballots and compare with every published figure."""
+    """Recount the published ballots and compare with every published figure.
+
+    A malformed bundle raises ``BundleError`` (see ``bundle_form``); a well-formed one gives
+    a ``Verdict`` listing every way it disagrees with itself or with the recount.
+    """
     v = Verdict()
-    missing = [n for n in FILES if n not in files]
-    if missing:
-        v.problems.append(f"the bundle lacks {', '.join(missing)}")
-        return v
-    meta = _load_json(files, "election.json", v)
-    published = _load_json(files, "result.json", v)
-    if meta is None or published is None:
-        return v
-    for name, digest in meta.get("sha256", {}).items():
-        if name not in files:
-            v.problems.append(f"election.json lists {name}, which is not in the bundle")
-        elif _sha(files[name]) != digest:
+    form = check_form(files, FILES)
+    meta, published, receipts, election = form.meta, form.result, form.receipts, form.election
+    for name, digest in sorted(meta["sha256"].items()):
+        if _sha(files[name]) != digest:
             v.problems.append(f"{name}: its sha256 differs from the one in election.json")
     v.checked.append("file hashes")
-    try:
-        election: Election = blt.loads(files["ballots.blt"], source="ballots.blt")
-    except InputError as exc:
-        v.problems.append(str(exc))
-        return v
     ballots = sum(election.weights)
-    receipts = files["receipts.txt"].split()
     if len(set(receipts)) != len(receipts):
         v.problems.append("receipts.txt: a receipt hash appears more than once")
-    turnout = meta.get("turnout", {}).get("ballots")
+    turnout = meta["turnout"]["ballots"]
     if not (ballots == len(receipts) == turnout):
         v.problems.append(
             f"ballots.blt holds {ballots} ballots, receipts.txt {len(receipts)} hashes, "
             f"election.json a turnout of {turnout}: all three must be equal"
         )
-    roll = meta.get("roll", {}).get("size")
-    if isinstance(roll, int) and isinstance(turnout, int) and turnout > roll:
+    roll = meta["roll"]["size"]
+    if turnout > roll:
         v.problems.append(f"election.json: turnout {turnout} is more than the roll of {roll}")
     v.checked.append("ballot, receipt and turnout totals")
     try:
-        cons = constraint_set(election.candidates, meta.get("constraints", {}))
+        cons = constraint_set(election.candidates, meta["constraints"])
         recount = count(
             election, meta["rule"], seats=meta["seats"], seed=meta["seed"], constraints=cons
         )
-    except (InputError, KeyError) as exc:
-        v.problems.append(f"the recount could not run: {exc}")
-        return v
+    except InputError as exc:
+        # the published rule, seats or constraints cannot be used: the bundle is malformed
+        raise BundleError(f"election.json: the recount cannot run: {exc}") from None
     mine = json.loads(json.dumps(recount.to_dict()))
     for key in sorted(set(mine) | set(published)):
         if mine.get(key) != published.get(key):
