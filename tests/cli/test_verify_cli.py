@@ -145,3 +145,11 @@ def test_a_bundle_file_past_the_byte_limit_is_refused_before_it_is_read(tmp_path
     with pytest.raises(BundleError, match=f"more than {limit}$"):
         read_bundle(folder, max_bytes=limit)
     assert set(read_bundle(folder)) == set(files)  # within the real limit it reads
+
+
+@pytest.mark.parametrize("name", ["zip_bomb.zip", "duplicate_entry.zip", "receipts_not_utf8"])
+def test_verify_audit_reads_a_bundles_checkpoint_within_the_same_bounds(name: str) -> None:
+    result = runner.invoke(app, ["verify", "--audit", str(BAD / name)])
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line == f"error: {BAD / name}: {MALFORMED[name]}"

@@ -38,11 +38,14 @@ def parse_checkpoint(text: str) -> tuple[int, str]:
 def bundle_checkpoint(path: Path) -> tuple[int, str]:
     """The audit checkpoint in a published bundle's ``election.json``."""
     from grassroots.cli.verify import read_bundle
+    from grassroots.elections.bundle_form import BundleError
 
     try:
         files = read_bundle(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(str(exc)) from None
+    except BundleError as exc:  # too big, a repeated entry, not UTF-8 ...: read no further
+        raise fail(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise fail(f"{path}: cannot read: {exc.strerror or exc}") from None
     if "election.json" not in files:
         raise fail(f"{path}: no election.json in the bundle")
     try:
