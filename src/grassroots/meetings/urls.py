@@ -17,4 +17,13 @@ urlpatterns = [
     path("meetings/<int:pk>/papers/add/", views.paper_add, name="paper_add"),
     path("meetings/<int:pk>/papers/<int:paper>/", views.paper_file, name="paper"),
     path("meetings/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("meetings/<int:pk>/door/", views.door, name="door"),
+    path("meetings/<int:pk>/door/check-in/", views.door_check_in, name="door_check_in"),
+    path("meetings/<int:pk>/door/visitor/", views.door_visitor, name="door_visitor"),
+    path("meetings/<int:pk>/live/", views.live, name="live"),
+    path("meetings/<int:pk>/live/panel/", views.live_panel, name="live_panel"),
+    path("meetings/<int:pk>/live/check-in/", views.check_in_online, name="check_in_online"),
+    path("meetings/<int:pk>/live/leave/", views.leave, name="leave"),
+    path("meetings/<int:pk>/live/chair/", views.chair, name="chair"),
+    path("meetings/<int:pk>/votes/<int:vote>/cast/", views.cast, name="cast"),
 ]

@@ -1,6 +1,8 @@
 """Thin views: a unit's meetings, one meeting's record, calling a meeting, its agenda and papers."""
 
 from grassroots.meetings.views.agenda import cancel, item_add, paper_add
+from grassroots.meetings.views.door import door, door_check_in, door_visitor
+from grassroots.meetings.views.live import cast, chair, check_in_online, leave, live, live_panel
 from grassroots.meetings.views.public import (
     meeting_calendar,
     meeting_detail,
@@ -12,7 +14,16 @@ from grassroots.meetings.views.secretary import meeting_new
 
 __all__ = [
     "cancel",
+    "cast",
+    "chair",
+    "check_in_online",
+    "door",
+    "door_check_in",
+    "door_visitor",
     "item_add",
+    "leave",
+    "live",
+    "live_panel",
     "meeting_calendar",
     "meeting_detail",
     "meeting_new",

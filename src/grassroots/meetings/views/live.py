@@ -1,0 +1,188 @@
+"""The live meeting: presence and quorum, the vote in progress, online check-in and voting for
+members, the chair's controls. The panel refreshes itself with htmx; every control is a plain
+form, so the page also works without scripting (a reload shows the same)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from grassroots.meetings import actions
+from grassroots.meetings.entitlement import member_standing
+from grassroots.meetings.live import presence
+from grassroots.meetings.majority import RULES
+from grassroots.meetings.models import Attendance, Meeting, Vote, VoteCast, VoteRoll
+from grassroots.members.models import Member
+from grassroots.members.permissions import can
+
+
+def _member(request: HttpRequest) -> Member | None:
+    if not request.user.is_authenticated:
+        return None
+    return Member.objects.filter(user_id=request.user.pk).select_related("branch").first()
+
+
+def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
+    member = _member(request)
+    chair = can(request.user, "chair_meetings", m.body.unit)
+    attendance = (
+        Attendance.objects.filter(meeting=m, member=member).first() if member is not None else None
+    )
+    current = m.votes.filter(closed_at__isnull=True).select_related("motion").first()
+    my_cast = on_roll = None
+    if current is not None and member is not None:
+        on_roll = VoteRoll.objects.filter(vote=current, member=member).first()
+        my_cast = VoteCast.objects.filter(vote=current, member=member).first()
+    return {
+        "m": m,
+        "member": member,
+        "standing": member_standing(member, m) if member is not None else None,
+        "attendance": attendance,
+        "here": attendance is not None and attendance.present,
+        "chair": chair,
+        "presence": presence(m),
+        "current": current,
+        "current_rule": RULES[current.majority].name if current is not None else "",
+        "cast_count": current.casts.count() if current is not None else 0,
+        "on_roll": on_roll,
+        "my_cast": my_cast,
+        "closed": m.votes.filter(closed_at__isnull=False)
+        .select_related("motion")
+        .order_by("-closed_at"),
+        "motions": m.motions.filter(state="submitted").order_by("submitted_at"),
+        "rules": [(k, r.name) for k, r in RULES.items()],
+        "methods": Vote.METHODS,
+    }
+
+
+def live(request: HttpRequest, pk: int) -> HttpResponse:
+    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
+    return render(request, "meetings/live.html", _context(request, m))
+
+
+def live_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The part of the live page that changes: polled by htmx every two seconds."""
+    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
+    response = render(request, "meetings/_live_panel.html", _context(request, m))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _back(m: Meeting) -> HttpResponse:
+    return redirect("meetings:live", m.pk)
+
+
+@login_required
+@require_POST
+def check_in_online(request: HttpRequest, pk: int) -> HttpResponse:
+    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
+    member = _member(request)
+    if member is None:
+        raise PermissionDenied("only members check in: this login is not linked to a membership")
+    try:
+        actions.check_in(m, member, by=request.user, how="online")
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "You are checked in. Join the call with the link below.")
+    return _back(m)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    m = get_object_or_404(Meeting, pk=pk)
+    member = _member(request)
+    a = Attendance.objects.filter(meeting=m, member=member, left_at__isnull=True).first()
+    if a is not None:
+        actions.leave(a, by=request.user)
+        messages.success(request, "You have left the meeting; you no longer count or vote.")
+    return _back(m)
+
+
+@login_required
+@require_POST
+def cast(request: HttpRequest, pk: int, vote: int) -> HttpResponse:
+    m = get_object_or_404(Meeting, pk=pk)
+    v = get_object_or_404(Vote, pk=vote, meeting=m)
+    member = _member(request)
+    if member is None:
+        raise PermissionDenied("only members vote: this login is not linked to a membership")
+    try:
+        actions.cast_online(v, member, request.POST.get("choice", ""), by=request.user)
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your vote is recorded.")
+    return _back(m)
+
+
+def _pk(value: str | None) -> int:
+    """A posted id, or 0 (matching nothing) when it is not a plain number."""
+    return int(value) if value and value.isascii() and value.isdigit() else 0
+
+
+def _chaired(request: HttpRequest, pk: int) -> Meeting:
+    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
+    if not can(request.user, "chair_meetings", m.body.unit):
+        raise PermissionDenied(f"only the chair of the {m.body.name} runs the meeting")
+    return m
+
+
+@login_required
+@require_POST
+def chair(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair's buttons: open or close the meeting, open a vote, count hands, close a vote."""
+    m = _chaired(request, pk)
+    what = request.POST.get("do", "")
+    p = request.POST
+    try:
+        if what == "open_meeting":
+            actions.open_meeting(m, by=request.user)
+            messages.success(request, "The meeting is open.")
+        elif what == "close_meeting":
+            actions.close_meeting(m, by=request.user)
+            messages.success(request, "The meeting is closed.")
+        elif what == "open_vote":
+            motion = m.motions.filter(pk=_pk(p.get("motion"))).first() if p.get("motion") else None
+            if p.get("motion") and motion is None:
+                raise actions.ActionRefused("that motion is not one of this meeting's")
+            actions.open_vote(
+                m,
+                question=p.get("question", ""),
+                motion=motion,
+                method=p.get("method", "hands"),
+                majority=p.get("majority", "simple"),
+                continue_inquorate_reason=p.get("inquorate_reason", ""),
+                by=request.user,
+            )
+            messages.success(request, "The vote is open.")
+        elif what in ("hands", "close_vote"):
+            v = get_object_or_404(Vote, pk=_pk(p.get("vote")), meeting=m)
+            if what == "hands":
+                counts = [p.get(k, "") for k in ("for", "against", "abstain")]
+                if not all(c.isascii() and c.isdigit() for c in counts):
+                    raise actions.ActionRefused("type each count as a whole number (0 for none)")
+                actions.record_hands(
+                    v,
+                    for_=int(counts[0]),
+                    against=int(counts[1]),
+                    abstain=int(counts[2]),
+                    by=request.user,
+                )
+                messages.success(request, "Count recorded; close the vote to declare it.")
+            else:
+                closed = actions.close_vote(v, by=request.user)
+                result = "carried" if closed.carried else "not carried"
+                messages.success(request, f"{closed.question}: {result}.")
+        else:
+            messages.error(request, "Unknown chair action.")
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    return _back(m)

@@ -1,0 +1,160 @@
+"""The door and the live meeting through their pages: search and check-in, online check-in,
+votes opened, counted and cast, and refusals as messages rather than errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from grassroots.meetings import actions
+from grassroots.meetings.models import Attendance, Meeting, Vote, VoteCast
+from grassroots.members import actions as member_actions
+from tests.web.conftest import PASSWORD, Org
+
+
+@pytest.fixture
+def live(org: Org) -> Meeting:
+    body = actions.create_body(
+        unit=org.hillford,
+        kind="branch",
+        name="Hillford branch",
+        by=None,
+        quorum_number=1,
+        visitors_admitted=True,
+        attend_rules={"paid_up_to": timezone.localdate().isoformat(), "may_pay_on_day": True},
+    )
+    start = timezone.now() + dt.timedelta(minutes=30)
+    return actions.call_meeting(
+        body,
+        title="Tonight",
+        start=start,
+        by=None,
+        place="Hall",
+        join_url="https://meet.example.org/t",
+        now=timezone.now() - dt.timedelta(days=20),
+    )
+
+
+def as_user(username: str) -> Client:
+    c = Client()
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def test_a_steward_finds_a_member_sees_the_reasons_and_records_payment_at_the_door(
+    org: Org, live: Meeting
+) -> None:
+    c = as_user("secretary")
+    page = c.get(f"/meetings/{live.pk}/door/", {"q": "ann"}).content.decode()
+    assert "Ann Arrears" in page and "in arrears" in page and "Paid on the day" in page
+    r = c.post(
+        f"/meetings/{live.pk}/door/check-in/",
+        {"member": "M1", "pay_on_day": "1", "q": "ann"},
+        follow=True,
+    )
+    assert "checked in with a vote (payment on the day recorded)" in r.content.decode()
+    r = c.post(f"/meetings/{live.pk}/door/check-in/", {"member": "M1", "q": "ann"}, follow=True)
+    assert "already checked in" in r.content.decode()
+    assert Attendance.objects.filter(meeting=live).count() == 1
+    r = c.post(
+        f"/meetings/{live.pk}/door/check-in/", {"member": "../../etc", "q": "x"}, follow=True
+    )
+    assert r.status_code == 200 and "No member numbered" in r.content.decode()
+
+
+def test_the_door_is_only_for_stewards(org: Org, live: Meeting) -> None:
+    for who in ("ann", "officer", "moorsec"):
+        c = as_user(who)
+        assert c.get(f"/meetings/{live.pk}/door/").status_code == 403
+        assert c.post(f"/meetings/{live.pk}/door/check-in/", {"member": "M1"}).status_code == 403
+        assert c.post(f"/meetings/{live.pk}/door/visitor/", {"name": "X"}).status_code == 403
+    assert not Attendance.objects.exists()
+
+
+def test_a_member_checks_in_online_and_votes_once_from_the_live_page(
+    org: Org, live: Meeting
+) -> None:
+    cat = member_actions.create_member(
+        by=None,
+        number="M3",
+        name="Cat",
+        branch=org.hillford,
+        join_date=dt.date(2019, 1, 1),
+        status="full",
+        paid_up_to=dt.date(2030, 1, 1),
+    )
+    member_actions.create_login(username="cat", password=PASSWORD, member=cat, by=None)
+    c = as_user("cat")
+    assert "Check in online" in c.get(f"/meetings/{live.pk}/live/").content.decode()
+    r = c.post(f"/meetings/{live.pk}/live/check-in/", follow=True)
+    assert "You are checked in" in r.content.decode() and "meet.example.org/t" in r.content.decode()
+    chair = as_user("secretary")
+    chair.post(f"/meetings/{live.pk}/live/chair/", {"do": "open_meeting"})
+    chair.post(
+        f"/meetings/{live.pk}/live/chair/",
+        {
+            "do": "open_vote",
+            "question": "Accept the late item",
+            "method": "online",
+            "majority": "simple",
+        },
+    )
+    vote = Vote.objects.get()
+    r = c.post(f"/meetings/{live.pk}/votes/{vote.pk}/cast/", {"choice": "for"}, follow=True)
+    assert "Your vote is recorded" in r.content.decode() and "You voted for" in r.content.decode()
+    r = c.post(f"/meetings/{live.pk}/votes/{vote.pk}/cast/", {"choice": "against"}, follow=True)
+    assert "already voted" in r.content.decode()
+    assert VoteCast.objects.get().choice == "for"
+    panel = c.get(f"/meetings/{live.pk}/live/panel/")
+    assert panel["Cache-Control"] == "no-store" and "1 vote recorded" in panel.content.decode()
+    r = chair.post(
+        f"/meetings/{live.pk}/live/chair/", {"do": "close_vote", "vote": vote.pk}, follow=True
+    )
+    assert "Accept the late item: carried." in r.content.decode()
+
+
+def test_the_chairs_hostile_or_odd_posts_get_messages_not_errors(org: Org, live: Meeting) -> None:
+    chair = as_user("secretary")
+    chair.post(f"/meetings/{live.pk}/live/chair/", {"do": "open_meeting"})
+    r = chair.post(
+        f"/meetings/{live.pk}/live/chair/", {"do": "open_vote", "question": "Q"}, follow=True
+    )
+    assert "inquorate" in r.content.decode()  # nobody is checked in
+    chair.post(
+        f"/meetings/{live.pk}/live/chair/",
+        {"do": "open_vote", "question": "Q", "inquorate_reason": "standing order 7"},
+    )
+    vote = Vote.objects.get()
+    for counts in (
+        {"for": "٣", "against": "0", "abstain": "0"},
+        {"for": "-1", "against": "0", "abstain": "0"},
+        {"for": "99", "against": "0", "abstain": "0"},
+    ):
+        r = chair.post(
+            f"/meetings/{live.pk}/live/chair/",
+            {"do": "hands", "vote": vote.pk, **counts},
+            follow=True,
+        )
+        assert r.status_code == 200
+    vote.refresh_from_db()
+    assert vote.for_votes == ""
+    for bad in (
+        {"do": "nonsense"},
+        {"do": "close_vote", "vote": "abc"},
+        {"do": "open_vote", "motion": "x"},
+    ):
+        assert chair.post(f"/meetings/{live.pk}/live/chair/", bad).status_code in (302, 404)
+    assert (
+        as_user("ann").post(f"/meetings/{live.pk}/live/chair/", {"do": "close_meeting"}).status_code
+        == 403
+    )
+
+
+def test_anyone_may_watch_the_live_panel(org: Org, live: Meeting, client: Any) -> None:
+    r = client.get(f"/meetings/{live.pk}/live/")
+    assert r.status_code == 200 and "Who is here" in r.content.decode()
+    assert "Check in online" not in r.content.decode()
