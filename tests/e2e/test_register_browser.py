@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from grassroots.members.models import Member
+from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_browser import log_in, no_sideways_scroll
 from tests.web.conftest import TODAY, Org
 
@@ -74,4 +75,48 @@ def test_a_secretary_sees_a_members_current_details_edits_every_field_and_saves(
     form = page.locator("form", has=page.get_by_role("button", name="Save"))
     assert form.get_by_label("Paid up to").input_value() == f"{new_paid:%Y-%m-%d}"
     assert "her letter of 1 May" in page.locator("table").last.inner_text()
+    assert no_sideways_scroll(page)
+
+
+def test_a_secretary_records_an_affiliates_membership_and_reads_its_delegates_working(
+    live_server: Any, live_org: Org, screen: Any
+) -> None:
+    from grassroots.members import actions
+
+    page, base = screen, live_server.url
+    actions.create_unit(
+        kind="affiliate",
+        code="union-hill",
+        name="Hillford Posties",
+        parent=live_org.hillford,
+        by=None,
+    )
+    snapshot = dt.date(TODAY.year - 1, 12, 31)
+    log_in(page, base, "secretary")
+    page.goto(f"{base}/units/union-hill/delegates/")
+    main = page.locator("main")
+    assert "No branches" not in main.inner_text()
+    assert "No affiliated membership recorded yet" in main.inner_text()
+    page.get_by_role("spinbutton", name="Affiliated members").fill("1000")
+    page.get_by_label("As at").fill(f"{snapshot:%Y-%m-%d}")
+    page.get_by_label("Source").fill("affiliation return")
+    page.get_by_role("button", name="Record affiliated membership").click()
+    page.get_by_text("Recorded 1000 affiliated members").wait_for()
+    page.get_by_role("button", name="Calculate").click()
+    page.wait_for_url("**formula=conference**")
+    row = page.locator("#delegate-table tbody tr")
+    assert row.count() == 1
+    text = row.inner_text()
+    assert "Hillford Posties" in text
+    assert f"1000 affiliated members, as recorded at {snapshot:%Y-%m-%d}" in text
+    assert "2 more for the further 251 members (1 per 250 or part thereof)" in text
+    assert "no women's delegate: women members not recorded" in text
+    # the General Committee ratio shows its working for the affiliate too
+    page.get_by_label("Formula").select_option("gc")
+    page.get_by_role("button", name="Calculate").click()
+    assert (
+        "40 for 1000 members (1 per 25 or part thereof)"
+        in page.locator("#delegate-table tbody tr").inner_text()
+    )
+    assert axe_violations(page) == []
     assert no_sideways_scroll(page)

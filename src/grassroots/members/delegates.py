@@ -85,7 +85,7 @@ class Figures:
     """A branch's figures at the snapshot date."""
 
     members: int  # members counted (e.g. paying dues at the snapshot date)
-    groups: Mapping[str, int]  # e.g. {"women": 120, "young": 31}
+    groups: Mapping[str, int]  # e.g. {"women": 120, "young": 31}; a group absent: not recorded
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,10 @@ def entitlement(f: Formula, fig: Figures) -> Entitlement:
         steps.append(f"every second delegate a woman: at least {women} of {n}")
     extras = []
     for x in f.extras:
-        have = fig.groups.get(x.group, 0)
+        if x.group not in fig.groups:
+            steps.append(f"no {x.label}: {x.group} members not recorded")
+            continue
+        have = fig.groups[x.group]
         if have >= x.threshold:
             extras.append(x.label)
             steps.append(f"1 {x.label}: {have} {x.group} members (at least {x.threshold})")

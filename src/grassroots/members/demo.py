@@ -180,16 +180,21 @@ def seed(members: int = 3000, today: dt.date | None = None) -> list[DemoLogin]:
                 )
                 for w in WARDS
             ]
-    actions.create_unit(
+    union = actions.create_unit(
         kind="affiliate",
         code="union-cwu-hillford",
         name="Hillford Postal Workers (affiliated union branch)",
         parent=branches[0],
         by=None,
     )
-    actions.create_unit(
+    society = actions.create_unit(
         kind="affiliate", code="fabians", name="Demo Socialist Society", parent=national, by=None
     )
+    year_end = dt.date(today.year - 1, 12, 31)  # the delegate page's default snapshot
+    for body, affiliated in ((union, 312), (society, 1840)):
+        actions.record_affiliation(
+            body, members=affiliated, as_of=year_end, by=None, reason="affiliation return"
+        )
     parsed = csvio.ParseResult(rows=_members(rng, branches, wards, today, members), total=members)
     actions.import_members(parsed, unit=national, by=None, source="demo seed")
 

@@ -165,6 +165,16 @@ class DelegateForm(forms.Form):
     per = forms.IntegerField(min_value=1, initial=25, label="N (members per GC delegate)")
 
 
+class AffiliationForm(forms.Form):
+    """An affiliated body's affiliated membership at a date."""
+
+    members = forms.IntegerField(min_value=0, max_value=10_000_000, label="Affiliated members")
+    as_of = forms.DateField(widget=DATE, label="As at", help_text="The date the figure is for.")
+    reason = forms.CharField(
+        required=False, max_length=500, label="Source", help_text="e.g. the affiliation return"
+    )
+
+
 class OccasionForm(forms.Form):
     """A meeting or ballot and its eligibility rules."""
 

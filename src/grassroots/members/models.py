@@ -13,6 +13,7 @@ from grassroots.members.eligibility import STATUSES, MemberFacts, RuleSet
 __all__ = [
     "ROLE_KINDS",
     "UNIT_KINDS",
+    "Affiliation",
     "Member",
     "Occasion",
     "Role",
@@ -98,6 +99,24 @@ class Member(models.Model):
         return MemberFacts(
             self.join_date, self.status, self.paid_up_to, self.branch_id, self.branch.name
         )
+
+
+class Affiliation(models.Model):
+    """An affiliated body's affiliated membership at a date: the members it affiliates (pays
+    affiliation fees for). Its delegate entitlement is worked out from the latest figure."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="affiliations")
+    members = models.PositiveIntegerField()
+    as_of = models.DateField()
+
+    class Meta:
+        ordering = ["unit", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "as_of"], name="one_affiliation_figure_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.members} affiliated members at {self.as_of}"
 
 
 def registered_numbers(numbers: Sequence[str], chunk: int = 10000) -> set[str]:

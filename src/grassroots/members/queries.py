@@ -21,11 +21,12 @@ from grassroots.members.eligibility import (
     decide,
     evaluate,
 )
-from grassroots.members.models import Member, Occasion, Unit
+from grassroots.members.models import Affiliation, Member, Occasion, Unit
 
 __all__ = [
     "REASON_LABELS",
     "WOMEN",
+    "BodyEntitlement",
     "BranchEntitlement",
     "check_register",
     "current_members",
@@ -77,12 +78,21 @@ def electorate_of(occasion: Occasion) -> tuple[int, ElectorateResult]:
 
 
 @dataclass(frozen=True)
-class BranchEntitlement:
-    """One branch's figures and what the formula gives it."""
+class BodyEntitlement:
+    """One branch's or affiliated body's figures, where they come from, and what the formula
+    gives it."""
 
-    branch: Unit
+    body: Unit
+    basis: str  # the figures' source in words, the first line of the working
     figures: Figures
     result: Entitlement
+
+    @property
+    def branch(self) -> Unit:
+        return self.body
+
+
+BranchEntitlement = BodyEntitlement  # the name it had when only branches were counted
 
 
 def _years_before(d: dt.date, years: int) -> dt.date:
@@ -94,8 +104,13 @@ def _years_before(d: dt.date, years: int) -> dt.date:
 
 def delegate_table(
     units: QuerySet[Unit], formula: Formula, snapshot: dt.date
-) -> list[BranchEntitlement]:
-    """Entitlement per branch at ``snapshot``: members paying dues then (not lapsed or expelled)."""
+) -> list[BodyEntitlement]:
+    """Entitlement per branch and affiliated body at ``snapshot``.
+
+    A branch counts its members paying dues then (not lapsed or expelled), with its women and
+    young members; an affiliated body counts its affiliated membership as last recorded on or
+    before the snapshot (``Affiliation``), whose women and young members are not recorded.
+    """
     young_after = _years_before(snapshot, 27)  # under 27 on the snapshot date
     counted = Q(
         members__join_date__lte=snapshot,
@@ -116,8 +131,22 @@ def delegate_table(
     out = []
     for b in rows:
         fig = Figures(b.n, {"women": b.women, "young": b.young})
-        out.append(BranchEntitlement(b, fig, entitlement(formula, fig)))
-    return out
+        basis = f"{b.n} member{'s' if b.n != 1 else ''} paying dues on {snapshot:%Y-%m-%d}"
+        out.append(BodyEntitlement(b, basis, fig, entitlement(formula, fig)))
+    affiliates = list(units.filter(kind="affiliate").order_by("path"))
+    latest: dict[int, Affiliation] = {}
+    for a in Affiliation.objects.filter(unit__in=affiliates, as_of__lte=snapshot).order_by("as_of"):
+        latest[a.unit_id] = a
+    for u in affiliates:
+        a = latest.get(u.pk)
+        if a is None:
+            fig = Figures(0, {})
+            basis = f"no affiliated membership recorded on or before {snapshot:%Y-%m-%d}"
+        else:
+            fig = Figures(a.members, {})
+            basis = f"{a.members} affiliated members, as recorded at {a.as_of:%Y-%m-%d}"
+        out.append(BodyEntitlement(u, basis, fig, entitlement(formula, fig)))
+    return sorted(out, key=lambda row: row.body.path)
 
 
 def unit_refs() -> dict[str, csvio.UnitRef]:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("units/<ident:code>/import/confirm/", views.import_confirm, name="import_confirm"),
     path("units/<ident:code>/export.csv", views.export_register, name="export"),
     path("units/<ident:code>/delegates/", views.delegates, name="delegates"),
+    path("units/<ident:code>/affiliation/", views.affiliation_record, name="affiliation"),
     path("members/<ident:number>/", views.member_detail, name="member"),
     path("members/<ident:number>/status/", views.member_status, name="member_status"),
     path("members/<ident:number>/payment/", views.member_payment, name="member_payment"),

@@ -27,6 +27,7 @@ from grassroots.members.actions.units import (
     child_kinds,
     create_unit,
     grant_role,
+    record_affiliation,
     rename_unit,
     revoke_role,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "grant_role",
     "import_members",
     "link_account",
+    "record_affiliation",
     "record_payment",
     "rename_unit",
     "revoke_role",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from grassroots.audit.log import record
 from grassroots.members.actions._common import PARENT_KINDS, ActionRefused, User, _check
 from grassroots.members.identifiers import code_problem
-from grassroots.members.models import Role, Unit
+from grassroots.members.models import Affiliation, Role, Unit
 
 
 def child_kinds(parent_kind: str) -> tuple[str, ...]:
@@ -117,3 +119,34 @@ def _check_branch_and_ward(branch: Unit, ward: Unit | None) -> None:
         raise ActionRefused(f"{branch.name} is a {branch.kind}, not a branch")
     if ward is not None and (ward.kind != "ward" or ward.parent_id != branch.pk):
         raise ActionRefused(f"{ward.name} is not a ward of {branch.name}")
+
+
+@transaction.atomic
+def record_affiliation(
+    unit: Unit, *, members: int, as_of: dt.date, by: User | None, reason: str = ""
+) -> Affiliation:
+    """Record an affiliated body's affiliated membership at ``as_of`` (replacing that day's)."""
+    _check(by, "edit_register", unit)
+    if unit.kind != "affiliate":
+        raise ActionRefused(
+            f"{unit.name} is a {unit.get_kind_display().lower()}, not an affiliated body: "
+            "its delegates are worked out from its members in the register"
+        )
+    if members < 0:
+        raise ActionRefused(f"affiliated membership cannot be negative, found {members}")
+    if as_of > dt.date.today():
+        raise ActionRefused(f"the figure's date {as_of} is in the future")
+    old = Affiliation.objects.filter(unit=unit, as_of=as_of).first()
+    a, _ = Affiliation.objects.update_or_create(
+        unit=unit, as_of=as_of, defaults={"members": members}
+    )
+    record(
+        by,
+        "record_affiliation",
+        f"unit:{unit.pk}",
+        f"{unit.name}: {members} affiliated members at {as_of}"
+        + (f" (was {old.members})" if old is not None else ""),
+        reason=reason,
+        detail={"members": members, "as_of": str(as_of), "was": old.members if old else None},
+    )
+    return a

@@ -2,6 +2,7 @@
 
 from grassroots.members.views.files import export_register, import_confirm, import_register
 from grassroots.members.views.occasions import (
+    affiliation_record,
     delegates,
     occasion_close,
     occasion_detail,
@@ -19,6 +20,7 @@ from grassroots.members.views.standing import my_standing
 from grassroots.members.views.units import unit_edit, unit_list, unit_new, unit_tree
 
 __all__ = [
+    "affiliation_record",
     "delegates",
     "export_register",
     "import_confirm",

@@ -14,6 +14,7 @@ from grassroots.members import actions, queries
 from grassroots.members.delegates import CONFERENCE, gc_formula
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.forms import (
+    AffiliationForm,
     DelegateForm,
     OccasionForm,
 )
@@ -46,7 +47,8 @@ def occasion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def delegates(request: HttpRequest, code: str) -> HttpResponse:
-    """Delegate entitlement per branch at a snapshot date, with the figures and steps used."""
+    """Delegate entitlement per branch and affiliated body at a snapshot date, with the figures
+    and steps used; an affiliated body's page records its affiliated membership."""
     unit = _unit(code)
     require(request.user, "view_delegates", unit)
     default = {
@@ -63,11 +65,45 @@ def delegates(request: HttpRequest, code: str) -> HttpResponse:
         table = queries.delegate_table(
             Unit.objects.filter(path__startswith=unit.path), formula, d["snapshot"]
         )
+    affiliate = unit.kind == "affiliate"
+    may_record = affiliate and can(request.user, "edit_register", unit)
     return render(
         request,
         "members/delegates.html",
-        {"unit": unit, "form": form, "table": table, "formula": formula},
+        {
+            "unit": unit,
+            "form": form,
+            "table": table,
+            "formula": formula,
+            "affiliations": unit.affiliations.all()[:10] if affiliate else None,
+            "affiliation_form": AffiliationForm() if may_record else None,
+        },
     )
+
+
+@login_required
+@require_POST
+def affiliation_record(request: HttpRequest, code: str) -> HttpResponse:
+    """Record an affiliated body's affiliated membership at a date."""
+    unit = _unit(code)
+    require(request.user, "edit_register", unit)
+    form = AffiliationForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.record_affiliation(
+                unit, members=d["members"], as_of=d["as_of"], by=request.user, reason=d["reason"]
+            )
+        except actions.ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Recorded {d['members']} affiliated members at {d['as_of']:%Y-%m-%d}."
+            )
+    else:
+        problems = "; ".join(f"{form[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        messages.error(request, f"Nothing recorded. {problems}")
+    return redirect("members:delegates", code=unit.code)
 
 
 @login_required
