@@ -215,3 +215,52 @@ def test_where_the_server_logs_every_statement_a_cast_would_be_logged_with_its_r
     text = "\n".join(server_log.lines_since_start())
     assert receipts.receipt_hash(str(voting.election.pk), code) in text
     assert '["Cal Calm", "Dan Deft"]' in text
+
+
+def test_a_double_clicked_and_a_retried_cast_through_the_ballot_page_leave_no_error_in_the_log(
+    server_log: ServerLog, live_org: Org
+) -> None:
+    import re
+
+    from django.test import Client
+
+    from tests.web.conftest import PASSWORD
+
+    e = make_election(live_org).election
+    client = Client()
+    assert client.login(username="ann", password=PASSWORD)
+    url = f"/elections/{e.pk}/vote/"
+    page = client.get(url).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', page).group(1)
+    data = {f"rank-{e.ballot.index('Dan Deft')}": "1", "token": token, "step": "cast"}
+    # a double click: the same page posted several times at once, in the same session
+    clicks = 6
+    barrier = threading.Barrier(clicks)
+    pages: list[str] = []
+
+    def click() -> None:
+        try:
+            browser = Client()
+            browser.cookies = client.cookies
+            barrier.wait()
+            response = browser.post(url, data)
+            assert response.status_code == 200
+            pages.append(response.content.decode())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(clicks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(pages) == clicks
+    codes = {m.group(1) for p in pages if (m := re.search(r'id="receipt-code">([0-9A-Z-]+)<', p))}
+    assert len(codes) == 1  # every click shows the one receipt: the others were retries
+    (code,) = codes
+    retry = client.post(url, data)  # the retry of a lost response, later
+    assert code in retry.content.decode()
+    receipt = receipts.receipt_hash(str(e.pk), code)
+    lines = server_log.lines_since_start()
+    assert [line for line in lines if "ERROR:" in line or "FATAL:" in line] == []
+    assert [line for line in lines if receipt in line or "Dan Deft" in line] == []
