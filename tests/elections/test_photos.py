@@ -71,7 +71,7 @@ def test_transparency_is_laid_on_white() -> None:
     [
         (b"", "me.png is empty"),
         (b"%PDF-1.4 not a picture", "me.png is not an image"),
-        (b"\x00" * (MAX_BYTES + 1), "me.png is larger than 5 MB"),
+        (b"\x00" * (MAX_BYTES + 1), "me.png is larger than 15 MB"),
         (_image("PNG")[:200], "me.png is a damaged image"),
         (_image("BMP", (4, 4)), "me.png is a BMP image; use JPEG, PNG, WebP or GIF"),
     ],
@@ -97,12 +97,12 @@ def _png_header_claiming(width: int, height: int) -> bytes:
 def test_a_decompression_bomb_is_refused_before_it_is_decoded() -> None:
     bomb = _png_header_claiming(60_000, 60_000)
     assert len(bomb) < 200
-    with pytest.raises(PhotoError, match=r"bomb\.png claims far more than 40 million pixels"):
+    with pytest.raises(PhotoError, match=r"bomb\.png claims far more than 52 million pixels"):
         prepare_photo(bomb, filename="bomb.png")
 
 
 def test_a_large_but_not_absurd_claim_is_refused_by_the_pixel_limit() -> None:
-    with pytest.raises(PhotoError, match=r"bomb.png is 8000×8000 pixels; at most 40 million"):
+    with pytest.raises(PhotoError, match=r"bomb.png is 8000×8000 pixels; at most 52 million"):
         prepare_photo(_png_header_claiming(8000, 8000), filename="bomb.png")
 
 
@@ -286,7 +286,7 @@ def test_an_upload_far_over_the_limit_is_refused_before_the_body_is_read(
         _consent_url(before_voting, "Alice Able"), {**ON_REQUEST, "statement": "x", "photo": huge}
     )
     assert r.status_code == 413
-    assert "The photo is larger than 5 MB" in r.content.decode()
+    assert "The file sent is 17 MB; this page takes at most 16 MB." in r.content.decode()
     c = before_voting.candidates["Alice Able"]
     c.refresh_from_db()
     assert c.photo is None and c.statement == "Vote Alice Able"

@@ -5,6 +5,12 @@ as a JPEG no larger than ``MAX_SIDE`` pixels a side, which drops whatever metada
 (a phone photo's EXIF can hold the place it was taken) and anything hidden after the image
 data. Files that are not images, or that would decode to an absurd size, are refused with a
 reason a candidate can act on.
+
+The limits let a phone's photo through as it comes off the phone (a 50-megapixel picture of
+10 MB or so, or a multi-picture JPEG, whose first picture is kept) and stop a decompression
+bomb (a few bytes claiming billions of pixels) before a pixel is decoded. A JPEG is decoded
+at a reduced scale straight from its compressed data (Pillow's ``draft``), so even the
+largest allowed photo costs a fraction of its full size in memory.
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 __all__ = ["MAX_BYTES", "MAX_PIXELS", "MAX_SIDE", "Photo", "PhotoError", "prepare_photo"]
 
-MAX_BYTES = 5 * 1024 * 1024  # the upload as sent
-MAX_PIXELS = 40_000_000  # decoded; a larger image is refused before it is decoded
+MAX_BYTES = 15 * 1024 * 1024  # the upload as sent: a phone's full-size JPEG fits
+MAX_PIXELS = 52_000_000  # a 50-megapixel phone photo; a larger claim is refused undecoded
 MAX_SIDE = 600  # the stored photo's longer side, in pixels
-ACCEPTED = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+# MPO: a phone's multi-picture JPEG (e.g. with a depth map); its first picture is the photo
+ACCEPTED = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 
 
 class PhotoError(ValueError):
@@ -59,6 +66,10 @@ def prepare_photo(data: bytes, *, filename: str = "the file") -> Photo:
                     f"{filename} is {width}×{height} pixels; at most "
                     f"{MAX_PIXELS // 1_000_000} million pixels, please"
                 )
+            if image.format in ("JPEG", "MPO"):
+                image.seek(0)  # a multi-picture file's first picture
+                # decode at 1/2, 1/4 or 1/8 scale where that still leaves MAX_SIDE a side
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
             image.load()
     except PhotoError:
         raise

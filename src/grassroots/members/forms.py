@@ -146,6 +146,19 @@ class ImportForm(forms.Form):
     """A register file to check and import."""
 
     file = forms.FileField(label="Register file (CSV)")
+
+    def clean_file(self) -> Any:
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = int(settings.IMPORT_MAX_BYTES)
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_048_576:.1f} MB; a register file may be at most "
+                f"{limit // 1_048_576} MB."
+            )
+        return upload
+
     import_valid = forms.BooleanField(
         required=False,
         label="If some rows have errors, import the valid rows anyway",

@@ -43,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # before the CSRF check reads a POST body: one over the view's limit is refused unread
+    "grassroots.site.uploads.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -122,5 +124,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # Uploaded register files wait here between the error report and "import the valid rows".
 IMPORT_STAGING_DIR = DATA_DIR / "imports"
+# a staged file nobody confirmed is removed once older than this (swept at the next upload, or
+# by `python -m django sweep_imports` from cron); a confirmed one is removed at once
+IMPORT_STAGING_MAX_AGE_HOURS = int(os.environ.get("GRASSROOTS_IMPORT_STAGING_HOURS", "24"))
+# a register file larger than this is refused before it is read (500,000 members fit)
+IMPORT_MAX_BYTES = int(os.environ.get("GRASSROOTS_IMPORT_MAX_MB", "100")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

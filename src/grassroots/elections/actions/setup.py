@@ -122,6 +122,20 @@ def acts_for_self(candidate: Candidate, user: User | None) -> bool:
     return candidate.member_id is not None and member_id == candidate.member_id
 
 
+def may_consent(candidate: Candidate, *, by: User | None, now: dt.datetime | None = None) -> None:
+    """Refuse unless ``by`` (the candidate, or the returning officer) may give ``candidate``'s
+    consent, statement and photo now, before voting opens.
+
+    ``consent`` asks it; the consent page asks it first, before an uploaded photo is decoded,
+    so nobody else, and nobody after voting opens, makes the server decode an image.
+    """
+    e = candidate.election
+    if not (by is not None and acts_for_self(candidate, by)):
+        _check(by, "manage_occasions", e.unit)
+    if e.state != "draft" or _now(now) >= e.voting_open:
+        raise ActionRefused("voting has opened: consent and statements can no longer change")
+
+
 @transaction.atomic
 def consent(
     candidate: Candidate,
@@ -144,16 +158,13 @@ def consent(
     e = candidate.election
     own = by is not None and acts_for_self(candidate, by)
     on_request = on_request.strip()
-    if not own:
-        _check(by, "manage_occasions", e.unit)
-        if by is not None and not on_request:
-            raise ActionRefused(
-                f"only {candidate.name} gives their consent, statement and photo; an official "
-                "may do it for them only on their documented request: say how and when they "
-                "asked"
-            )
-    if e.state != "draft" or _now(now) >= e.voting_open:
-        raise ActionRefused("voting has opened: consent and statements can no longer change")
+    may_consent(candidate, by=by, now=now)
+    if not own and by is not None and not on_request:
+        raise ActionRefused(
+            f"only {candidate.name} gives their consent, statement and photo; an official "
+            "may do it for them only on their documented request: say how and when they "
+            "asked"
+        )
     candidate.consented = True
     candidate.statement = statement
     candidate.consent_request = "" if own else on_request

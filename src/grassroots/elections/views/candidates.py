@@ -20,6 +20,7 @@ from grassroots.elections.models import Candidate, Election
 from grassroots.elections.photos import MAX_BYTES, PhotoError, prepare_photo
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can
+from grassroots.site.uploads import upload_limit
 
 
 @login_required
@@ -71,6 +72,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("elections:detail", pk=pk)
 
 
+@upload_limit(MAX_BYTES + 1_048_576)  # a larger body is refused unread (site/uploads.py)
 @login_required
 def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     """The candidate consents to stand and writes their statement (before voting opens); the
@@ -91,10 +93,6 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         "statement": c.statement,
         "on_request": "" if own else c.consent_request,
     }
-    if request.method == "POST" and _body_size(request) > MAX_BYTES + 1_048_576:
-        # refused before Django reads the body: a huge upload never reaches the disk
-        ctx["photo_error"] = f"The photo is larger than {MAX_BYTES // 1_048_576} MB"
-        return render(request, "elections/consent.html", ctx, status=413)
     if request.method == "POST":
         statement = request.POST.get("statement", "").strip()
         on_request = request.POST.get("on_request", "").strip()
@@ -108,6 +106,7 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
             return render(request, "elections/consent.html", ctx, status=400)
         upload = request.FILES.get("photo")
         try:
+            actions.may_consent(c, by=request.user)  # still time? before any image is decoded
             photo = (
                 prepare_photo(upload.read(MAX_BYTES + 1), filename=upload.name or "the photo")
                 if upload is not None
@@ -129,13 +128,6 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         except actions.ActionRefused as exc:
             messages.error(request, str(exc))
     return render(request, "elections/consent.html", ctx)
-
-
-def _body_size(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 def candidate_photo(request: HttpRequest, pk: int, cid: int) -> HttpResponse:

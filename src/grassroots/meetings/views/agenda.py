@@ -14,6 +14,7 @@ from grassroots.meetings.forms import CancelForm, ItemForm, PaperForm
 from grassroots.meetings.models import Meeting, Paper
 from grassroots.meetings.papers import MAX_BYTES
 from grassroots.members.permissions import can
+from grassroots.site.uploads import upload_limit
 
 
 def _managed(request: HttpRequest, pk: int) -> Meeting:
@@ -44,6 +45,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/agenda_form.html", ctx)
 
 
+@upload_limit(MAX_BYTES + 1_048_576)  # a larger body is refused unread (site/uploads.py)
 @login_required
 def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
     m = _managed(request, pk)

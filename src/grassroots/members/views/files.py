@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from grassroots.members import actions, csvio, queries
+from grassroots.members import actions, csvio, queries, staging
 from grassroots.members.forms import (
     ImportForm,
 )
@@ -20,6 +19,7 @@ from grassroots.members.identifiers import code_problem
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import require, units_where
 from grassroots.members.views._common import _unit
+from grassroots.site.uploads import upload_limit
 
 ERRORS_SHOWN = 500  # rows of each kind shown in an import report; the rest are counted
 
@@ -31,12 +31,6 @@ def _check_file(unit: Unit, user: object, text: str) -> csvio.ParseResult:
         .values_list("pk", flat=True)
     )
     return queries.check_register(text, allowed_branches=allowed)
-
-
-def _staging() -> Path:
-    d = Path(settings.IMPORT_STAGING_DIR)
-    d.mkdir(parents=True, exist_ok=True)
-    return d
 
 
 def _plural(n: int, word: str) -> str:
@@ -94,7 +88,7 @@ def _stage(
     The plan's fingerprint goes with it: the confirmation imports only the plan that was shown.
     """
     token = uuid.uuid4().hex
-    (_staging() / f"{token}.csv").write_bytes(raw)
+    staging.stage(token, raw)
     request.session[f"import:{token}"] = {
         "unit": unit.code,
         "name": name,
@@ -103,6 +97,11 @@ def _stage(
     return token
 
 
+def _import_limit() -> int:
+    return int(settings.IMPORT_MAX_BYTES) + 65_536  # the file and the form around it
+
+
+@upload_limit(_import_limit)
 @login_required
 def import_register(request: HttpRequest, code: str) -> HttpResponse:
     """Upload a register CSV: import it if clean and all new, else show the report first.
@@ -156,11 +155,11 @@ def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "edit_register", unit)
     token = request.POST.get("token", "")
     staged = request.session.get(f"import:{token}")
-    path = _staging() / f"{token}.csv"
-    if not token.isalnum() or not staged or staged["unit"] != unit.code or not path.exists():
+    raw = staging.load(token) if staged and staged.get("unit") == unit.code else None
+    if raw is None:
         messages.error(request, "That upload has expired; please upload the file again.")
         return redirect("members:import", code=unit.code)
-    parsed = _check_file(unit, request.user, path.read_bytes().decode("utf-8-sig"))
+    parsed = _check_file(unit, request.user, raw.decode("utf-8-sig"))
     if parsed.plan_digest() != staged.get("plan"):
         # the register changed since the report: show what the file would now do, import nothing
         request.session[f"import:{token}"] = {**staged, "plan": parsed.plan_digest()}
@@ -171,8 +170,10 @@ def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
         )
     except actions.ActionRefused as exc:
         messages.error(request, str(exc))
+        staging.discard(token)  # the user is sent to upload again
+        del request.session[f"import:{token}"]
         return redirect("members:import", code=unit.code)
-    path.unlink(missing_ok=True)
+    staging.discard(token)
     del request.session[f"import:{token}"]
     messages.success(request, _done(out))
     return redirect("members:register", code=unit.code)

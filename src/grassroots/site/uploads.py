@@ -1,0 +1,76 @@
+"""Request bodies refused by size before anything reads them.
+
+Django parses a POST body as soon as anything asks for ``request.POST`` (the CSRF check does,
+before the view), streaming file parts to memory or a temporary file. ``BodyLimitMiddleware``,
+placed before ``CsrfViewMiddleware``, refuses a body whose declared length is over the view's
+limit with 413 and a page saying so, without reading a byte of it. A view that takes an upload
+declares its own limit with ``@upload_limit``; every other view takes at most
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` (a form's fields, never a file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+__all__ = ["BodyLimitMiddleware", "upload_limit"]
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def upload_limit(max_bytes: int | Callable[[], int]) -> Callable[[View], View]:
+    """Let a view accept request bodies up to ``max_bytes`` (a number, or a function giving it
+    from the settings at request time)."""
+
+    def mark(view: View) -> View:
+        view.upload_limit = max_bytes  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_048_576:.0f} MB" if n >= 1_048_576 else f"{max(1, n // 1024)} KB"
+
+
+class BodyLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _refuse(request, "The request's length is not a number.", 400)
+        limit = getattr(view, "upload_limit", None)
+        if callable(limit):
+            limit = limit()
+        if limit is None:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > limit:
+            what = "file" if hasattr(view, "upload_limit") else "request"
+            return _refuse(
+                request,
+                f"The {what} sent is {_megabytes(length)}; this page takes at most "
+                f"{_megabytes(limit)}. Nothing was saved.",
+                413,
+            )
+        return None
+
+
+def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(
+        request,
+        "too_large.html",
+        {"message": message, "back": request.path},
+        status=status,
+    )
