@@ -1,0 +1,132 @@
+"""The meeting itself in a real browser: a steward checks a member in at the door on a phone
+(payment on the day), a member checks in online and votes from their own device, and the chair
+takes a show-of-hands vote and an online vote; the live panel updates without a reload."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from grassroots.meetings import actions
+from grassroots.meetings.models import Vote
+from grassroots.members import actions as member_actions
+from tests.e2e.test_accessibility import DESKTOP, OUT, PHONE, axe_violations, sideways_scroll
+from tests.e2e.test_browser import log_in
+from tests.web.conftest import PASSWORD, Org
+
+
+@pytest.fixture
+def tonight(live_org: Org) -> Any:
+    body = actions.create_body(
+        unit=live_org.hillford,
+        kind="all_member",
+        name="Hillford all-member meeting",
+        by=None,
+        quorum_number=2,
+        visitors_admitted=True,
+        attend_rules={"paid_up_to": timezone.localdate().isoformat(), "may_pay_on_day": True},
+    )
+    cat = member_actions.create_member(
+        by=None,
+        number="M3",
+        name="Cat Online",
+        branch=live_org.hillford,
+        join_date=dt.date(2019, 1, 1),
+        status="full",
+        paid_up_to=dt.date(2030, 1, 1),
+    )
+    member_actions.create_login(username="cat", password=PASSWORD, member=cat, by=None)
+    steward = member_actions.create_login(username="steward", password=PASSWORD, by=None)
+    member_actions.grant_role(user=steward, kind="steward", unit=live_org.hillford, by=None)
+    return actions.call_meeting(
+        body,
+        title="Emergency all-member meeting",
+        start=timezone.now() + dt.timedelta(minutes=20),
+        by=None,
+        items=["The library closure"],
+        place="Hillford Library",
+        join_url="https://meet.example.org/hillford",
+        now=timezone.now() - dt.timedelta(days=10),
+    )
+
+
+def check_page(page: Any, name: str) -> None:
+    problems = axe_violations(page)
+    sideways = sideways_scroll(page)
+    if sideways:
+        problems.append(sideways)
+    OUT.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"\W+", "-", name)
+    page.screenshot(path=str(OUT / f"meeting_live_{slug}.png"), full_page=True)
+    assert problems == [], f"{name} ({page.url}):\n  " + "\n  ".join(problems)
+
+
+def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_counts(
+    live_server: Any, live_org: Org, tonight: Any, browser: Any
+) -> None:
+    base = live_server.url
+    # The steward, on a phone: Ann is in arrears, pays on the day and is checked in.
+    steward_ctx = browser.new_context(viewport=PHONE)
+    door = steward_ctx.new_page()
+    door.set_default_timeout(60000)
+    log_in(door, base, "steward")
+    door.goto(f"{base}/meetings/{tonight.pk}/door/")
+    door.get_by_label("Find a member by name or membership number").fill("arrears")
+    door.get_by_role("button", name="Find").click()
+    assert "in arrears" in door.locator(".door-results").inner_text()
+    check_page(door, "door search phone")
+    door.get_by_role("button", name="Paid on the day: check in Ann Arrears").click()
+    door.get_by_text("Ann Arrears checked in with a vote (payment on the day recorded).").wait_for()
+    door.get_by_role("button", name="Find").click()
+    assert "Already checked in." in door.locator(".door-results").inner_text()
+
+    # Cat, on her own phone: checks in online; the chair, on a desktop, opens the meeting.
+    cat_ctx = browser.new_context(viewport=PHONE)
+    cat = cat_ctx.new_page()
+    cat.set_default_timeout(60000)
+    log_in(cat, base, "cat")
+    cat.goto(f"{base}/meetings/{tonight.pk}/live/")
+    cat.get_by_role("button", name="Check in online").click()
+    cat.get_by_role("link", name="Join the call").wait_for()
+    check_page(cat, "live as a member phone")
+
+    chair_ctx = browser.new_context(viewport=DESKTOP)
+    chair = chair_ctx.new_page()
+    chair.set_default_timeout(60000)
+    log_in(chair, base, "secretary")
+    chair.goto(f"{base}/meetings/{tonight.pk}/live/")
+    chair.get_by_role("button", name="Open the meeting").click()
+    chair.locator("#quorum").get_by_text("Quorate").wait_for()
+
+    # A show of hands: the chair types the count and declares it.
+    chair.get_by_label("Question").fill("That the late item be taken")
+    chair.get_by_label("How").select_option(label="Show of hands")
+    chair.get_by_role("button", name="Open the vote").click()
+    chair.get_by_label("For").fill("2")
+    chair.get_by_label("Against").fill("0")
+    chair.get_by_label("Abstaining").fill("0")
+    chair.get_by_role("button", name="Record the count").click()
+    chair.get_by_role("button", name="Close the vote and declare the result").click()
+    chair.get_by_text("That the late item be taken: carried.").wait_for()
+
+    # An online vote: Cat's page shows it without a reload, she votes; the chair sees it.
+    chair.get_by_label("Question").fill("That the branch opposes the closure")
+    chair.get_by_label("How").select_option(label="Online")
+    chair.get_by_role("button", name="Open the vote").click()
+    cat.get_by_role("button", name="For", exact=True).wait_for()  # arrived by htmx polling
+    check_page(cat, "live vote open phone")
+    cat.get_by_role("button", name="For", exact=True).click()
+    cat.get_by_text("You voted for.").wait_for()
+    chair.get_by_text("1 vote recorded so far.").wait_for()  # the chair's panel refreshed itself
+    check_page(chair, "live as the chair desktop")
+    chair.get_by_role("button", name="Close the vote and declare the result").click()
+    cat.locator("#decided-h").wait_for()
+    cat.get_by_text("That the branch opposes the closure: carried").wait_for()
+    vote = Vote.objects.get(question="That the branch opposes the closure")
+    assert (vote.for_votes, vote.against_votes, vote.carried) == ("1", "0", True)
+    for ctx in (steward_ctx, cat_ctx, chair_ctx):
+        ctx.close()
