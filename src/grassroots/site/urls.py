@@ -12,3 +12,6 @@ urlpatterns = [
     path("", include("grassroots.elections.urls")),
     path("", include("grassroots.meetings.urls")),
 ]
+
+handler403 = views.forbidden
+handler404 = views.not_found
