@@ -15,6 +15,7 @@ from django.db import models
 
 from grassroots.meetings.notice import UNITS, NoticeRule
 from grassroots.meetings.quorum import QuorumRule
+from grassroots.meetings.requisition import RequisitionRule
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member, Unit
 
@@ -24,11 +25,14 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Body",
+    "DecisionNotToMeet",
     "Meeting",
     "Motion",
     "Notice",
     "Paper",
+    "Requisition",
     "Seat",
+    "Signature",
     "Vote",
     "VoteCast",
     "VoteRoll",
@@ -76,6 +80,12 @@ class Body(models.Model):
         default=True, help_text="agenda papers readable by anyone; otherwise by the body only"
     )
     time_zone = models.CharField(max_length=64, default="Europe/London")
+    # requisitions: who can oblige the secretary to call a special meeting, and how soon; no
+    # threshold set means the body's rules provide for none
+    requisition_members = models.PositiveIntegerField(null=True, blank=True)
+    requisition_members_fraction = models.CharField(max_length=16, blank=True)  # "1/10"
+    requisition_branches_fraction = models.CharField(max_length=16, blank=True)  # "1/3"
+    requisition_call_within_days = models.PositiveIntegerField(default=28)
 
     class Meta:
         ordering = ["unit__path", "name"]
@@ -96,6 +106,19 @@ class Body(models.Model):
     def quorum_rule(self) -> QuorumRule:
         fraction = Fraction(self.quorum_fraction) if self.quorum_fraction else None
         return QuorumRule(self.quorum_number, fraction, self.quorum_combine)  # type: ignore[arg-type]
+
+    def requisition_rule(self) -> RequisitionRule | None:
+        """The body's requisition thresholds, or None if its rules provide for none."""
+        members = Fraction(self.requisition_members_fraction or 0) or None
+        branches = Fraction(self.requisition_branches_fraction or 0) or None
+        if self.requisition_members is None and members is None and branches is None:
+            return None
+        return RequisitionRule(
+            members=self.requisition_members,
+            fraction_of_members=members,
+            fraction_of_branches=branches,
+            call_within_days=self.requisition_call_within_days,
+        )
 
     def rules_on(self, day: dt.date) -> RuleSet:
         """Who may attend on ``day``: the body's rules, for members of its unit."""
@@ -434,3 +457,115 @@ class VoteCast(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vote", "member"], name="one_cast_per_member")
         ]
+
+
+class Requisition(models.Model):
+    """A request by members or branches that the secretary call a special meeting of a body.
+
+    Once enough have signed (the body's rule) it is met: ``met_at`` and the day by which the
+    meeting must be called are stored then and never move. The meeting the secretary calls in
+    answer is linked here.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="requisitions")
+    purpose = models.CharField(max_length=300)  # what the special meeting is to decide
+    text = models.TextField(blank=True)  # the request in full, as signed
+    started_by = models.CharField(max_length=200)  # a member's or a branch's name
+    started_at = models.DateTimeField()
+    met_at = models.DateTimeField(null=True, blank=True)
+    call_by = models.DateField(null=True, blank=True)  # set once met
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="requisitions"
+    )
+    called_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Requisition: {self.purpose}"
+
+    def overdue_on(self, day: dt.date) -> bool:
+        """Met, not answered with a meeting, and the day to call it by has passed."""
+        return self.call_by is not None and self.meeting_id is None and day > self.call_by
+
+
+class Signature(models.Model):
+    """One member's signature, or one branch's (recorded by its secretary with its decision).
+
+    Withdrawing keeps the row, with when; only a signature still standing counts.
+    """
+
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.PROTECT, related_name="signatures"
+    )
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    branch = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.TextField(blank=True)  # a branch's: the meeting and vote that decided it
+    signed_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=True) ^ models.Q(branch__isnull=True),
+                name="signed_by_a_member_or_a_branch",
+            ),
+            models.UniqueConstraint(
+                fields=["requisition", "member"],
+                condition=models.Q(withdrawn_at__isnull=True, member__isnull=False),
+                name="one_standing_signature_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["requisition", "branch"],
+                condition=models.Q(withdrawn_at__isnull=True, branch__isnull=False),
+                name="one_standing_signature_per_branch",
+            ),
+        ]
+
+    @property
+    def signer(self) -> str:
+        return self.member.name if self.member is not None else str(self.branch)
+
+
+class DecisionNotToMeet(models.Model):
+    """A body's recorded decision not to hold a meeting: who took it, the vote and why.
+
+    e.g. a branch's officers deciding not to hold a nominating meeting. If it concerns an
+    election's nominations, the unit's decision not to nominate is recorded with it through
+    the elections app, and linked here.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="decisions_not_to_meet")
+    purpose = models.CharField(max_length=16, choices=Meeting.PURPOSES, default="ordinary")
+    what = models.CharField(max_length=300)  # the meeting not held, in words
+    decided_on = models.DateField()
+    present = models.ManyToManyField(Member, related_name="+")  # who took it, by name
+    votes_for = models.PositiveIntegerField()
+    votes_against = models.PositiveIntegerField()
+    abstentions = models.PositiveIntegerField()
+    reason = models.TextField()
+    election = models.ForeignKey(
+        "elections.Election", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    nomination = models.ForeignKey(
+        "elections.Nomination", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.body.name} decided not to hold {self.what}"

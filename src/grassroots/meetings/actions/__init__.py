@@ -14,6 +14,7 @@ from grassroots.meetings.actions.attendance import (
 )
 from grassroots.meetings.actions.bodies import appoint, create_body
 from grassroots.meetings.actions.calling import add_item, add_paper, call_meeting, cancel_meeting
+from grassroots.meetings.actions.decisions import record_decision_not_to_meet
 from grassroots.meetings.actions.motions import (
     amend,
     composite,
@@ -23,6 +24,12 @@ from grassroots.meetings.actions.motions import (
     withdraw,
 )
 from grassroots.meetings.actions.notices import send_notice
+from grassroots.meetings.actions.requisitions import (
+    call_requisitioned_meeting,
+    sign_requisition,
+    start_requisition,
+    withdraw_signature,
+)
 from grassroots.meetings.actions.votes import cast_online, close_vote, open_vote, record_hands
 
 __all__ = [
@@ -33,6 +40,7 @@ __all__ = [
     "amend",
     "appoint",
     "call_meeting",
+    "call_requisitioned_meeting",
     "cancel_meeting",
     "cast_online",
     "check_in",
@@ -45,8 +53,12 @@ __all__ = [
     "open_meeting",
     "open_vote",
     "propose_procedure",
+    "record_decision_not_to_meet",
     "record_hands",
     "send_notice",
+    "sign_requisition",
+    "start_requisition",
     "submit_motion",
     "withdraw",
+    "withdraw_signature",
 ]

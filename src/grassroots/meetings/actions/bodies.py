@@ -14,6 +14,7 @@ from grassroots.meetings.actions._common import ActionRefused, User, check
 from grassroots.meetings.models import BODY_KINDS, Body, Seat
 from grassroots.meetings.notice import NoticeRule
 from grassroots.meetings.quorum import QuorumRule
+from grassroots.meetings.requisition import RequisitionRule
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member, Unit
 
@@ -47,9 +48,23 @@ def create_body(
     debate_limit_minutes: int | None = None,
     papers_public: bool = True,
     time_zone: str = "Europe/London",
+    requisition_members: int | None = None,
+    requisition_members_fraction: str = "",
+    requisition_branches_fraction: str = "",
+    requisition_call_within_days: int = 28,
 ) -> Body:
     """Set up a body that meets, with its rules as data."""
     check(by, "manage_meetings", unit)
+    try:
+        if requisition_members or requisition_members_fraction or requisition_branches_fraction:
+            RequisitionRule(
+                members=requisition_members,
+                fraction_of_members=Fraction(requisition_members_fraction or 0) or None,
+                fraction_of_branches=Fraction(requisition_branches_fraction or 0) or None,
+                call_within_days=requisition_call_within_days,
+            )
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ActionRefused(f"requisitions: {exc}") from None
     if kind not in dict(BODY_KINDS):
         raise ActionRefused(f"{kind!r} is not a kind of body ({', '.join(dict(BODY_KINDS))})")
     _check_rules(notice_amount, notice_unit, quorum_number, quorum_fraction, quorum_combine)
@@ -78,6 +93,10 @@ def create_body(
         debate_limit_minutes=debate_limit_minutes,
         papers_public=papers_public,
         time_zone=time_zone,
+        requisition_members=requisition_members,
+        requisition_members_fraction=requisition_members_fraction,
+        requisition_branches_fraction=requisition_branches_fraction,
+        requisition_call_within_days=requisition_call_within_days,
     )
     record(
         by,
