@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Generator
 
 import pytest
@@ -28,3 +29,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if os.environ.get(variable) == "1" and any(w in reason for w in words):
             report.outcome = "failed"
             report.longrepr = f"skipped in CI where it must run ({variable}=1): {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: cached figures (a meeting's entitled set) are keyed
+    by ids, which a new test database may give again."""
+    if "django.apps" in sys.modules:
+        from django.apps import apps
+
+        if apps.ready:
+            from django.core.cache import cache
+
+            cache.clear()
