@@ -26,4 +26,14 @@ urlpatterns = [
     path("meetings/<int:pk>/live/leave/", views.leave, name="leave"),
     path("meetings/<int:pk>/live/chair/", views.chair, name="chair"),
     path("meetings/<int:pk>/votes/<int:vote>/cast/", views.cast, name="cast"),
+    path("units/<ident:code>/requisitions/new/", views.requisition_new, name="requisition_new"),
+    path("requisitions/<int:pk>/", views.requisition_detail, name="requisition"),
+    path("requisitions/<int:pk>/sign/", views.requisition_sign, name="requisition_sign"),
+    path(
+        "requisitions/<int:pk>/withdraw/", views.requisition_withdraw, name="requisition_withdraw"
+    ),
+    path("requisitions/<int:pk>/branch/", views.requisition_branch_sign, name="requisition_branch"),
+    path("requisitions/<int:pk>/call/", views.requisition_call, name="requisition_call"),
+    path("units/<ident:code>/decisions/new/", views.decision_new, name="decision_new"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision"),
 ]

@@ -1,6 +1,7 @@
 """Thin views: a unit's meetings, one meeting's record, calling a meeting, its agenda and papers."""
 
 from grassroots.meetings.views.agenda import cancel, item_add, paper_add
+from grassroots.meetings.views.decisions import decision_detail, decision_new
 from grassroots.meetings.views.door import door, door_check_in, door_visitor
 from grassroots.meetings.views.live import cast, chair, check_in_online, leave, live, live_panel
 from grassroots.meetings.views.public import (
@@ -10,6 +11,14 @@ from grassroots.meetings.views.public import (
     unit_calendar,
     unit_meetings,
 )
+from grassroots.meetings.views.requisitions import (
+    requisition_branch_sign,
+    requisition_call,
+    requisition_detail,
+    requisition_new,
+    requisition_sign,
+    requisition_withdraw,
+)
 from grassroots.meetings.views.secretary import meeting_new
 
 __all__ = [
@@ -17,6 +26,8 @@ __all__ = [
     "cast",
     "chair",
     "check_in_online",
+    "decision_detail",
+    "decision_new",
     "door",
     "door_check_in",
     "door_visitor",
@@ -29,6 +40,12 @@ __all__ = [
     "meeting_new",
     "paper_add",
     "paper_file",
+    "requisition_branch_sign",
+    "requisition_call",
+    "requisition_detail",
+    "requisition_new",
+    "requisition_sign",
+    "requisition_withdraw",
     "unit_calendar",
     "unit_meetings",
 ]

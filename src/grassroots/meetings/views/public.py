@@ -9,6 +9,7 @@ from django.utils import timezone
 from grassroots.meetings.calendar import calendar_for
 from grassroots.meetings.entitlement import entitled_ids, member_standing
 from grassroots.meetings.models import Meeting, Paper
+from grassroots.meetings.views.decisions import record_for
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can
 
@@ -28,6 +29,10 @@ def unit_meetings(request: HttpRequest, code: str) -> HttpResponse:
         "upcoming": sorted((m for m in meetings if m.start >= now), key=lambda m: m.start),
         "past": [m for m in meetings if m.start < now],
         "may_call": can(request.user, "manage_meetings", unit) and unit.bodies.exists(),
+        # requisitions and decisions not to meet, beside the meetings (views/decisions.py)
+        "may_requisition": request.user.is_authenticated
+        and any(b.requisition_rule() for b in unit.bodies.all()),
+        **record_for(unit),
     }
     return render(request, "meetings/unit.html", ctx)
 
