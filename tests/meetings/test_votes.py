@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from grassroots.meetings import actions
-from grassroots.meetings.models import AffiliatedMembership, Meeting, Motion, Vote, VoteCast
+from grassroots.meetings.models import Meeting, Motion, Vote, VoteCast
 from grassroots.meetings.procedure import text_change
 from grassroots.members import actions as member_actions
 from tests.web.conftest import PASSWORD, Org
@@ -263,9 +263,7 @@ def test_card_votes_carry_each_delegations_card_from_the_data_exactly(org: Org) 
     union = member_actions.create_unit(
         kind="affiliate", code="union-x", name="Union X", parent=org.hillford, by=None
     )
-    AffiliatedMembership.objects.create(
-        unit=union, members=1000, as_of=dt.date(2026, 1, 1), source="fees 2026"
-    )
+    member_actions.record_affiliation(union, members=1000, as_of=dt.date(2026, 1, 1), by=None)
     gc = actions.create_body(unit=org.hillford, kind="general_committee", name="GC", by=None)
     appointed = dt.date(2026, 11, 1)
     ward_delegate = member(org, "M3", "Wendy Ward")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grassroots.meetings.models import AffiliatedMembership, Meeting, Seat
-from grassroots.members.models import Member, Unit
+from grassroots.meetings.models import Meeting, Seat
+from grassroots.members.models import Affiliation, Member, Unit
 
 __all__ = ["CardError", "cards_for"]
 
@@ -19,14 +19,10 @@ class CardError(ValueError):
 
 def _card(unit: Unit, day: dt.date) -> tuple[int, str]:
     if unit.kind == "affiliate":
-        record = (
-            AffiliatedMembership.objects.filter(unit=unit, as_of__lte=day)
-            .order_by("-as_of")
-            .first()
-        )
+        record = Affiliation.objects.filter(unit=unit, as_of__lte=day).order_by("-as_of").first()
         if record is None:
             raise CardError(f"{unit.name} has no affiliated membership on record for its card")
-        return record.members, f"affiliated membership {record.members} ({record.source})"
+        return record.members, f"affiliated membership {record.members} at {record.as_of}"
     members = Member.objects.filter(status__in=IN_MEMBERSHIP)
     if unit.kind == "ward":  # members name their ward beside their branch
         n = members.filter(ward=unit).count()

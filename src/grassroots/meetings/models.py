@@ -21,12 +21,12 @@ from grassroots.members.models import Member, Unit
 
 __all__ = [
     "BODY_KINDS",
-    "AffiliatedMembership",
     "AgendaItem",
     "Attendance",
     "Body",
     "DecisionNotToMeet",
     "Meeting",
+    "Minutes",
     "Motion",
     "Notice",
     "Paper",
@@ -179,6 +179,14 @@ class Meeting(models.Model):
     short_notice_reason = models.TextField(blank=True)
     state = models.CharField(max_length=12, choices=STATES, default="called")
     cancel_reason = models.TextField(blank=True)
+    # a nominating meeting: its votes make (or decline) the unit's nominations in this election
+    election = models.ForeignKey(
+        "elections.Election",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominating_meetings",
+    )
     opened_at = models.DateTimeField(null=True, blank=True)  # the chair opened the meeting
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -315,18 +323,6 @@ class Attendance(models.Model):
         return self.left_at is None
 
 
-class AffiliatedMembership(models.Model):
-    """An affiliated body's affiliated membership on a date: the card its delegates carry."""
-
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="affiliations")
-    members = models.PositiveIntegerField()
-    as_of = models.DateField()
-    source = models.CharField(max_length=200)  # e.g. "affiliation fees paid for 2026"
-
-    class Meta:
-        ordering = ["unit", "-as_of"]
-
-
 class Motion(models.Model):
     """A motion, amendment, composite, emergency or procedural motion, with its origin."""
 
@@ -377,6 +373,15 @@ class Motion(models.Model):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     emergency_reason = models.TextField(blank=True)
+    # a nominating meeting's motion: nominate this candidate, or (None) make no nomination
+    nomination = models.BooleanField(default=False)
+    nominates = models.ForeignKey(
+        "elections.Candidate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # "that the minutes of … be approved as a true record"
+    approves = models.ForeignKey(
+        "Minutes", null=True, blank=True, on_delete=models.PROTECT, related_name="approval_motions"
+    )
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -569,3 +574,55 @@ class DecisionNotToMeet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body.name} decided not to hold {self.what}"
+
+
+class Minutes(models.Model):
+    """A meeting's minutes: drafted from the record, circulated, corrected, approved at the
+    body's next meeting and then frozen with their SHA-256. A correction after approval is a
+    new minute that ``corrects`` the approved one, approved in its turn."""
+
+    STATES = (("draft", "Draft"), ("circulated", "Circulated"), ("approved", "Approved"))
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    text = models.TextField()
+    state = models.CharField(max_length=12, choices=STATES, default="draft")
+    drafted_at = models.DateTimeField()
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by_vote = models.ForeignKey(
+        Vote, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sha256 = models.CharField(max_length=64, blank=True)  # of the text as approved
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+
+    class Meta:
+        ordering = ["meeting", "drafted_at", "pk"]
+
+    def __str__(self) -> str:
+        what = "Correction to the minutes" if self.corrects_id else "Minutes"
+        return f"{what} of {self.meeting.title} ({self.meeting.local_start():%d %B %Y})"
+
+
+class SpeakerRequest(models.Model):
+    """A member's request to speak, online or taken by the chair, and when they spoke."""
+
+    SIDES = (("", "—"), ("for", "For"), ("against", "Against"))
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="speakers")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    motion = models.ForeignKey(
+        Motion, null=True, blank=True, on_delete=models.PROTECT, related_name="speakers"
+    )
+    side = models.CharField(max_length=8, choices=SIDES, blank=True)
+    asked_at = models.DateTimeField()
+    called_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["meeting", "asked_at", "pk"]

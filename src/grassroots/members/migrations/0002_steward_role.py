@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
+        ("members", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='role',
-            name='kind',
-            field=models.CharField(choices=[('member', 'Member'), ('branch_secretary', 'Branch secretary'), ('branch_officer', 'Branch officer'), ('returning_officer', 'Returning officer'), ('steward', 'Steward'), ('executive', 'Executive member'), ('administrator', 'Administrator')], max_length=24),
+            model_name="role",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("member", "Member"),
+                    ("branch_secretary", "Branch secretary"),
+                    ("branch_officer", "Branch officer"),
+                    ("returning_officer", "Returning officer"),
+                    ("steward", "Steward"),
+                    ("executive", "Executive member"),
+                    ("administrator", "Administrator"),
+                ],
+                max_length=24,
+            ),
         ),
     ]
