@@ -120,3 +120,105 @@ def test_a_secretary_records_an_affiliates_membership_and_reads_its_delegates_wo
     )
     assert axe_violations(page) == []
     assert no_sideways_scroll(page)
+
+
+def _more_members(org: Org) -> None:
+    from grassroots.members import actions
+
+    for number, name, status, paid in [
+        ("M3", "Cy Current", "full", TODAY + dt.timedelta(days=20)),
+        ("M4", "Di Never", "provisional", None),
+        ("M5", "Ed Lapsed", "lapsed", TODAY - dt.timedelta(days=400)),
+    ]:
+        actions.create_member(
+            by=None,
+            number=number,
+            name=name,
+            branch=org.hillford,
+            join_date=dt.date(2020, 1, 1),
+            status=status,
+            paid_up_to=paid,
+        )
+
+
+def test_a_secretary_filters_the_register_by_arrears_and_status_and_sorts_it(
+    live_server: Any, live_org: Org, screen: Any
+) -> None:
+    page, base = screen, live_server.url
+    _more_members(live_org)
+    log_in(page, base, "secretary")
+    page.goto(f"{base}/units/hillford/")
+    # each choice says how many members it would show
+    assert page.get_by_label("Subscription").locator("option").all_inner_texts() == [
+        "Paid up or not (4)",
+        "In arrears (3)",
+        "Paid up (1)",
+    ]
+    page.get_by_label("Subscription").select_option("in_arrears")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_text("3 members match, in arrears.").wait_for()
+    assert "Full (1)" in page.get_by_label("Status").locator("option").all_inner_texts()
+    table = page.locator("#register-table")
+    numbers = table.locator("tbody tr td:first-child").all_inner_texts()
+    assert numbers == ["M1", "M4", "M5"]
+    # the ward column, and sorting by name, then the other way
+    assert "Hillford East" in table.locator("tbody tr").first.inner_text()
+    if page.viewport_size["width"] > 600:  # the headings sort; on a phone they are not shown
+        table.get_by_role("link", name="Name").click()
+        page.wait_for_url("**sort=name**")
+        heading = page.locator("#register-table thead th[aria-sort=ascending]")
+        assert heading.inner_text().startswith("Name")
+        page.locator("#register-table").get_by_role("link", name="Name").click()
+    else:
+        page.get_by_label("Sort by").select_option(label="Name, reversed")
+        page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**sort=-name**")
+    names = page.locator("#register-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert names == ["Ed Lapsed", "Di Never", "Ann Arrears"]
+    assert page.get_by_label("Sort by").locator("option:checked").inner_text() == "Name, reversed"
+    # the filter stays while sorting; adding a status narrows it further
+    page.get_by_label("Status").select_option("full")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_text("1 member matches, full, in arrears.").wait_for()
+    assert axe_violations(page) == []
+    assert no_sideways_scroll(page)
+
+
+def test_a_secretarys_home_page_lists_what_needs_doing(
+    live_server: Any, live_org: Org, screen: Any
+) -> None:
+    from grassroots.elections import actions as election_actions
+    from grassroots.members.eligibility import RuleSet
+    from tests.elections.conftest import DAY, NOW, make_election
+
+    page, base = screen, live_server.url
+    open_election = make_election(live_org).election
+    election_actions.create_election(
+        title="Regional rep",
+        seats=1,
+        rule="scottish",
+        unit=live_org.north,
+        eligibility=RuleSet(on=NOW.date()),
+        freeze_date=NOW.date() - 20 * DAY,
+        nominations_open=NOW - DAY,
+        nominations_close=NOW + 2 * DAY,
+        voting_open=NOW + 3 * DAY,
+        voting_close=NOW + 5 * DAY,
+        threshold={"kind": "branch", "count": 1},
+        by=live_org.users["returning"],
+    )
+    log_in(page, base, "secretary")
+    todo = page.get_by_role("region", name="What needs doing")
+    assert "Hillford: its nomination in Regional rep" in todo.inner_text()
+    assert open_election.title in todo.inner_text()
+    assert axe_violations(page) == []
+    assert no_sideways_scroll(page)
+    todo.get_by_role("link", name="Hillford: its nomination in Regional rep").click()
+    page.get_by_role("heading", name="Record a nomination").wait_for()
+    form = page.locator("form", has=page.get_by_role("button", name="Record"))
+    form.get_by_label("Decision").select_option(label="Decided not to nominate")
+    form.get_by_role("button", name="Record").click()
+    page.get_by_text("Recorded Hillford's decision.").wait_for()
+    page.goto(f"{base}/")
+    todo = page.get_by_role("region", name="What needs doing")
+    assert "its nomination" not in todo.inner_text()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("units/<ident:code>/members/new/", views.member_new, name="member_new"),
     path("units/<ident:code>/import/", views.import_register, name="import"),
     path("units/<ident:code>/import/confirm/", views.import_confirm, name="import_confirm"),
+    path("units/<ident:code>/import/waiting/", views.import_waiting, name="import_waiting"),
     path("units/<ident:code>/export.csv", views.export_register, name="export"),
     path("units/<ident:code>/delegates/", views.delegates, name="delegates"),
     path("units/<ident:code>/affiliation/", views.affiliation_record, name="affiliation"),

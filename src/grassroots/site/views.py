@@ -13,6 +13,7 @@ from grassroots.elections.standing import member_elections
 from grassroots.meetings.standing import upcoming_for
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import units_where
+from grassroots.site.tasks import secretary_tasks
 
 # a home-page card lists this many and then links to the whole list
 SHOWN = 8
@@ -45,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ctx["managed_elections"] = Election.objects.filter(
                 unit__in=managed, state__in=("draft", "voting", "closed")
             ).order_by("voting_open")
+        ctx["tasks"] = secretary_tasks(request)
         ctx["audit"] = units_where(user, "view_audit").filter(kind="national").exists()
     return render(request, "home.html", ctx)
 

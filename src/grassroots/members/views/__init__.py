@@ -18,6 +18,7 @@ from grassroots.members.views.register import (
 from grassroots.members.views.roles import roles
 from grassroots.members.views.standing import my_standing
 from grassroots.members.views.units import unit_edit, unit_list, unit_new, unit_tree
+from grassroots.members.views.waiting import import_waiting
 
 __all__ = [
     "affiliation_record",
@@ -25,6 +26,7 @@ __all__ = [
     "export_register",
     "import_confirm",
     "import_register",
+    "import_waiting",
     "member_detail",
     "member_new",
     "member_payment",

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from grassroots.audit.models import AuditEntry
 from grassroots.members import actions, queries
+from grassroots.members.eligibility import STATUSES
 from grassroots.members.forms import (
     MemberForm,
     PaymentForm,
     StatusForm,
 )
+from grassroots.members.listing import ARREARS, SORTS, list_register
 from grassroots.members.models import Member, Occasion
 from grassroots.members.permissions import can, require, units_where
 from grassroots.members.views._common import _unit
@@ -24,25 +28,37 @@ from grassroots.members.views._common import _unit
 
 @login_required
 def register(request: HttpRequest, code: str) -> HttpResponse:
-    """A unit's register, searchable, a page at a time."""
+    """A unit's register: search, filters by status and arrears with the members' count for
+    each choice, sorting by any column, a page at a time."""
     unit = _unit(code)
     require(request.user, "view_register", unit)
-    qs = Member.objects.filter(branch__path__startswith=unit.path).select_related("branch")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(number=q) | Q(email__iexact=q))
-    status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    listing = list_register(
+        Member.objects.filter(branch__path__startswith=unit.path), request.GET, dt.date.today()
+    )
+    page = Paginator(listing.members, 50).get_page(request.GET.get("page"))
+    columns = []
+    for key, (label, _) in SORTS.items():
+        current = listing.sort.removeprefix("-") == key
+        descending = listing.sort.startswith("-")
+        again = f"-{key}" if current and not descending else key  # a second click reverses
+        sort = ("descending" if descending else "ascending") if current else ""
+        columns.append((key, label, urlencode(listing.params(sort=again)), sort))
     return render(
         request,
         "members/register.html",
         {
             "unit": unit,
             "page": page,
-            "q": q,
-            "status": status,
+            "listing": listing,
+            "columns": columns,
+            "sort_choices": [
+                (f"{d}{key}", f"{label}{', reversed' if d else ''}")
+                for key, (label, _) in SORTS.items()
+                for d in ("", "-")
+            ],
+            "statuses": [(s, s.capitalize(), listing.status_counts[s]) for s in STATUSES],
+            "arrears_choices": [(k, v, listing.arrears_counts[k]) for k, v in ARREARS.items()],
+            "page_params": urlencode(listing.params()),
             "can_edit": can(request.user, "edit_register", unit),
             "can_occasions": can(request.user, "manage_occasions", unit),
             "can_roles": can(request.user, "manage_roles", unit),

@@ -1,0 +1,95 @@
+"""The register's list: search, filters by status and arrears, sorting, and the members' count
+for each filter choice (what the list would hold if that choice were made instead)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from grassroots.members.eligibility import STATUSES
+from grassroots.members.models import Member
+
+__all__ = ["ARREARS", "SORTS", "Listing", "list_register"]
+
+# arrears filter: value -> (label, condition on a member as at ``today``)
+ARREARS = {
+    "in_arrears": "In arrears",
+    "paid_up": "Paid up",
+}
+
+# sort key -> (column heading, the fields ordered by)
+SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "number": ("Number", ("number",)),
+    "name": ("Name", ("name", "number")),
+    "branch": ("Branch", ("branch__name", "number")),
+    "ward": ("Ward", ("ward__name", "number")),
+    "status": ("Status", ("status", "number")),
+    "joined": ("Joined", ("join_date", "number")),
+    "paid": ("Paid up to", ("paid_up_to", "number")),
+}
+
+
+def _arrears_q(value: str, today: dt.date) -> Q:
+    paid = Q(paid_up_to__gte=today)
+    return paid if value == "paid_up" else ~paid | Q(paid_up_to__isnull=True)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the register page shows: the chosen filters, the members, the counts."""
+
+    q: str
+    status: str  # "" or one of STATUSES
+    arrears: str  # "" or a key of ARREARS
+    sort: str  # a key of SORTS, "-" in front for descending
+    members: QuerySet[Member]
+    status_counts: dict[str, int]  # with the other filters as chosen: how many of each status
+    arrears_counts: dict[str, int]  # likewise for in arrears / paid up
+    any_status: int  # with the other filters as chosen, whatever the status
+    any_arrears: int  # with the other filters as chosen, paid up or not
+
+    def params(self, **changes: str) -> dict[str, str]:
+        """The page's query parameters with ``changes`` made (empty values left out)."""
+        p = {"q": self.q, "status": self.status, "arrears": self.arrears, "sort": self.sort}
+        p.update(changes)
+        return {k: v for k, v in p.items() if v}
+
+
+def list_register(members: QuerySet[Member], params: Mapping[str, str], today: dt.date) -> Listing:
+    """Apply the page's search, filters and sort to ``members``; count each filter choice."""
+    q = params.get("q", "").strip()
+    status = params.get("status", "")
+    status = status if status in STATUSES else ""
+    arrears = params.get("arrears", "")
+    arrears = arrears if arrears in ARREARS else ""
+    sort = params.get("sort", "")
+    sort = sort if sort.removeprefix("-") in SORTS else "number"
+    if q:
+        members = members.filter(Q(name__icontains=q) | Q(number=q) | Q(email__iexact=q))
+    by_arrears = members.filter(_arrears_q(arrears, today)) if arrears else members
+    by_status = members.filter(status=status) if status else members
+    status_counts = dict.fromkeys(STATUSES, 0)
+    for row in by_arrears.order_by().values("status").annotate(n=Count("id")):
+        status_counts[row["status"]] = row["n"]
+    counted = by_status.order_by().aggregate(
+        paid_up=Count("id", filter=_arrears_q("paid_up", today)),
+        in_arrears=Count("id", filter=_arrears_q("in_arrears", today)),
+        total=Count("id"),
+    )
+    chosen = by_arrears.filter(status=status) if status else by_arrears
+    fields = SORTS[sort.removeprefix("-")][1]
+    order = [("-" + f) if sort.startswith("-") else f for f in fields]
+    return Listing(
+        q=q,
+        status=status,
+        arrears=arrears,
+        sort=sort,
+        members=chosen.select_related("branch", "ward").order_by(*order),
+        status_counts=status_counts,
+        arrears_counts={k: counted[k] for k in ARREARS},
+        any_status=sum(status_counts.values()),
+        any_arrears=counted["total"],
+    )
