@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from grassroots.meetings.api_schema import PATHS as MEETING_PATHS
+
 __all__ = ["OPENAPI"]
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -44,12 +46,13 @@ _FILE_NAMES = ["ballots.blt", "receipts.txt", "result.json", "election.json"]
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
-        "title": "grassroots public election API",
+        "title": "grassroots public API",
         "version": "1",
         "description": (
             "Public results and published files of online elections. Anyone may recount: "
             "download the four files (or /elections/{id}/bundle.zip) and run "
-            "`grassroots verify`."
+            "`grassroots verify`. Public meeting records: each unit's meetings with their "
+            "notice, agenda and papers (with SHA-256), requisitions and decisions not to meet."
         ),
     },
     "paths": {
@@ -218,3 +221,4 @@ OPENAPI: dict[str, Any] = {
         },
     },
 }
+OPENAPI["paths"].update(MEETING_PATHS)  # each app contributes its own paths

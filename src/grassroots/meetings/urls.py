@@ -3,7 +3,7 @@
 from django.urls import path
 
 import grassroots.members.urls  # noqa: F401  (registers the 'ident' converter for unit codes)
-from grassroots.meetings import views
+from grassroots.meetings import api, views
 
 app_name = "meetings"
 
@@ -36,4 +36,8 @@ urlpatterns = [
     path("requisitions/<int:pk>/call/", views.requisition_call, name="requisition_call"),
     path("units/<ident:code>/decisions/new/", views.decision_new, name="decision_new"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
+    path("api/units/<ident:code>/meetings", api.api_unit_meetings, name="api_unit"),
+    path("api/meetings/<int:pk>", api.api_meeting, name="api_meeting"),
+    path("api/requisitions/<int:pk>", api.api_requisition, name="api_requisition"),
+    path("api/decisions/<int:pk>", api.api_decision, name="api_decision"),
 ]

@@ -1,0 +1,212 @@
+"""The meetings part of the OpenAPI 3.1 document: its paths, merged into /api/openapi.json.
+
+Each response schema is plain JSON Schema (2020-12), so the tests validate real responses
+against it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["PATHS", "SCHEMAS"]
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_BOOL = {"type": "boolean"}
+_DT = {"type": "string", "format": "date-time"}
+_DATE = {"type": "string", "format": "date"}
+_URI = {"type": "string", "format": "uri"}
+_PURPOSE = {"enum": ["ordinary", "special", "nominating"]}
+
+
+def _object(props: dict[str, Any]) -> dict[str, Any]:
+    """An object with exactly these properties, all present."""
+    return {
+        "type": "object",
+        "required": sorted(props),
+        "additionalProperties": False,
+        "properties": props,
+    }
+
+
+_MEETING_FIELDS: dict[str, Any] = {
+    "id": _INT,
+    "title": _STR,
+    "body": _STR,
+    "body_kind": {"enum": ["all_member", "general_committee", "executive", "agm", "branch"]},
+    "purpose": _PURPOSE,
+    "state": {"enum": ["called", "open", "held", "cancelled"]},
+    "start": _DT,
+    "time_zone": {"type": "string", "description": "the body's zone, e.g. Europe/London"},
+    "place": _STR,
+    "online": {"type": "boolean", "description": "joined online; the link is for members only"},
+    "called_at": {**_DT, "description": "when the notice was given"},
+    "notice_deadline": {
+        **_DT,
+        "description": "from the body's notice period; items and papers after it are late",
+    },
+    "short_notice": {"type": "boolean", "description": "called after its own notice deadline"},
+    "short_notice_reason": _STR,
+    "cancel_reason": _STR,
+    "url": _URI,
+    "api": _URI,
+}
+_PAPER = _object(
+    {
+        "id": _INT,
+        "title": _STR,
+        "filename": _STR,
+        "content_type": _STR,
+        "size": {"type": "integer", "minimum": 0},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "published_at": _DT,
+        "late": _BOOL,
+        "late_reason": _STR,
+        "replaces": {"type": ["integer", "null"], "description": "the paper this version replaces"},
+        "current": _BOOL,
+        "url": {
+            "type": ["string", "null"],
+            "format": "uri",
+            "description": "null where the body's papers are for its members only",
+        },
+    }
+)
+_ITEM = _object(
+    {
+        "position": {"type": "integer", "minimum": 1},
+        "title": _STR,
+        "details": _STR,
+        "added_at": _DT,
+        "late": _BOOL,
+        "late_reason": _STR,
+        "papers": {"type": "array", "items": _PAPER},
+    }
+)
+_MEETING = _object(
+    {
+        **_MEETING_FIELDS,
+        "unit": {"type": "string", "description": "the unit's code"},
+        "papers_public": _BOOL,
+        "agenda": {"type": "array", "items": _ITEM},
+        "requisitions": {
+            "type": "array",
+            "description": "the requisitions this meeting was called in answer to",
+            "items": _URI,
+        },
+    }
+)
+_REQUISITION = _object(
+    {
+        "id": _INT,
+        "body": _STR,
+        "purpose": _STR,
+        "text": _STR,
+        "started_by": _STR,
+        "started_at": _DT,
+        "signatures": _object(
+            {
+                "members": _INT,
+                "members_who_may_sign": _INT,
+                "branches": _INT,
+                "branches_that_may_sign": _INT,
+                "working": {
+                    "type": "array",
+                    "description": "one line per threshold of the body's rule",
+                    "items": _STR,
+                },
+            }
+        ),
+        "branches_signed": {
+            "type": "array",
+            "items": _object({"branch": _STR, "signed_at": _DT, "decision": _STR}),
+        },
+        "met_at": {"type": ["string", "null"], "format": "date-time"},
+        "call_by": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "once met: the last day the meeting may be called",
+        },
+        "meeting": {"type": ["string", "null"], "format": "uri"},
+        "called_at": {"type": ["string", "null"], "format": "date-time"},
+        "overdue": {"type": "boolean", "description": "met, not called, and past call_by"},
+        "url": _URI,
+    }
+)
+_DECISION = _object(
+    {
+        "id": _INT,
+        "body": _STR,
+        "purpose": _PURPOSE,
+        "what": {"type": "string", "description": "the meeting not held"},
+        "decided_on": _DATE,
+        "present": {"type": "array", "description": "who took it, by name", "items": _STR},
+        "votes": _object({"for": _INT, "against": _INT, "abstain": _INT}),
+        "reason": _STR,
+        "election": {"type": ["string", "null"], "format": "uri"},
+        "decided_not_to_nominate": _BOOL,
+        "recorded_at": _DT,
+        "url": _URI,
+    }
+)
+_UNIT = _object(
+    {
+        "unit": _object({"code": _STR, "name": _STR, "kind": _STR}),
+        "meetings": {"type": "array", "items": _object(_MEETING_FIELDS)},
+        "requisitions": {"type": "array", "items": _REQUISITION},
+        "decisions_not_to_meet": {"type": "array", "items": _DECISION},
+    }
+)
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "unit": _UNIT,
+    "meeting": _MEETING,
+    "requisition": _REQUISITION,
+    "decision": _DECISION,
+}
+
+
+def _get(summary: str, param: dict[str, Any], schema: dict[str, Any], what: str) -> Any:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": [param],
+            "responses": {
+                "200": {
+                    "description": what,
+                    "content": {"application/json": {"schema": schema}},
+                },
+                "404": {"description": f"no such {what}"},
+            },
+        }
+    }
+
+
+_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+PATHS: dict[str, Any] = {
+    "/api/units/{code}/meetings": _get(
+        "A unit's meetings (latest first), requisitions and decisions not to meet",
+        _CODE,
+        _UNIT,
+        "unit",
+    ),
+    "/api/meetings/{id}": _get(
+        "One meeting: notice, short notice, agenda, every paper version with its SHA-256",
+        _ID,
+        _MEETING,
+        "meeting",
+    ),
+    "/api/requisitions/{id}": _get(
+        "A requisition: signatures against the threshold with the working, and its answer",
+        _ID,
+        _REQUISITION,
+        "requisition",
+    ),
+    "/api/decisions/{id}": _get(
+        "A decision not to hold a meeting: who took it, the vote and the reason",
+        _ID,
+        _DECISION,
+        "decision",
+    ),
+}
