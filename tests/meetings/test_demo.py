@@ -58,3 +58,36 @@ def test_the_demo_member_sees_why_they_may_not_attend_and_the_secretary_may_call
     code = demo[0].body.unit.code
     assert "Call a meeting" in secretary.get(f"/units/{code}/meetings/").content.decode()
     assert secretary.get(f"/meetings/{demo[2].pk}/").status_code == 200
+
+
+def test_the_demo_has_an_open_requisition_the_demo_member_can_sign(demo: list[Meeting]) -> None:
+    from grassroots.meetings.models import Requisition
+    from grassroots.meetings.signing import standing_of
+
+    (r,) = Requisition.objects.all()
+    count = standing_of(r)
+    assert r.met_at is None and r.meeting is None
+    assert 1 < count.member_signatures < 20 and count.lines[0].endswith(
+        "of 20 members' signatures needed"
+    )
+    member = Client()
+    assert member.login(username="member", password=DEMO_PASSWORD)
+    page = member.get(f"/requisitions/{r.pk}/").content.decode()
+    assert "Sign this requisition as Mel Member" in page
+    newcomer = Client()
+    assert newcomer.login(username="newmember", password=DEMO_PASSWORD)
+    assert "You may not sign" in newcomer.get(f"/requisitions/{r.pk}/").content.decode()
+
+
+def test_the_demo_has_a_recorded_decision_not_to_hold_a_nominating_meeting(
+    demo: list[Meeting],
+) -> None:
+    from grassroots.meetings.models import DecisionNotToMeet
+
+    (d,) = DecisionNotToMeet.objects.all()
+    assert d.purpose == "nominating" and d.body.kind == "executive"
+    assert d.present.count() == d.body.seats.count() == 4
+    assert d.votes_for > d.votes_against and "hall" in d.reason
+    page = Client().get(f"/units/{d.body.unit.code}/meetings/").content.decode()
+    assert "decided not to hold an all-member nominating meeting" in page
+    assert "Reverse the decision to close the branch office" in page

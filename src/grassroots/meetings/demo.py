@@ -3,7 +3,9 @@
 Call ``seed()`` after ``grassroots.members.demo.seed``. It sets up the home branch's all-member
 meeting, General Committee (delegates appointed by wards and the affiliated union branch) and
 executive (papers for its members only), with a past General Committee and its papers, an
-upcoming one with a paper published after the notice deadline, and an executive meeting.
+upcoming one with a paper published after the notice deadline, and an executive meeting;
+then an open requisition with some signatures and the executive's decision not to hold a
+nominating meeting (demo_record.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import datetime as dt
 from django.utils import timezone
 
 from grassroots.meetings import actions
+from grassroots.meetings.demo_record import seed_record
 from grassroots.meetings.models import Meeting
 from grassroots.members.models import Member, Unit
 
@@ -78,6 +81,8 @@ def seed(now: dt.datetime | None = None) -> list[Meeting]:
         quorum_combine="either",
         attend_rules={"provisional_days": 56},
         visitors_admitted=True,
+        requisition_members=20,
+        requisition_call_within_days=21,
         late_cutoff_minutes=15,
         debate_limit_minutes=30,
     )
@@ -88,6 +93,7 @@ def seed(now: dt.datetime | None = None) -> list[Meeting]:
         by=None,
         quorum_fraction="1/3",
         late_cutoff_minutes=30,
+        requisition_branches_fraction="1/3",
     )
     executive = actions.create_body(
         unit=home,
@@ -212,4 +218,5 @@ def seed(now: dt.datetime | None = None) -> list[Meeting]:
             now=now,
         )
     )
+    seed_record(everyone, executive, now)  # an open requisition, a decision not to meet
     return made
