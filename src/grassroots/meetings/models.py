@@ -73,6 +73,16 @@ class Body(models.Model):
     visitors_admitted = models.BooleanField(default=False)
     late_cutoff_minutes = models.PositiveIntegerField(null=True, blank=True)
     debate_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    speech_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    speakers_alternate = models.CharField(
+        max_length=8,
+        choices=[
+            ("none", "in the order asked"),
+            ("side", "for and against in turn"),
+            ("gender", "women and men in turn"),
+        ],
+        default="none",
+    )
     motions_close_days = models.PositiveIntegerField(
         default=3, help_text="motions close this many clear days before the meeting"
     )

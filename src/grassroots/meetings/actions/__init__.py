@@ -23,13 +23,22 @@ from grassroots.meetings.actions.motions import (
     submit_motion,
     withdraw,
 )
+from grassroots.meetings.actions.nominating import propose_nomination
 from grassroots.meetings.actions.notices import send_notice
+from grassroots.meetings.actions.record import (
+    circulate_minutes,
+    correct_minutes,
+    draft_minutes,
+    edit_minutes,
+    propose_approval,
+)
 from grassroots.meetings.actions.requisitions import (
     call_requisitioned_meeting,
     sign_requisition,
     start_requisition,
     withdraw_signature,
 )
+from grassroots.meetings.actions.speakers import ask_to_speak, call_next
 from grassroots.meetings.actions.votes import cast_online, close_vote, open_vote, record_hands
 
 __all__ = [
@@ -39,19 +48,27 @@ __all__ = [
     "admit_visitor",
     "amend",
     "appoint",
+    "ask_to_speak",
     "call_meeting",
+    "call_next",
     "call_requisitioned_meeting",
     "cancel_meeting",
     "cast_online",
     "check_in",
+    "circulate_minutes",
     "close_meeting",
     "close_vote",
     "composite",
+    "correct_minutes",
     "create_body",
+    "draft_minutes",
+    "edit_minutes",
     "forward",
     "leave",
     "open_meeting",
     "open_vote",
+    "propose_approval",
+    "propose_nomination",
     "propose_procedure",
     "record_decision_not_to_meet",
     "record_hands",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from grassroots.audit.log import record
+from grassroots.elections.models import Election
 from grassroots.meetings.actions._common import ActionRefused, User, check, now_or
 from grassroots.meetings.models import AgendaItem, Body, Meeting, Paper
 from grassroots.meetings.notice import is_late, notice_deadline
@@ -32,6 +33,7 @@ def call_meeting(
     join_url: str = "",
     purpose: str = "ordinary",
     short_notice_reason: str = "",
+    election: Election | None = None,
     now: dt.datetime | None = None,
 ) -> Meeting:
     """Call a meeting of ``body``: the notice deadline follows from the body's notice period.
@@ -49,6 +51,15 @@ def call_meeting(
         raise ActionRefused("say where the meeting is: a place, an online link, or both")
     if purpose not in dict(Meeting.PURPOSES):
         raise ActionRefused(f"{purpose!r} is not a kind of meeting")
+    if election is not None:
+        if not body.unit.path.startswith(election.unit.path):
+            raise ActionRefused(f"{body.unit.name} does not nominate in {election.title}")
+        if election.state != "draft" or start > election.nominations_close:
+            raise ActionRefused(
+                f"nominations in {election.title} close "
+                f"{election.nominations_close:%d %B %Y %H:%M}: the meeting must be before then"
+            )
+        purpose = "nominating"
     deadline = notice_deadline(body.notice_rule(), start, body.zone())
     short = is_late(at, deadline)
     if short and not short_notice_reason.strip():
@@ -69,6 +80,7 @@ def call_meeting(
         notice_deadline=deadline,
         short_notice=short,
         short_notice_reason=short_notice_reason.strip() if short else "",
+        election=election,
     )
     for n, text in enumerate((t.strip() for t in items if t.strip()), start=1):
         AgendaItem.objects.create(

@@ -15,6 +15,8 @@ from django.db import transaction
 
 from grassroots.audit.log import record
 from grassroots.meetings.actions._common import ActionRefused, User, check, now_or
+from grassroots.meetings.actions.nominating import hand_off
+from grassroots.meetings.actions.record import approve_from_vote
 from grassroots.meetings.cards import CardError, cards_for
 from grassroots.meetings.live import presence
 from grassroots.meetings.majority import CHOICES, RULES, Tally, card_weights, decide
@@ -224,6 +226,10 @@ def close_vote(vote: Vote, *, by: User | None, now: dt.datetime | None = None) -
     vote.save()
     if vote.motion is not None:
         _apply(vote.motion, outcome.carried)
+        if outcome.carried and vote.motion.approves_id is not None:
+            approve_from_vote(vote.motion, vote.pk, vote.closed_at)
+        if outcome.carried and vote.motion.nomination:
+            hand_off(vote.motion, vote)
     record(
         by,
         "meetings.vote.close",
