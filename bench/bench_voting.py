@@ -18,6 +18,7 @@ import datetime as dt
 import multiprocessing
 import os
 import random
+import secrets
 import statistics
 import tempfile
 import threading
@@ -129,6 +130,11 @@ def start_django(database_url: str) -> None:
     os.environ["GRASSROOTS_DATA_DIR"] = tempfile.mkdtemp(prefix="grassroots-bench-")
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.site.settings")
+    # Production settings over plain HTTP on this machine (gunicorn inherits them): a key of
+    # the run's own, no HTTPS redirect or secure-only cookies for the HTTP load generator.
+    os.environ.setdefault("GRASSROOTS_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("GRASSROOTS_SSL_REDIRECT", "0")
+    os.environ.setdefault("GRASSROOTS_SECURE_COOKIES", "0")
     import django
 
     django.setup()

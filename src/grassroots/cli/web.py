@@ -55,6 +55,7 @@ def demo(
     target = data_dir or default_dir() / "demo"
     target.mkdir(parents=True, exist_ok=True)
     os.environ["GRASSROOTS_DATA_DIR"] = str(target)
+    os.environ["GRASSROOTS_DEMO"] = "1"  # the development key, plain HTTP, console mail
     _django()
     from grassroots.elections.demo import seed as seed_elections
     from grassroots.meetings.demo import seed as seed_meetings
@@ -91,6 +92,15 @@ def serve(
 ) -> None:
     """Apply migrations and serve the web app (SQLite by default, PostgreSQL with DATABASE_URL)."""
     _django()
+    from django.core.exceptions import ImproperlyConfigured
+
+    from grassroots.site.checks import refuse_unsafe_start
+
+    try:
+        refuse_unsafe_start()
+    except ImproperlyConfigured as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     _migrate()
     typer.echo(f"grassroots: http://{host}:{port}/")
     _runserver(host, port)

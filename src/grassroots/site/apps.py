@@ -1,4 +1,4 @@
-"""The site app: base templates, static files and the home page."""
+"""The site app: base templates, static files, the home page and the start-up checks."""
 
 from django.apps import AppConfig
 
@@ -7,3 +7,6 @@ class SiteConfig(AppConfig):
     name = "grassroots.site"
     label = "grassroots_site"
     verbose_name = "grassroots site"
+
+    def ready(self) -> None:
+        from grassroots.site import checks  # noqa: F401  (registers the system checks)

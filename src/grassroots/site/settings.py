@@ -1,8 +1,10 @@
 """Django settings for grassroots: SQLite with zero set-up, PostgreSQL when DATABASE_URL is set.
 
-Environment: ``DATABASE_URL`` (e.g. ``postgres://user:pass@host:5432/db``), ``GRASSROOTS_DATA_DIR``
-(where the SQLite file lives), ``GRASSROOTS_SECRET_KEY``, ``GRASSROOTS_DEBUG=1``,
-``GRASSROOTS_ALLOWED_HOSTS`` (comma-separated), ``GRASSROOTS_EMAIL_BACKEND``.
+Everything comes from the environment (docs/deploy.md lists it). ``GRASSROOTS_DEMO=1`` (set by
+``grassroots demo`` and the test suite) is a demo on one machine: a fixed development key,
+plain HTTP, mail printed to the console. Without it the settings are production's and fail
+closed (``site/environment.py``): no key unless ``GRASSROOTS_SECRET_KEY`` gives one, HTTPS
+only, mail never written to the log.
 """
 
 from __future__ import annotations
@@ -11,20 +13,35 @@ import os
 
 import dj_database_url
 
+from grassroots.site import environment as env
 from grassroots.site.paths import data_dir
 
 DATA_DIR = data_dir()
+GRASSROOTS_DEMO = env.flag(os.environ, "GRASSROOTS_DEMO", False)
+PRODUCTION = not GRASSROOTS_DEMO
 
-# A development key; any real deployment sets GRASSROOTS_SECRET_KEY.
-SECRET_KEY = os.environ.get(
-    "GRASSROOTS_SECRET_KEY", "dev-only-not-secret-2f7c1a9e4b6d8e0f3a5c7b9d1e3f5a7c"
-)
-DEBUG = os.environ.get("GRASSROOTS_DEBUG", "") == "1"
+SECRET_KEY = env.secret_key(os.environ, GRASSROOTS_DEMO)
+DEBUG = env.flag(os.environ, "GRASSROOTS_DEBUG", False)
 ALLOWED_HOSTS = [
     h
     for h in os.environ.get("GRASSROOTS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
     if h
 ]
+
+# HTTPS: on by default outside the demo, each switched off only by name.
+SECURE_SSL_REDIRECT = env.flag(os.environ, "GRASSROOTS_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = env.flag(os.environ, "GRASSROOTS_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.whole_number(
+    os.environ, "GRASSROOTS_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag(
+    os.environ, "GRASSROOTS_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION
+)
+SECURE_HSTS_PRELOAD = env.flag(os.environ, "GRASSROOTS_HSTS_PRELOAD", False)
+if env.flag(os.environ, "GRASSROOTS_BEHIND_PROXY", False):
+    # The proxy in front terminates TLS and says so; Django then sees https requests as such.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -106,10 +123,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Password reset mail goes to the console unless a real backend is configured.
-EMAIL_BACKEND = os.environ.get(
-    "GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# Mail: SMTP when GRASSROOTS_EMAIL_HOST is set; printed to the console only in the demo;
+# otherwise nothing is sent (a warning without the message is logged).
+EMAIL_BACKEND = env.mail_backend(os.environ, GRASSROOTS_DEMO)
+EMAIL_HOST = os.environ.get("GRASSROOTS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.whole_number(os.environ, "GRASSROOTS_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("GRASSROOTS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GRASSROOTS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env.flag(os.environ, "GRASSROOTS_EMAIL_STARTTLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("GRASSROOTS_FROM_EMAIL", "grassroots@localhost")
 
 LANGUAGE_CODE = "en-gb"

@@ -42,5 +42,7 @@ def email_receipt(election: Election, member: Member, code: str) -> str:
         f"Your receipt code for {election.title} is\n\n    {code}\n\n{WHAT_IT_PROVES}\n"
         "You asked for this copy on the receipt page after casting your vote.\n"
     )
-    send_mail(f"Your receipt: {election.title}", body, None, [member.email])
+    if not send_mail(f"Your receipt: {election.title}", body, None, [member.email]):
+        # no mail server is configured (outside the demo the message is dropped, never logged)
+        raise ActionRefused("the site cannot send e-mail at the moment; write the code down")
     return member.email

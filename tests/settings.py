@@ -1,0 +1,13 @@
+"""Settings for the test suite: the shipped settings as the demo runs them (plain HTTP, the
+development key), so the test client's http requests are served as they are in the demo.
+
+Set in the environment, so that subprocesses the tests start inherit it. The production
+settings are tested apart, in subprocesses with the documented production environment
+(tests/web/test_production_settings.py).
+"""
+
+import os
+
+os.environ.setdefault("GRASSROOTS_DEMO", "1")
+
+from grassroots.site.settings import *  # noqa: F403
