@@ -261,3 +261,47 @@ def test_only_the_unit_s_secretary_reaches_the_decision_form(org: Org) -> None:
     anon = Client().post("/units/hillford/decisions/new/", _decision_post(org, body.pk))
     assert anon.status_code == 302
     assert not DecisionNotToMeet.objects.exists()
+
+
+def test_anonymous_posts_to_every_requisition_form_store_nothing(org: Org) -> None:
+    r = started(org, requisition_members=1)
+    anon = Client()
+    for url in (
+        f"/requisitions/{r.pk}/withdraw/",
+        f"/requisitions/{r.pk}/branch/",
+        f"/requisitions/{r.pk}/call/",
+        "/units/hillford/requisitions/new/",
+    ):
+        got = anon.post(url, {"branch": org.hillford.pk, "decision": "x", "purpose": "x"})
+        assert got.status_code == 302 and "/accounts/login/" in got["Location"], url
+    assert Signature.objects.count() == 1 and Requisition.objects.count() == 1
+    assert not Meeting.objects.exists()
+    assert client_for(org, "member").get(f"/requisitions/{r.pk}/withdraw/").status_code == 405
+
+
+def test_a_decision_not_to_hold_a_nominating_meeting_records_it_for_the_election(
+    org: Org,
+) -> None:
+    from grassroots.elections.models import Nomination
+    from tests.elections.conftest import NOW, make_election
+
+    s = make_election(
+        org,
+        open_voting=False,
+        nominations_close=NOW + DAY,
+        voting_open=NOW + 2 * DAY,
+        voting_close=NOW + 9 * DAY,
+    )
+    body, _ = officers(org)
+    c = client_for(org, "secretary")
+    form = c.get("/units/hillford/decisions/new/").content.decode()
+    assert s.election.title in form
+    page = c.post(
+        "/units/hillford/decisions/new/",
+        _decision_post(org, body.pk, election=s.election.pk),
+        follow=True,
+    ).content.decode()
+    assert "Hillford's decision not to nominate in" in page
+    assert f'href="/elections/{s.election.pk}/"' in page
+    (n,) = Nomination.objects.filter(election=s.election, body=org.hillford)
+    assert n.candidate is None and DecisionNotToMeet.objects.get().nomination == n
