@@ -141,3 +141,15 @@ def test_a_hostile_nomination_post_is_refused_with_a_message_not_an_error(org: O
         r = c.post(f"/elections/{e.pk}/nominate/", data, follow=True)
         assert r.status_code == 200
     assert not Nomination.objects.filter(election=e).exists()
+
+
+def test_a_nomination_from_outside_the_unit_stored_by_other_means_counts_for_nothing(
+    org: Org,
+) -> None:
+    southby = _south(org)
+    e = _election(org, org.north)
+    cand = actions.add_candidate(e, name="Alice Able", by=org.users["returning"], now=DURING)
+    Nomination.objects.create(election=e, body=southby, candidate=cand, decided_on=NOW.date())
+    [(_, bodies, outcome)] = actions.nomination_tally(e)
+    assert bodies == [] and not outcome.ok
+    assert actions.body_decisions(e) == []

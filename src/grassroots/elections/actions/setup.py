@@ -269,9 +269,9 @@ def nomination_tally(
         for k in nominating_bodies(election).order_by().values("kind").annotate(n=Count("id"))
     }
     out = []
-    noms = Nomination.objects.filter(election=election, candidate__isnull=False).select_related(
-        "body"
-    )
+    noms = Nomination.objects.filter(
+        election=election, candidate__isnull=False, body__path__startswith=election.unit.path
+    ).select_related("body")  # a body outside the unit counts for nothing, however recorded
     by_candidate: dict[int, list[Unit]] = {}
     for n in noms:
         assert n.candidate_id is not None
@@ -310,7 +310,8 @@ class BodyDecision:
 def body_decisions(election: Election) -> list[BodyDecision]:
     """Every body's recorded decision, nominations and decisions not to nominate alike."""
     rows: dict[int, list[Nomination]] = {}
-    for n in Nomination.objects.filter(election=election).select_related("body", "candidate"):
+    inside = Nomination.objects.filter(election=election, body__path__startswith=election.unit.path)
+    for n in inside.select_related("body", "candidate"):
         rows.setdefault(n.body_id, []).append(n)
     out = []
     for noms in rows.values():
