@@ -90,6 +90,7 @@ def _world(org: Org, tmp: Path) -> World:
     code = election_actions.cast(published, org.ann, ["Alice Able", "Cal Calm"])
     election_actions.cast(published, org.bob, ["Dan Deft", "Bea Bold", "Alice Able"])
     election_actions.close_voting(published, by=None, now=NOW + 6 * DAY)
+    election_actions.count_votes(published, by=None)
     election_actions.publish_result(published, by=None)
     for e in (draft, setup.election, published):
         e.refresh_from_db()

@@ -52,6 +52,7 @@ def test_a_member_votes_and_checks_their_receipt_after_the_count(
     assert "already voted" in page.content()
 
     actions.close_voting(e, by=None, now=NOW + 6 * DAY)
+    actions.count_votes(e, by=None)
     actions.publish_result(e, by=None)
     page.goto(f"{base}/elections/{e.pk}/results/")
     page.get_by_role("link", name="Check your receipt").click()

@@ -104,5 +104,6 @@ def test_closing_waits_for_casts_in_flight_and_none_lands_after(
     # every acknowledged ballot is stored, and the count reads exactly those
     assert Ballot.objects.filter(election=e).count() == len(accepted)
     assert VoterRecord.objects.filter(election=e).count() == len(accepted)
+    actions.count_votes(e, by=None)
     pub = actions.publish_result(e, by=None)
     assert len(pub.files["receipts.txt"].split()) == len(accepted)

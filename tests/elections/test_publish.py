@@ -46,6 +46,7 @@ def _vote_and_publish(org: Org, **extra: object) -> tuple[Setup, list[str]]:
     voters = [*Member.objects.filter(number__startswith="P"), org.ann, org.bob]
     codes = [actions.cast(s.election, m, r) for m, r in zip(voters, RANKINGS, strict=True)]
     actions.close_voting(s.election, by=org.users["returning"], now=NOW + 6 * DAY)
+    actions.count_votes(s.election, by=org.users["returning"])
     actions.publish_result(s.election, by=org.users["returning"])
     s.election.refresh_from_db()
     return s, codes
@@ -141,8 +142,14 @@ def test_grassroots_verify_says_matches_for_a_published_folder_and_fails_when_al
     assert "DOES NOT MATCH" in bad.output
 
 
-def test_publishing_before_closing_is_refused(voting: Setup) -> None:
+def test_counting_before_closing_is_refused(voting: Setup) -> None:
     with pytest.raises(actions.ActionRefused, match="close voting first"):
+        actions.count_votes(voting.election, by=None)
+
+
+def test_publishing_before_counting_is_refused(voting: Setup) -> None:
+    actions.close_voting(voting.election, by=None, now=NOW + 6 * DAY)
+    with pytest.raises(actions.ActionRefused, match="count the votes first"):
         actions.publish_result(voting.election, by=None)
 
 

@@ -177,6 +177,7 @@ def test_results_page_files_and_api_after_publication(client: Client, voting: Se
     actions.cast(e, voting.org.bob, ["Dan Deft"])
     assert client.get(f"/elections/{e.pk}/results/").status_code == 404
     actions.close_voting(e, by=None, now=NOW + 6 * DAY)
+    actions.count_votes(e, by=None)
     actions.publish_result(e, by=None)
     page = client.get(f"/elections/{e.pk}/results/").content.decode()
     assert e.roll_fingerprint in page
@@ -257,8 +258,13 @@ def test_the_returning_officer_closes_and_publishes_from_the_election_page(
     e.voting_close = NOW - DAY / 2
     e.save()
     client.post(f"/elections/{e.pk}/close/")
-    r = client.post(f"/elections/{e.pk}/publish/", follow=True)
-    assert "Counted and published" in r.content.decode()
+    r = client.post(f"/elections/{e.pk}/count/", follow=True)
+    assert "Not published yet." in r.content.decode()
+    e.refresh_from_db()
+    assert e.state == "counted"
+    digest = re.search(r'name="digest" value="([0-9a-f]{64})"', r.content.decode()).group(1)
+    r = client.post(f"/elections/{e.pk}/publish/", {"digest": digest}, follow=True)
+    assert "The result is published." in r.content.decode()
     e.refresh_from_db()
     assert e.state == "published"
 
@@ -275,24 +281,19 @@ def test_a_returning_officer_sets_up_an_election_and_adds_a_candidate_through_th
     client: Client, org: object
 ) -> None:
     from grassroots.elections.models import Election
+    from tests.elections.test_setup import setup_data
 
     _login(client, "returning")
-    data = {
-        "title": "Treasurer",
-        "seats": "1",
-        "rule": "irv",
-        "unit": str(org.national.pk),  # type: ignore[attr-defined]
-        "freeze_date": str(NOW.date()),
-        "nominations_open": (NOW + DAY).strftime("%Y-%m-%dT%H:%M"),
-        "nominations_close": (NOW + 2 * DAY).strftime("%Y-%m-%dT%H:%M"),
-        "voting_open": (NOW + 3 * DAY).strftime("%Y-%m-%dT%H:%M"),
-        "voting_close": (NOW + 4 * DAY).strftime("%Y-%m-%dT%H:%M"),
-        "nominating_kinds": ["branch"],
-        "threshold": '{"kind": "branch", "count": 2}',
-        "minima": "",
-    }
-    bad = client.post("/elections/new/", {**data, "threshold": '{"kind": "branch"}'})
-    assert "needs a kind and a count or percent" in bad.content.decode()
+    data = setup_data(
+        org,  # type: ignore[arg-type]
+        title="Treasurer",
+        seats="1",
+        rule="irv",
+        nominating_kinds=["branch"],
+        conditions=[{"count": "2", "measure": "count", "kind": "branch"}],
+    )
+    bad = client.post("/elections/new/", {**data, "condition-0-count": "two"})
+    assert "Nomination condition 1: Enter a whole number." in bad.content.decode()
     r = client.post("/elections/new/", data)
     e = Election.objects.get(title="Treasurer")
     assert r.status_code == 302

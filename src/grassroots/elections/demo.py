@@ -72,8 +72,28 @@ def _election(title: str, seats: int, start: dt.datetime, voters_now: dt.datetim
     return e
 
 
+def _draft(now: dt.datetime) -> Election:
+    """A draft being set up: only the returning officer and administrator see it."""
+    return actions.create_election(
+        title="Treasurer (demo, draft)",
+        seats=1,
+        rule="irv",
+        unit=Unit.objects.get(kind="national"),
+        eligibility=RuleSet(on=(now + 30 * DAY).date(), provisional_days=56),
+        freeze_date=(now + 5 * DAY).date(),
+        nominations_open=now + 7 * DAY,
+        nominations_close=now + 21 * DAY,
+        voting_open=now + 30 * DAY,
+        voting_close=now + 44 * DAY,
+        threshold={"kind": "branch", "count": 2},
+        announced=False,
+        by=None,
+    )
+
+
 def seed(voters: int = 400, now: dt.datetime | None = None) -> list[Election]:
-    """An election open now, and a published one whose voters cast a few weeks ago."""
+    """An election open now and a published one whose voters cast a few weeks ago (returned),
+    and a draft that only its managers see."""
     now = now or timezone.now()
     rng = random.Random(5)
     past = _election("Policy forum representatives (demo, published)", 3, now - 40 * DAY, now)
@@ -84,6 +104,8 @@ def seed(voters: int = 400, now: dt.datetime | None = None) -> list[Election]:
         ranking = rng.sample(list(past.ballot), rng.randint(1, len(past.ballot)))
         actions.cast(past, m, ranking, now=now - 35 * DAY)
     actions.close_voting(past, by=None, now=now - 25 * DAY)
+    actions.count_votes(past, by=None)
     actions.publish_result(past, by=None)
     current = _election("Regional executive (demo, voting open)", 3, now - 2 * DAY, now)
+    _draft(now)
     return [past, current]

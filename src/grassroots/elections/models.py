@@ -9,6 +9,7 @@ schema, and joins every column of the two tables after the close.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import models
@@ -29,8 +30,21 @@ STATES = (
     ("draft", "Being set up"),
     ("voting", "Voting open"),
     ("closed", "Voting closed"),
+    ("counted", "Counted, not yet published"),
     ("published", "Result published"),
+    ("cancelled", "Cancelled"),
 )
+
+
+class ElectionQuerySet(models.QuerySet["Election"]):
+    def visible_to(self, user: object) -> ElectionQuerySet:
+        """Announced elections, and drafts only for those who manage them (issue 9.2)."""
+        from grassroots.members.permissions import units_where
+
+        managed = units_where(user, "manage_occasions")  # type: ignore[arg-type]
+        return self.filter(
+            models.Q(announced_at__isnull=False) | models.Q(unit__in=managed.values("pk"))
+        )
 
 
 class Election(models.Model):
@@ -58,12 +72,26 @@ class Election(models.Model):
     ballot = models.JSONField(default=list, blank=True)  # candidate names, fixed at opening
     roll_size = models.PositiveIntegerField(null=True, blank=True)
     roll_fingerprint = models.CharField(max_length=64, blank=True)
+    # None: a draft that only those who manage it see; set when announced to members
+    announced_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)  # why, when state is "cancelled"
+
+    objects = ElectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-voting_open", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        """Being set up and not yet announced: only those who manage it see it."""
+        return self.state == "draft" and self.announced_at is None
+
+    def overdue(self, now: dt.datetime) -> bool:
+        """Voting was due to open by ``now`` but the returning officer has not opened it."""
+        return self.state == "draft" and now >= self.voting_open
 
 
 class Candidate(models.Model):

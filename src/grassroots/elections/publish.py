@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from grassroots.count.ballots import election_from_rankings
@@ -76,8 +76,13 @@ def build(
     roll_fingerprint: str,
     turnout_by_branch: Mapping[str, int],
     audit_checkpoint: tuple[int, str] | None = None,
+    withdrawn: Sequence[str] = (),
 ) -> Bundle:
-    """Count the ballots and write the bundle; rankings are sorted first so order tells nothing."""
+    """Count the ballots and write the bundle; rankings are sorted first so order tells nothing.
+
+    ``withdrawn`` names candidates who withdrew once the ballot was fixed: they stay among the
+    candidates (the ballot paper) and the count skips them, as ``ballots.blt`` records.
+    """
     if len(rankings) != len(receipt_hashes):
         raise InputError(
             f"{len(rankings)} ballots but {len(receipt_hashes)} receipt hashes: they must match"
@@ -86,6 +91,11 @@ def build(
     index = {n: i for i, n in enumerate(names)}
     ordered = sorted(rankings, key=lambda r: [index[n] for n in r])
     election = election_from_rankings(names, seats, [list(r) for r in ordered], title=title)
+    unknown = sorted(set(withdrawn) - set(names))
+    if unknown:
+        raise InputError(f"withdrawn candidate(s) {', '.join(unknown)} are not on the ballot")
+    if withdrawn:
+        election = replace(election, withdrawn=frozenset(index[n] for n in withdrawn))
     cons = constraint_set(names, constraints)
     result = count(election, rule, seats=seats, seed=seed, constraints=cons)
     files = {
@@ -103,6 +113,7 @@ def build(
             "minima": dict(constraints.get("minima", {})),
             "maxima": dict(constraints.get("maxima", {})),
         },
+        "withdrawn": sorted(withdrawn),
         "roll": {"size": roll_size, "fingerprint": roll_fingerprint},
         "turnout": {
             "ballots": len(rankings),
@@ -143,6 +154,13 @@ def verify(files: Mapping[str, str]) -> Verdict:
         if _sha(files[name]) != digest:
             v.problems.append(f"{name}: its sha256 differs from the one in election.json")
     v.checked.append("file hashes")
+    withdrawn = meta.get("withdrawn", [])
+    marked = sorted(election.candidates[c] for c in election.withdrawn)
+    if not isinstance(withdrawn, list) or sorted(map(str, withdrawn)) != marked:
+        v.problems.append(
+            f"election.json names {withdrawn!r} as withdrawn, ballots.blt {marked}: "
+            "they must agree"
+        )
     ballots = sum(election.weights)
     if len(set(receipts)) != len(receipts):
         v.problems.append("receipts.txt: a receipt hash appears more than once")

@@ -66,11 +66,8 @@ def member_election(member: Member, election: Election) -> ElectionStanding:
 
 def member_elections(member: Member) -> list[ElectionStanding]:
     """Every election being prepared or open whose electorate covers the member's branch."""
-    return [
-        member_election(member, e)
-        for e in Election.objects.filter(state__in=("draft", "voting")).select_related("unit")
-        if covers(e, member)
-    ]
+    shown = Election.objects.filter(state__in=("draft", "voting"), announced_at__isnull=False)
+    return [member_election(member, e) for e in shown.select_related("unit") if covers(e, member)]
 
 
 def section(member: Member) -> Section:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Body", "Outcome", "describe", "met"]
+__all__ = ["Body", "Condition", "Outcome", "describe", "from_conditions", "met", "to_conditions"]
 
 
 @dataclass(frozen=True)
@@ -93,3 +93,71 @@ def describe(threshold: Mapping[str, Any]) -> str:
     if "subkind" in threshold:
         base += f" of which {threshold['subcount']} {threshold['subkind']}"
     return base
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One line of the set-up form: "[or|and also] at least [5] [branches] [of which 2 unions]".
+
+    ``join`` ties the line to the one before: ``"or"`` makes it an alternative, ``"and"`` a
+    further requirement (the first line's join is ignored). ``or`` binds first, so the lines
+    read as a sentence: "5% of branches or 3 affiliates, and also 10% of MPs".
+    """
+
+    count: int
+    kind: str
+    percent: bool = False
+    subcount: int = 0
+    subkind: str = ""
+    join: str = "and"
+
+    def leaf(self) -> dict[str, Any]:
+        node: dict[str, Any] = {"kind": self.kind}
+        node["percent" if self.percent else "count"] = self.count
+        if self.subkind and self.subcount:
+            node["subkind"] = self.subkind
+            node["subcount"] = self.subcount
+        return node
+
+
+def from_conditions(conditions: Sequence[Condition]) -> dict[str, Any]:
+    """The threshold the form's lines describe; no lines: no nominations needed (``{}``)."""
+    groups: list[list[dict[str, Any]]] = []
+    for i, c in enumerate(conditions):
+        if i and c.join == "or":
+            groups[-1].append(c.leaf())
+        else:
+            groups.append([c.leaf()])
+    parts = [g[0] if len(g) == 1 else {"any": g} for g in groups]
+    if not parts:
+        return {}
+    return parts[0] if len(parts) == 1 else {"all": parts}
+
+
+def _as_condition(node: Mapping[str, Any], join: str) -> Condition | None:
+    if "kind" not in node or not ("count" in node or "percent" in node):
+        return None
+    return Condition(
+        count=int(node["percent"] if "percent" in node else node["count"]),
+        kind=str(node["kind"]),
+        percent="percent" in node,
+        subcount=int(node.get("subcount", 0)),
+        subkind=str(node.get("subkind", "")),
+        join=join,
+    )
+
+
+def to_conditions(threshold: Mapping[str, Any]) -> list[Condition] | None:
+    """The form's lines for a threshold; None if it nests deeper than lines can show."""
+    if not threshold:
+        return []
+    parts = threshold.get("all", [threshold])
+    out: list[Condition] = []
+    for part in parts:
+        leaves = part.get("any", [part])
+        for k, leaf in enumerate(leaves):
+            c = _as_condition(leaf, "or" if k else "and")
+            if c is None:
+                return None
+            out.append(c)
+    return out

@@ -7,10 +7,22 @@ a log line per ballot would add a timestamped, ordered trail beside the anonymou
 """
 
 from grassroots.elections.actions._common import ActionRefused, AlreadyVoted
+from grassroots.elections.actions.corrections import (
+    announce,
+    cancel_election,
+    delete_draft,
+    edit_candidate,
+    edit_election,
+    withdraw_candidate,
+)
 from grassroots.elections.actions.receipt_mail import email_receipt
 from grassroots.elections.actions.results import (
+    Reminder,
     Reminders,
+    count_votes,
     publish_result,
+    reminder,
+    result_digest,
     send_reminders,
     turnout,
 )
@@ -27,29 +39,42 @@ from grassroots.elections.actions.setup import (
     nomination_tally,
     record_nomination,
 )
+from grassroots.elections.actions.timetable import close_voting_early, open_voting_early
 from grassroots.elections.actions.voting import cast, close_voting, open_voting, receipt_for_retry
 
 __all__ = [
     "ActionRefused",
     "AlreadyVoted",
     "BodyDecision",
+    "Reminder",
     "Reminders",
     "acts_for_self",
     "add_candidate",
+    "announce",
     "ballot_candidates",
     "body_decisions",
+    "cancel_election",
     "cast",
     "close_voting",
+    "close_voting_early",
     "consent",
+    "count_votes",
     "create_election",
+    "delete_draft",
+    "edit_candidate",
+    "edit_election",
     "email_receipt",
     "may_consent",
     "nominating_bodies",
     "nomination_tally",
     "open_voting",
+    "open_voting_early",
     "publish_result",
     "receipt_for_retry",
     "record_nomination",
+    "reminder",
+    "result_digest",
     "send_reminders",
     "turnout",
+    "withdraw_candidate",
 ]

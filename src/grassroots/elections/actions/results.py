@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import smtplib
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from grassroots.audit.log import publish_checkpoint, record
+from grassroots.count.errors import InputError
 from grassroots.count.report.html import render_fragment
 from grassroots.elections import publish
 from grassroots.elections.actions._common import ActionRefused, User, _check, _subject
@@ -50,45 +52,84 @@ def turnout(election: Election) -> dict[str, Any]:
     }
 
 
+def result_digest(publication: Publication) -> str:
+    """The sha256 of the counted election.json: names the count the returning officer saw."""
+    return hashlib.sha256(publication.files["election.json"].encode()).hexdigest()
+
+
 @transaction.atomic
-def publish_result(election: Election, *, by: User | None) -> Publication:
-    """Count the ballots with the engine and publish the bundle and report."""
+def count_votes(election: Election, *, by: User | None) -> Publication:
+    """Count the ballots with the engine; only the returning officer sees it until published.
+
+    Candidates who withdrew after voting opened stay on the ballot paper and are counted as
+    withdrawn: the bundle's ``ballots.blt`` marks them (its negative line) and the recount
+    reads them from there.
+    """
     _check(by, "manage_occasions", election.unit)
     e = Election.objects.select_for_update().get(pk=election.pk)
     if e.state != "closed":
         raise ActionRefused(f"{e} is {e.get_state_display().lower()}: close voting first")
     candidates = list(e.ballot)
-    groups = _groups_of(e.candidates.filter(name__in=candidates))
+    on_paper = list(e.candidates.filter(name__in=candidates))
+    groups = _groups_of(on_paper)
+    withdrawn = sorted(c.name for c in on_paper if c.withdrawn)
     rows = list(Ballot.objects.filter(election=e).values_list("ranking", "receipt_hash"))
     t = turnout(e)
     checkpoint = publish_checkpoint(f"the published result of {e.title} (election {e.pk})")
-    bundle = publish.build(
-        title=e.title,
-        seats=e.seats,
-        rule=e.rule,
-        seed=e.seed,
-        candidates=candidates,
-        rankings=[r for r, _ in rows],
-        constraints={**e.constraints, "groups": groups},
-        receipt_hashes=[h for _, h in rows],
-        roll_size=e.roll_size or 0,
-        roll_fingerprint=e.roll_fingerprint,
-        turnout_by_branch={b["branch"]: b["voted"] for b in t["branches"]},
-        audit_checkpoint=(checkpoint.entry, checkpoint.digest),
-    )
+    try:
+        bundle = publish.build(
+            title=e.title,
+            seats=e.seats,
+            rule=e.rule,
+            seed=e.seed,
+            candidates=candidates,
+            rankings=[r for r, _ in rows],
+            constraints={**e.constraints, "groups": groups},
+            receipt_hashes=[h for _, h in rows],
+            roll_size=e.roll_size or 0,
+            roll_fingerprint=e.roll_fingerprint,
+            turnout_by_branch={b["branch"]: b["voted"] for b in t["branches"]},
+            audit_checkpoint=(checkpoint.entry, checkpoint.digest),
+            withdrawn=withdrawn,
+        )
+    except InputError as exc:
+        raise ActionRefused(f"the count could not be run: {exc}") from None
     cons = publish.constraint_set(candidates, {**e.constraints, "groups": groups})
     report = render_fragment(bundle.result, title=e.title, constraints=cons)
     pub = Publication.objects.create(election=e, files=bundle.files, report_html=report)
+    e.state = "counted"
+    e.save(update_fields=["state"])
+    record(
+        by,
+        "election.count",
+        _subject(e),
+        f"Counted: elected {', '.join(bundle.result.elected)} (not yet published)",
+        detail={"election.json": result_digest(pub)},
+    )
+    election.refresh_from_db()
+    return pub
+
+
+@transaction.atomic
+def publish_result(election: Election, *, by: User | None, digest: str = "") -> Publication:
+    """Publish the count the returning officer has seen (``digest``: ``result_digest`` of it)."""
+    _check(by, "manage_occasions", election.unit)
+    e = Election.objects.select_for_update().get(pk=election.pk)
+    if e.state != "counted":
+        what = "count the votes first" if e.state == "closed" else "nothing to publish"
+        raise ActionRefused(f"{e} is {e.get_state_display().lower()}: {what}")
+    pub = e.publication
+    if digest and digest != result_digest(pub):
+        raise ActionRefused("this is not the count that was shown: look at the count again")
     e.state = "published"
     e.save(update_fields=["state"])
+    elected = json.loads(pub.files["result.json"]).get("elected", [])
     record(
         by,
         "election.publish",
         _subject(e),
-        f"Counted and published: elected {', '.join(bundle.result.elected)}",
-        detail={
-            "election.json": hashlib.sha256(bundle.files["election.json"].encode()).hexdigest()
-        },
+        f"Published the result: elected {', '.join(elected)}",
+        detail={"election.json": result_digest(pub)},
     )
     election.refresh_from_db()
     return pub
@@ -102,6 +143,36 @@ class Reminders:
     refused: tuple[tuple[str, str], ...] = ()  # (membership number, problem)
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """What a reminder would do: how many it goes to, who it misses, and the message."""
+
+    recipients: list[str]  # e-mail addresses
+    numbers: list[str]  # their membership numbers, in the same order
+    without_email: int
+    subject: str
+    body: str
+
+
+def reminder(election: Election, *, base_url: str = "") -> Reminder:
+    """The reminder e-mail and its recipients: members on the roll who have not voted."""
+    not_voted = Member.objects.filter(
+        pk__in=RollEntry.objects.filter(election=election).values("member_id")
+    ).exclude(pk__in=VoterRecord.objects.filter(election=election).values("member_id"))
+    rows = list(not_voted.exclude(email="").order_by("number").values_list("number", "email"))
+    title = " ".join(election.title.split())  # a header is one line whatever the title holds
+    return Reminder(
+        recipients=[email for _, email in rows],
+        numbers=[number for number, _ in rows],
+        without_email=not_voted.filter(email="").count(),
+        subject=f"Reminder: vote in {title}",
+        body=(
+            f"You have not yet voted in {title}. Voting closes "
+            f"{election.voting_close:%Y-%m-%d %H:%M}.\n{base_url}"
+        ),
+    )
+
+
 def send_reminders(election: Election, *, by: User | None, base_url: str = "") -> Reminders:
     """E-mail every member on the roll who has not voted yet, one message each.
 
@@ -112,22 +183,9 @@ def send_reminders(election: Election, *, by: User | None, base_url: str = "") -
     _check(by, "manage_occasions", election.unit)
     if election.state != "voting":
         raise ActionRefused(f"{election} is not open for voting: no reminders to send")
-    voted = VoterRecord.objects.filter(election=election).values("member_id")
-    rows = list(
-        Member.objects.filter(
-            pk__in=RollEntry.objects.filter(election=election).values("member_id")
-        )
-        .exclude(pk__in=voted)
-        .exclude(email="")
-        .order_by("number")
-        .values_list("number", "email")
-    )
-    title = " ".join(election.title.split())  # a header is one line whatever the title holds
-    subject = f"Reminder: vote in {title}"
-    body = (
-        f"You have not yet voted in {title}. Voting closes "
-        f"{election.voting_close:%Y-%m-%d %H:%M}.\n{base_url}"
-    )
+    plan = reminder(election, base_url=base_url)
+    rows = zip(plan.numbers, plan.recipients, strict=True)
+    subject, body = plan.subject, plan.body
     refused: list[tuple[str, str]] = []
     outgoing: list[tuple[str, EmailMessage]] = []
     for number, email in rows:

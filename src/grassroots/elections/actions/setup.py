@@ -45,9 +45,15 @@ def create_election(
     nominating_kinds: Sequence[str] = ("branch",),
     body_subkinds: Mapping[str, str] | None = None,
     constraints: Mapping[str, Any] | None = None,
+    announced: bool = True,
     by: User | None,
+    now: dt.datetime | None = None,
 ) -> Election:
-    """A returning officer sets up an election over ``unit`` (in state "draft")."""
+    """A returning officer sets up an election over ``unit`` (in state "draft").
+
+    ``announced=False`` keeps it a draft that only those who manage it see, until ``announce``;
+    the set-up page makes drafts. Otherwise members see it at once.
+    """
     _check(by, "manage_occasions", unit)
     if rule not in RULES:
         raise ActionRefused(f"rule {rule!r} is not one of {', '.join(RULES)}")
@@ -79,9 +85,14 @@ def create_election(
         body_subkinds=dict(body_subkinds or {}),
         constraints=dict(constraints or {}),
         seed=new_seed(),
+        announced_at=_now(now) if announced else None,
     )
     record(
-        by, "election.create", _subject(e), f"Created election {title!r} ({seats} posts, {rule})"
+        by,
+        "election.create",
+        _subject(e),
+        f"Created election {title!r} ({seats} posts, {rule})"
+        + ("" if announced else " as a draft"),
     )
     return e
 
@@ -104,6 +115,10 @@ def add_candidate(
     _check(by, "manage_occasions", election.unit)
     if member is not None and election.candidates.filter(member=member).exists():
         raise ActionRefused(f"{member} is already a candidate in {election}")
+    if election.state != "draft":
+        raise ActionRefused(
+            f"{election} is {election.get_state_display().lower()}: no candidate can be added"
+        )
     if _now(now) > election.nominations_close:
         raise ActionRefused(
             f"nominations closed at {election.nominations_close:%Y-%m-%d %H:%M}: "
@@ -214,6 +229,9 @@ def record_nomination(
     if by is not None and not can(by, "manage_occasions", election.unit):
         _check(by, "edit_register", body)
     at = _now(now)
+    if election.state != "draft" or election.announced_at is None:
+        what = "not been announced" if election.state == "draft" else "no nominations open"
+        raise ActionRefused(f"{election} has {what}: no nomination can be recorded")
     if at < election.nominations_open:
         raise ActionRefused(
             f"nominations open at {election.nominations_open:%Y-%m-%d %H:%M}; "

@@ -45,10 +45,17 @@ def open_voting(election: Election, *, by: User | None, now: dt.datetime | None 
     e = Election.objects.select_for_update().get(pk=election.pk)
     if e.state != "draft":
         raise ActionRefused(f"{e} is {e.get_state_display().lower()}: it cannot open again")
+    if e.announced_at is None:
+        raise ActionRefused(f"{e} has not been announced: members must be told before voting")
     if _now(now) < e.nominations_close:
         raise ActionRefused(
             f"nominations are open until {e.nominations_close:%Y-%m-%d %H:%M}; "
             "voting opens after they close"
+        )
+    if _now(now) < e.voting_open:
+        raise ActionRefused(
+            f"voting is timetabled to open at {e.voting_open:%Y-%m-%d %H:%M}; "
+            "opening it earlier is a change with a reason (open voting early)"
         )
     logged = statement_log.problems()
     if logged:

@@ -7,14 +7,23 @@ from grassroots.elections.views.candidates import (
     candidate_photo,
     nominate,
 )
+from grassroots.elections.views.corrections import (
+    announce,
+    cancel,
+    candidate_edit,
+    close_early,
+    count,
+    delete,
+    open_early,
+    publish,
+    remind,
+    withdraw,
+)
 from grassroots.elections.views.manage import (
     close_voting,
     election_detail,
     election_list,
-    election_new,
     open_voting,
-    publish,
-    remind,
 )
 from grassroots.elections.views.results import (
     api_election,
@@ -25,22 +34,31 @@ from grassroots.elections.views.results import (
     published_file,
     results,
 )
+from grassroots.elections.views.setup import election_edit, election_new
 
 __all__ = [
+    "announce",
     "api_election",
     "api_elections",
     "api_receipt",
     "bundle_zip",
+    "cancel",
     "candidate_add",
     "candidate_consent",
+    "candidate_edit",
     "candidate_photo",
     "check_receipt",
+    "close_early",
     "close_voting",
+    "count",
+    "delete",
     "election_detail",
+    "election_edit",
     "election_list",
     "election_new",
     "email_receipt",
     "nominate",
+    "open_early",
     "open_voting",
     "openapi",
     "publish",
@@ -48,4 +66,5 @@ __all__ = [
     "remind",
     "results",
     "vote",
+    "withdraw",
 ]

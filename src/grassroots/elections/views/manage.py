@@ -6,76 +6,37 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import (
     HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grassroots.elections import actions, thresholds
-from grassroots.elections.forms import ElectionForm
-from grassroots.elections.models import Election
+from grassroots.elections.describe import about
+from grassroots.elections.models import Election, VoterRecord
 from grassroots.elections.standing import covers, member_election
-from grassroots.members.eligibility import RuleSet
-from grassroots.members.models import Member, Unit
+from grassroots.members.models import Member
 from grassroots.members.permissions import can, units_where
 
 
 def election_list(request: HttpRequest) -> HttpResponse:
     """Every election, newest first; the set-up link only for those who may set one up."""
     ctx = {
-        "elections": Election.objects.all(),
+        "elections": Election.objects.visible_to(request.user),
         "may_set_up": units_where(request.user, "manage_occasions").exists(),
     }
     return render(request, "elections/list.html", ctx)
 
 
-@login_required
-def election_new(request: HttpRequest) -> HttpResponse:
-    """A returning officer sets up an election over a unit they manage."""
-    units = [(u.pk, u.name) for u in units_where(request.user, "manage_occasions")]
-    if not units:
-        raise PermissionDenied("only a returning officer or administrator sets up elections")
-    form = ElectionForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        unit = get_object_or_404(Unit, pk=d["unit"])
-        try:
-            e = actions.create_election(
-                title=d["title"],
-                seats=d["seats"],
-                rule=d["rule"],
-                unit=unit,
-                eligibility=RuleSet(
-                    on=d["voting_open"].date(),
-                    freeze_date=d["freeze_date"],
-                    provisional_days=d["provisional_days"],
-                    min_membership_days=d["min_membership_days"],
-                    paid_up_to=d["paid_up_to"],
-                ),
-                freeze_date=d["freeze_date"],
-                nominations_open=d["nominations_open"],
-                nominations_close=d["nominations_close"],
-                voting_open=d["voting_open"],
-                voting_close=d["voting_close"],
-                threshold=d["threshold"],
-                nominating_kinds=d["nominating_kinds"],
-                body_subkinds=d["body_subkinds"],
-                constraints={k: d[k] for k in ("minima", "maxima") if d[k]},
-                by=request.user,
-            )
-            return redirect("elections:detail", pk=e.pk)
-        except actions.ActionRefused as exc:
-            form.add_error(None, str(exc))
-    return render(request, "elections/new.html", {"form": form})
-
-
 def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Timetable, candidates, the nomination tally, turnout (counts only) and officer actions."""
-    e = get_object_or_404(Election, pk=pk)
+    """Rules, timetable, candidates, the nomination tally, turnout (counts only) and actions.
+
+    A draft answers only to those who manage it (404 to anyone else, as if it did not exist).
+    """
+    e = get_object_or_404(Election.objects.visible_to(request.user).select_related("unit"), pk=pk)
     tally = actions.nomination_tally(e)
     user = request.user
     member = Member.objects.filter(user=user).first() if user.is_authenticated else None
@@ -86,23 +47,33 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     officer = user.is_authenticated and can(user, "manage_occasions", e.unit)
     bodies = []  # those whose nominations this user records: the officer's are all of them
-    if user.is_authenticated and e.state == "draft":
+    if user.is_authenticated and e.state == "draft" and e.announced_at is not None:
         nominating = actions.nominating_bodies(e)
         if not officer:
             nominating = nominating.filter(pk__in=units_where(user, "edit_register"))
         bodies = list(nominating)
+    now = timezone.now()
+    withdrawn = list(e.candidates.filter(withdrawn=True))
     ctx = {
         "e": e,
+        "about": about(e),
         "tally": tally,
+        "withdrawn": withdrawn,
+        "withdrawn_on_paper": [c.name for c in withdrawn if c.name in e.ballot],
         "profiles": [c for c, _, _ in tally if c.statement or c.photo],
         "threshold": thresholds.describe(e.threshold),
-        "turnout": actions.turnout(e) if e.state != "draft" else None,
+        "turnout": actions.turnout(e) if e.state not in ("draft", "cancelled") else None,
         "officer": officer,
         "decisions": actions.body_decisions(e),
         "member": member,
         "standing": standing,
         "mine": [c for c, _, _ in tally if member is not None and c.member_id == member.pk],
         "bodies": bodies,
+        "overdue": e.overdue(now),
+        "nominations_closed": now >= e.nominations_close,
+        "voting_due": now >= e.voting_open,
+        "closing_due": now >= e.voting_close,
+        "anyone_voted": e.state == "voting" and VoterRecord.objects.filter(election=e).exists(),
     }
     return render(request, "elections/detail.html", ctx)
 
@@ -127,30 +98,3 @@ def open_voting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close_voting(request: HttpRequest, pk: int) -> HttpResponse:
     return _officer_action(request, pk, actions.close_voting, "Voting is closed.")
-
-
-@login_required
-@require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _officer_action(request, pk, actions.publish_result, "Counted and published.")
-
-
-@login_required
-@require_POST
-def remind(request: HttpRequest, pk: int) -> HttpResponse:
-    e = get_object_or_404(Election, pk=pk)
-    try:
-        url = request.build_absolute_uri(reverse("elections:vote", args=[pk]))
-        out = actions.send_reminders(e, by=request.user, base_url=url)
-        messages.success(request, f"Sent {out.sent} reminders.")
-        if out.refused:
-            shown = "; ".join(f"{number}: {why}" for number, why in out.refused[:20])
-            more = f" (and {len(out.refused) - 20} more)" if len(out.refused) > 20 else ""
-            messages.warning(
-                request,
-                f"Not sent to {len(out.refused)} member(s), whose address needs correcting "
-                f"in the register: {shown}{more}.",
-            )
-    except actions.ActionRefused as exc:
-        messages.error(request, str(exc))
-    return redirect("elections:detail", pk=pk)

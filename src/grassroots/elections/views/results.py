@@ -90,12 +90,14 @@ def _summary(e: Election, request: HttpRequest) -> dict[str, Any]:
 
 def api_elections(request: HttpRequest) -> JsonResponse:
     """GET /api/elections: every election, summarised."""
-    return JsonResponse({"elections": [_summary(e, request) for e in Election.objects.all()]})
+    return JsonResponse(
+        {"elections": [_summary(e, request) for e in Election.objects.visible_to(request.user)]}
+    )
 
 
 def api_election(request: HttpRequest, pk: int) -> JsonResponse:
     """GET /api/elections/{id}: summary, turnout, and once published the result and file links."""
-    e = get_object_or_404(Election, pk=pk)
+    e = get_object_or_404(Election.objects.visible_to(request.user), pk=pk)
     out = _summary(e, request)
     out["candidates"] = e.ballot
     standing = e.candidates.filter(consented=True, withdrawn=False)
