@@ -49,6 +49,7 @@ class World:
     published: Any  # counted and published; Ann's receipt code below
     receipt: str
     tmp: Path
+    counted: Any = None  # counted, seen by the returning officer, not yet published
 
 
 def _portrait() -> bytes:
@@ -92,9 +93,13 @@ def _world(org: Org, tmp: Path) -> World:
     election_actions.close_voting(published, by=None, now=NOW + 6 * DAY)
     election_actions.count_votes(published, by=None)
     election_actions.publish_result(published, by=None)
+    counted = make_election(org, title="Standing orders committee").election
+    election_actions.cast(counted, org.bob, ["Bea Bold", "Cal Calm"])
+    election_actions.close_voting(counted, by=None, now=NOW + 6 * DAY)
+    election_actions.count_votes(counted, by=None)
     for e in (draft, setup.election, published):
         e.refresh_from_db()
-    return World(org, draft, setup.election, published, code, tmp)
+    return World(org, draft, setup.election, published, code, tmp, counted)
 
 
 @pytest.fixture
@@ -155,6 +160,17 @@ def _receipt_check(page: Any, base: str, w: World) -> None:
     page.locator("#recorded-ranking").wait_for()
 
 
+def _setup_summary(page: Any, base: str, w: World) -> None:
+    page.goto(f"{base}/elections/{w.draft.pk}/edit/")
+    page.get_by_role("button", name="Check the set-up").click()
+    page.get_by_role("heading", name=re.compile("Check the set-up")).wait_for()
+
+
+def _count(page: Any, base: str, w: World) -> None:
+    page.goto(f"{base}/elections/{w.counted.pk}/count/")
+    page.locator(".js-plotly-plot svg.main-svg").first.wait_for()
+
+
 def _import_report(page: Any, base: str, w: World) -> None:
     csv_file = w.tmp / "hillford.csv"
     csv_file.write_text(BAD, encoding="utf-8")
@@ -185,6 +201,14 @@ KEY_PAGES = [
     KeyPage("elections list", "ann", _go(lambda w: "/elections/")),
     KeyPage("election detail", "ann", _detail),
     KeyPage("election in nominations", "returning", _go(lambda w: f"/elections/{w.draft.pk}/")),
+    KeyPage("election set-up", "returning", _go(lambda w: "/elections/new/")),
+    KeyPage("change the set-up", "returning", _go(lambda w: f"/elections/{w.draft.pk}/edit/")),
+    KeyPage("set-up summary", "returning", _setup_summary),
+    KeyPage("cancel confirmation", "returning", _go(lambda w: f"/elections/{w.draft.pk}/cancel/")),
+    KeyPage(
+        "reminders confirmation", "returning", _go(lambda w: f"/elections/{w.open.pk}/remind/")
+    ),
+    KeyPage("count before publishing", "returning", _count),
     KeyPage("ballot", "ann", _go(lambda w: f"/elections/{w.open.pk}/vote/")),
     KeyPage("ballot refused", "ann", _ballot_refused),
     KeyPage("review", "ann", _review),

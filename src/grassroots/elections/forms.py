@@ -8,6 +8,7 @@ nomination threshold is lines of "at least [5] [branches]", representation is li
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -111,8 +112,8 @@ class ElectionForm(forms.Form):
             self.fields[f"subkind_{u.code}"] = forms.CharField(
                 max_length=40,
                 required=False,
-                label=u.name,
-                help_text="kind of body, e.g. union; blank: none",
+                label=f"Kind of body: {u.name}",
+                help_text="e.g. union; blank: none",
             )
 
     def subkind_fields(self) -> list[forms.BoundField]:
@@ -228,6 +229,7 @@ class SetupForms:
         )
         self.bounds = Bounds(data, prefix="bound", initial=bounds + pad if data is None else None)
         self.editing = election is not None
+        self.election = election
         # a threshold nested deeper than lines can show is kept as it is (it is named above)
         self.kept_threshold: dict[str, Any] | None = (
             dict(election.threshold)
@@ -273,23 +275,15 @@ class SetupForms:
             b = f.cleaned_data
             if b.get("group") and b.get("number") is not None:
                 constraints.setdefault(b.get("bound") or "minima", {})[b["group"]] = b["number"]
+        times = {k: self._kept_time(k, d[k]) for k in _TIMES}
         return {
             "title": d["title"],
             "seats": d["seats"],
             "rule": d["rule"],
             "unit": self.main.units[d["unit"]],
-            "eligibility": RuleSet(
-                on=d["voting_open"].date(),
-                freeze_date=d["freeze_date"],
-                provisional_days=d["provisional_days"],
-                min_membership_days=d["min_membership_days"],
-                paid_up_to=d["paid_up_to"],
-            ),
+            "eligibility": self._rules(d, times["voting_open"]),
             "freeze_date": d["freeze_date"],
-            "nominations_open": d["nominations_open"],
-            "nominations_close": d["nominations_close"],
-            "voting_open": d["voting_open"],
-            "voting_close": d["voting_close"],
+            **times,
             "threshold": (
                 self.kept_threshold
                 if self.kept_threshold is not None and not self.threshold_conditions()
@@ -299,6 +293,31 @@ class SetupForms:
             "body_subkinds": self.main.body_subkinds(),
             "constraints": constraints,
         }
+
+    def _kept_time(self, key: str, value: dt.datetime) -> dt.datetime:
+        """The form shows times to the minute: the same minute is the election's own time."""
+        if self.election is not None:
+            old: dt.datetime = getattr(self.election, key)
+            if value == old.replace(second=0, microsecond=0):
+                return old
+        return value
+
+    def _rules(self, d: dict[str, Any], voting_open: dt.datetime) -> RuleSet:
+        """The eligibility rules: the form's fields over the election's other settings."""
+        form = {
+            "provisional_days": d["provisional_days"],
+            "min_membership_days": d["min_membership_days"],
+            "paid_up_to": d["paid_up_to"],
+        }
+        if self.election is None:
+            return RuleSet(on=voting_open.date(), freeze_date=d["freeze_date"], **form)
+        old = RuleSet.from_dict(self.election.eligibility)
+        return replace(
+            old,
+            on=old.on if voting_open == self.election.voting_open else voting_open.date(),
+            freeze_date=d["freeze_date"] if old.freeze_date is not None else None,
+            **form,
+        )
 
 
 def _local(t: dt.datetime) -> dt.datetime:
