@@ -48,6 +48,7 @@ def _published(org: Org) -> Any:
     for member, ranking in zip(voters, BALLOTS, strict=True):
         actions.cast(e, member, ranking)
     actions.close_voting(e, by=None, now=NOW + 6 * DAY)
+    actions.count_votes(e, by=None)
     actions.publish_result(e, by=None)
     return e
 

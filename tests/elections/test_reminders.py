@@ -75,7 +75,7 @@ def test_the_remind_button_says_whose_address_needs_correcting(org: Any, mailout
     assert c.login(username="returning", password=PASSWORD)
     r = c.post(reverse("elections:remind", args=[voting.election.pk]), follow=True)
     html = r.content.decode()
-    assert r.status_code == 200 and "Sent 1 reminders." in html
+    assert r.status_code == 200 and "Sent 1 reminder." in html
     assert "Not sent to 1 member(s)" in html and "R1:" in html
     assert [m.to for m in mailoutbox] == [["ok@example.org"]]
     assert mailoutbox[0].subject == "Reminder: vote in Chair Bcc: everyone@example.net"

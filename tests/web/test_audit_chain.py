@@ -170,16 +170,16 @@ def _published_folder(org: Org, tmp_path: Path) -> tuple[Any, Path]:
     return s, folder
 
 
-def test_each_published_election_bundle_carries_the_audit_checkpoint_taken_at_publication(
+def test_each_published_election_bundle_carries_the_audit_checkpoint_taken_at_the_count(
     org: Org, tmp_path: Path
 ) -> None:
     _, folder = _published_folder(org, tmp_path)
     meta = json.loads((folder / "election.json").read_text(encoding="utf-8"))
     entry = AuditEntry.objects.get(pk=meta["audit"]["entry"])
     assert meta["audit"]["digest"] == entry.digest
-    # taken just before the publication's own entry, which follows it
-    publish_entry = AuditEntry.objects.get(previous=entry.digest)
-    assert publish_entry.action == "election.publish"
+    # taken just before the count's own entry (the bundle is made then), which follows it
+    count_entry = AuditEntry.objects.get(previous=entry.digest)
+    assert count_entry.action == "election.count"
     assert Checkpoint.objects.filter(entry=entry.id, digest=entry.digest).exists()
     out = CliRunner().invoke(app, ["verify", str(folder)])  # the recount still matches
     assert out.exit_code == 0, out.output
