@@ -158,8 +158,7 @@ def verify(files: Mapping[str, str]) -> Verdict:
     marked = sorted(election.candidates[c] for c in election.withdrawn)
     if not isinstance(withdrawn, list) or sorted(map(str, withdrawn)) != marked:
         v.problems.append(
-            f"election.json names {withdrawn!r} as withdrawn, ballots.blt {marked}: "
-            "they must agree"
+            f"election.json names {withdrawn!r} as withdrawn, ballots.blt {marked}: they must agree"
         )
     ballots = sum(election.weights)
     if len(set(receipts)) != len(receipts):

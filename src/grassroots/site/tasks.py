@@ -62,7 +62,10 @@ def secretary_tasks(request: HttpRequest, now: dt.datetime | None = None) -> Tas
     def touches(unit_path: str) -> bool:  # the election's unit is above or within a register
         return any(p.startswith(unit_path) or unit_path.startswith(p) for p in paths)
 
-    elections = Election.objects.filter(state__in=("voting", "draft")).select_related("unit")
+    elections = Election.objects.filter(
+        state__in=("voting", "draft"),
+        announced_at__isnull=False,  # drafts: their managers only
+    ).select_related("unit")
     open_elections, nominations = [], []
     kept = units_where(user, "edit_register")
     for e in elections.order_by("voting_close", "nominations_close", "title"):

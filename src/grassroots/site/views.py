@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         managed = units_where(user, "manage_occasions")
         if managed.exists():
             ctx["managed_elections"] = Election.objects.filter(
-                unit__in=managed, state__in=("draft", "voting", "closed")
+                unit__in=managed, state__in=("draft", "voting", "closed", "counted")
             ).order_by("voting_open")
         ctx["tasks"] = secretary_tasks(request)
         ctx["audit"] = units_where(user, "view_audit").filter(kind="national").exists()

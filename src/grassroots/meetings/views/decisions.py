@@ -33,7 +33,12 @@ def _open_elections(unit: Unit) -> list[Election]:
     now = timezone.now()
     return [
         e
-        for e in Election.objects.filter(nominations_open__lte=now, nominations_close__gte=now)
+        for e in Election.objects.filter(
+            state="draft",
+            announced_at__isnull=False,
+            nominations_open__lte=now,
+            nominations_close__gte=now,
+        )
         if unit.path.startswith(e.unit.path)
     ]
 
