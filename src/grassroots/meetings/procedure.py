@@ -67,8 +67,8 @@ class Change:
 
 def text_change(before: str, after: str) -> list[Change]:
     """The words an amendment deletes and inserts, in order, for showing the change."""
-    a = re.findall(r"\S+|\s+", before)
-    b = re.findall(r"\S+|\s+", after)
+    a = re.findall(r"\S+\s*|\s+", before)
+    b = re.findall(r"\S+\s*|\s+", after)
     out: list[Change] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -11,6 +11,7 @@ from grassroots.meetings.views.public import (
     unit_calendar,
     unit_meetings,
 )
+from grassroots.meetings.views.record import minutes, motion_amend, motion_new, speak
 from grassroots.meetings.views.requisitions import (
     requisition_branch_sign,
     requisition_call,
@@ -38,6 +39,9 @@ __all__ = [
     "meeting_calendar",
     "meeting_detail",
     "meeting_new",
+    "minutes",
+    "motion_amend",
+    "motion_new",
     "paper_add",
     "paper_file",
     "requisition_branch_sign",
@@ -46,6 +50,7 @@ __all__ = [
     "requisition_new",
     "requisition_sign",
     "requisition_withdraw",
+    "speak",
     "unit_calendar",
     "unit_meetings",
 ]

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from grassroots.meetings import actions
+from grassroots.meetings.actions.speakers import queue as speaker_queue
 from grassroots.meetings.entitlement import member_standing
 from grassroots.meetings.live import presence
 from grassroots.meetings.majority import RULES
@@ -58,6 +59,13 @@ def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
         "motions": m.motions.filter(state="submitted").order_by("submitted_at"),
         "rules": [(k, r.name) for k, r in RULES.items()],
         "methods": Vote.METHODS,
+        "queue": speaker_queue(m),
+        "speaking": m.speakers.filter(called_at__isnull=False, finished_at__isnull=True)
+        .select_related("member")
+        .first(),
+        "waiting": member is not None
+        and m.speakers.filter(member=member, called_at__isnull=True, withdrawn=False).exists(),
+        "candidates": list(m.election.candidates.all()) if m.election_id else [],
     }
 
 
@@ -181,6 +189,23 @@ def chair(request: HttpRequest, pk: int) -> HttpResponse:
                 closed = actions.close_vote(v, by=request.user)
                 result = "carried" if closed.carried else "not carried"
                 messages.success(request, f"{closed.question}: {result}.")
+        elif what == "call_next":
+            called = actions.call_next(m, by=request.user)
+            messages.success(
+                request,
+                f"{called.member.name} has the floor." if called else "Nobody is waiting to speak.",
+            )
+        elif what == "nominate":
+            chosen = p.get("candidate", "")
+            candidate = None
+            if chosen != "none":
+                if m.election is None:
+                    raise actions.ActionRefused("this is not a nominating meeting")
+                candidate = m.election.candidates.filter(pk=_pk(chosen)).first()
+                if candidate is None:
+                    raise actions.ActionRefused("choose a candidate in this election")
+            motion = actions.propose_nomination(m, candidate=candidate, by=request.user)
+            messages.success(request, f"Moved: {motion.title}. Open a vote on it.")
         else:
             messages.error(request, "Unknown chair action.")
     except actions.ActionRefused as exc:

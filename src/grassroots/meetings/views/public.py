@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from grassroots.meetings.actions.motions import motions_close
 from grassroots.meetings.calendar import calendar_for
 from grassroots.meetings.entitlement import entitled_ids, member_standing
 from grassroots.meetings.models import Meeting, Paper
 from grassroots.meetings.views.decisions import record_for
+from grassroots.meetings.views.record import motion_changes
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can
 
@@ -51,6 +54,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     standing = member_standing(member, m) if member is not None else None
     items = list(m.items.prefetch_related("papers"))
     entitled = len(entitled_ids(m.body, m.local_start().date()))
+    motions = list(
+        m.motions.select_related(
+            "mover", "seconder", "from_unit", "amends", "origin__meeting__body"
+        )
+    )
+    for mo in motions:
+        mo.changes = motion_changes(mo)  # type: ignore[attr-defined]
     ctx = {
         "m": m,
         "items": items,
@@ -61,6 +71,19 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "upcoming": m.start >= timezone.now(),
         "entitled": entitled,
         "quorum_needed": m.body.quorum_rule().required(entitled),
+        "motions_close": motions_close(m),
+        "motions": motions,
+        "votes": m.votes.filter(closed_at__isnull=False).order_by("closed_at"),
+        "attendance": m.attendance.aggregate(
+            voters=Count("pk", filter=Q(may_vote=True)),
+            visitors=Count("pk", filter=Q(may_vote=False)),
+            door=Count("pk", filter=Q(may_vote=True, how="door")),
+            online=Count("pk", filter=Q(may_vote=True, how="online")),
+            paid=Count("pk", filter=Q(paid_on_day=True)),
+        ),
+        "published_minutes": m.minutes.exclude(state="draft")
+        .select_related("approved_by_vote__meeting")
+        .order_by("drafted_at"),
     }
     return render(request, "meetings/detail.html", ctx)
 
