@@ -51,14 +51,15 @@ def seed_record(
     for i, m in enumerate(others, start=1):
         actions.sign_requisition(r, by=None, member=m, now=now - (9 - i) * DAY)
     present = [s.member for s in executive.seats.select_related("member").order_by("pk")]
+    against = 1 if len(present) >= 3 else 0  # one dissent where the (small) demo allows it
     decision = actions.record_decision_not_to_meet(
         executive,
         what="an all-member nominating meeting for the National Executive election",
         purpose="nominating",
         decided_on=today - 6 * DAY,
         present=present,
-        votes_for=len(present) - 1,
-        votes_against=1,
+        votes_for=len(present) - against,
+        votes_against=against,
         abstentions=0,
         reason=(
             "No hall could be booked before nominations close; the executive judged an "
