@@ -6,8 +6,10 @@ import datetime as dt
 import json
 import logging
 import secrets
+import time
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
@@ -34,7 +36,9 @@ from grassroots.members.models import Member
 
 logger = logging.getLogger(__name__)
 
-# how long the close's VACUUM FULL may wait for the ballot table (casts queue behind it)
+# how long the close's VACUUM FULL waits for older snapshots (seconds), then for the ballot
+# table's lock (casts queue behind it while it waits)
+VACUUM_WAIT = 10.0
 VACUUM_LOCK_TIMEOUT = "10s"
 
 
@@ -317,31 +321,15 @@ def _forget_old_ballot_rows() -> None:
     PostgreSQL keeps deleted row versions, each with its casting transaction's id and in
     casting order, in the table and its indexes until VACUUM; ``VACUUM FULL`` writes the table
     and its indexes afresh, so not even their bytes stay behind in free space. VACUUM cannot
-    run inside a transaction, hence after the commit. It locks the ballot table while it runs
-    (seconds for a million ballots): casts in other elections wait, none fails. If it cannot
-    have that lock within 10 s (a long transaction reads the table), a plain VACUUM, which does
-    not block casts, frees the dead rows instead, and the log says to run VACUUM FULL later.
-    SQLite zeroes deleted rows (``secure_delete``, in the settings); a checkpoint then empties
-    the write-ahead log, which still held the pages as they were while voting.
-    A failure is logged, not raised: the close itself has committed.
+    run inside a transaction, hence after the commit. SQLite zeroes deleted rows
+    (``secure_delete``, in the settings); a checkpoint then empties the write-ahead log, which
+    still held the pages as they were while voting. A failure is logged, not raised: the close
+    itself has committed.
     """
-    table = connection.ops.quote_name(Ballot._meta.db_table)
     try:
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
-                cur.execute("SELECT set_config('lock_timeout', %s, false)", [VACUUM_LOCK_TIMEOUT])
-                try:
-                    cur.execute(f"VACUUM FULL {table}")
-                except OperationalError:
-                    cur.execute(f"VACUUM {table}")
-                    logger.warning(
-                        "VACUUM FULL %s waited too long for its lock; a plain VACUUM freed the "
-                        "ballots' dead rows: run VACUUM FULL %s when the database is quiet",
-                        table,
-                        table,
-                    )
-                finally:
-                    cur.execute("RESET lock_timeout")
+                _vacuum_full_ballots(cur)
             elif connection.vendor == "sqlite":
                 cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except DatabaseError:
@@ -350,3 +338,50 @@ def _forget_old_ballot_rows() -> None:
             "run VACUUM FULL %s on the database by hand",
             Ballot._meta.db_table,
         )
+
+
+def _vacuum_full_ballots(cur: Any) -> None:
+    """``VACUUM FULL`` of the ballot table once no older snapshot can still see the old rows.
+
+    VACUUM FULL copies a dead row that a transaction begun before the close could still read
+    (an autovacuum's ANALYZE, a report, a backup), so first wait, up to ``VACUUM_WAIT``
+    seconds, for every transaction of this database holding a snapshot from before now; one
+    still running then is named in the log. It locks the ballot table while it runs (seconds
+    for a million ballots): casts in other elections wait, none fails. If it cannot have that
+    lock within ``VACUUM_LOCK_TIMEOUT`` (a long transaction reads the table), a plain VACUUM,
+    which blocks no cast, frees the dead rows instead, and the log says to run VACUUM FULL later.
+    """
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    cur.execute("SELECT clock_timestamp()")
+    (closed_at,) = cur.fetchone()
+    older = (
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND xact_start < %s"
+    )
+    deadline = time.monotonic() + VACUUM_WAIT
+    while True:
+        cur.execute(older, [closed_at])
+        waiting_for = [pid for (pid,) in cur.fetchall()]
+        if not waiting_for or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    if waiting_for:
+        logger.warning(
+            "transactions begun before voting closed (server process %s) may keep dead copies "
+            "of the ballots: run VACUUM FULL %s after they end",
+            ", ".join(map(str, waiting_for)),
+            table,
+        )
+    cur.execute("SELECT set_config('lock_timeout', %s, false)", [VACUUM_LOCK_TIMEOUT])
+    try:
+        cur.execute(f"VACUUM FULL {table}")
+    except OperationalError:
+        cur.execute(f"VACUUM {table}")
+        logger.warning(
+            "VACUUM FULL %s waited too long for its lock; a plain VACUUM freed the ballots' "
+            "dead rows: run VACUUM FULL %s when the database is quiet",
+            table,
+            table,
+        )
+    finally:
+        cur.execute("RESET lock_timeout")
