@@ -153,7 +153,7 @@ def test_the_audit_log_page_verifies_against_the_published_checkpoints(org: Org)
     admin = Client()
     assert admin.login(username=org.users["admin"].username, password=PASSWORD)
     html = admin.get(reverse("audit:log"), {"verify": "1"}).content.decode()
-    assert "matches all 1 published checkpoint." in html
+    assert "matches every published checkpoint (1)." in html
     _delete_entries_after(published.entry - 1)
     html = admin.get(reverse("audit:log"), {"verify": "1"}).content.decode()
     assert "The chain is broken" in html and "removed from its end" in html
