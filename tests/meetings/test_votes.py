@@ -359,3 +359,27 @@ def test_a_visitor_is_never_on_a_votes_roll(org: Org) -> None:
     vote = actions.open_vote(m, question="Q", method="online", by=None)
     with pytest.raises(actions.ActionRefused, match="not on this vote's roll"):
         actions.cast_online(vote, newcomer, "for", by=newcomer.user)
+
+
+def test_a_late_item_is_taken_only_if_the_meeting_votes_to_take_it(org: Org) -> None:
+    m = meeting(org)
+    cat, dan = member(org, "M3", "Cat"), member(org, "M4", "Dan")
+    late = actions.add_item(
+        m,
+        title="Library closure",
+        by=None,
+        reason="announced on the 15th",
+        now=dt.datetime(2026, 12, 15, 9, 0, tzinfo=LONDON),
+    )
+    on_time = m.items.get(position=1)
+    in_session(org, m, cat, dan)
+    with pytest.raises(actions.ActionRefused, match="only a late item"):
+        actions.open_vote(m, late_item=on_time, by=None)
+    vote = actions.open_vote(m, late_item=late, by=None)
+    assert vote.question == "That the late item “Library closure” be taken"
+    actions.record_hands(vote, for_=1, against=1, abstain=0, by=None)
+    actions.close_vote(vote, by=None)
+    late.refresh_from_db()
+    assert late.taken is False and late.taken_by_vote == vote
+    with pytest.raises(actions.ActionRefused, match="already decided"):
+        actions.open_vote(m, late_item=late, by=None)

@@ -234,6 +234,11 @@ class AgendaItem(models.Model):
     )
     late = models.BooleanField(default=False)
     late_reason = models.TextField(blank=True)
+    # a late item is taken only if the meeting votes to take it: the vote and its outcome
+    taken = models.BooleanField(null=True)
+    taken_by_vote = models.ForeignKey(
+        "Vote", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["meeting", "position"]
@@ -419,6 +424,9 @@ class Vote(models.Model):
         Motion, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
     )
     question = models.CharField(max_length=300)
+    late_item = models.ForeignKey(  # "that the late item be taken"
+        AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     method = models.CharField(max_length=8, choices=METHODS)
     majority = models.CharField(max_length=24)  # a key of meetings.majority.RULES
     opened_at = models.DateTimeField()

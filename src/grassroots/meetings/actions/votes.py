@@ -20,7 +20,15 @@ from grassroots.meetings.actions.record import approve_from_vote
 from grassroots.meetings.cards import CardError, cards_for
 from grassroots.meetings.live import presence
 from grassroots.meetings.majority import CHOICES, RULES, Tally, card_weights, decide
-from grassroots.meetings.models import Attendance, Meeting, Motion, Vote, VoteCast, VoteRoll
+from grassroots.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Motion,
+    Vote,
+    VoteCast,
+    VoteRoll,
+)
 from grassroots.meetings.procedure import PROCEDURES, decide_first
 from grassroots.members.models import Member
 
@@ -39,6 +47,7 @@ def open_vote(
     *,
     question: str = "",
     motion: Motion | None = None,
+    late_item: AgendaItem | None = None,
     method: str = "hands",
     majority: str = "simple",
     by: User | None,
@@ -77,6 +86,13 @@ def open_vote(
         if motion.kind != "amendment" and motion.amendments.filter(state="submitted").exists():
             raise ActionRefused(f"the amendments to “{motion.title}” are voted on first")
         question = question.strip() or motion.title
+    if late_item is not None:
+        late_item = AgendaItem.objects.get(pk=late_item.pk)
+        if late_item.meeting_id != meeting.pk or not late_item.late:
+            raise ActionRefused("only a late item of this meeting is put to the meeting")
+        if late_item.taken is not None:
+            raise ActionRefused(f"the meeting has already decided on “{late_item.title}”")
+        question = f"That the late item “{late_item.title}” be taken"
     if not question.strip():
         raise ActionRefused("say what the vote is on")
     now_present = presence(meeting)
@@ -106,6 +122,7 @@ def open_vote(
     vote = Vote.objects.create(
         meeting=meeting,
         motion=motion,
+        late_item=late_item,
         question=question.strip()[:300],
         method=method,
         majority=majority,
@@ -224,6 +241,10 @@ def close_vote(vote: Vote, *, by: User | None, now: dt.datetime | None = None) -
     vote.carried = outcome.carried
     vote.working = outcome.working
     vote.save()
+    if vote.late_item is not None:
+        item = vote.late_item
+        item.taken, item.taken_by_vote = outcome.carried, vote
+        item.save(update_fields=["taken", "taken_by_vote"])
     if vote.motion is not None:
         _apply(vote.motion, outcome.carried)
         if outcome.carried and vote.motion.approves_id is not None:

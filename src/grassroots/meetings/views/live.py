@@ -59,6 +59,7 @@ def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
         "motions": m.motions.filter(state="submitted").order_by("submitted_at"),
         "rules": [(k, r.name) for k, r in RULES.items()],
         "methods": Vote.METHODS,
+        "late_items": m.items.filter(late=True, taken__isnull=True),
         "queue": speaker_queue(m),
         "speaking": m.speakers.filter(called_at__isnull=False, finished_at__isnull=True)
         .select_related("member")
@@ -161,10 +162,16 @@ def chair(request: HttpRequest, pk: int) -> HttpResponse:
             motion = m.motions.filter(pk=_pk(p.get("motion"))).first() if p.get("motion") else None
             if p.get("motion") and motion is None:
                 raise actions.ActionRefused("that motion is not one of this meeting's")
+            late_item = None
+            if p.get("late_item"):
+                late_item = m.items.filter(pk=_pk(p.get("late_item")), late=True).first()
+                if late_item is None:
+                    raise actions.ActionRefused("that is not a late item of this meeting")
             actions.open_vote(
                 m,
                 question=p.get("question", ""),
                 motion=motion,
+                late_item=late_item,
                 method=p.get("method", "hands"),
                 majority=p.get("majority", "simple"),
                 continue_inquorate_reason=p.get("inquorate_reason", ""),
