@@ -260,6 +260,8 @@ def test_reminders_and_the_count_are_confirmed_before_they_go_out(
     actions.cast(e, live_org.bob, ["Cal Calm", "Bea Bold"])
     Election.objects.filter(pk=e.pk).update(voting_close=timezone.now() - dt.timedelta(hours=1))
     page.reload()
+    page.get_by_role("link", name="Close voting").click()
+    assert "1 member has voted" in page.locator("#effects").inner_text()
     page.get_by_role("button", name="Close voting").click()
     page.get_by_role("button", name="Count the votes").click()
     assert "Not published yet." in page.locator("#not-published").inner_text()
@@ -273,3 +275,38 @@ def test_reminders_and_the_count_are_confirmed_before_they_go_out(
     page.get_by_role("button", name="Publish this result").click()
     page.wait_for_url(re.compile(rf"/elections/{e.pk}/results/$"))
     assert Election.objects.get(pk=e.pk).state == "published"
+
+
+def test_a_returning_officer_deletes_a_draft_and_cancels_an_announced_election_with_a_reason(
+    live_server: Any, live_org: Org, sized: Any
+) -> None:
+    page, base = sized, live_server.url
+    draft = _draft_with_candidates(live_org)
+    announced = make_election(live_org, open_voting=False, title="Auditors").election
+    log_in(page, base, "returning")
+    page.goto(f"{base}/elections/{draft.pk}/")
+    page.get_by_role("link", name="Delete this draft").click()
+    assert "deleted for good, with its 2 candidates" in page.locator("#effects").inner_text()
+    assert Election.objects.filter(pk=draft.pk).exists()  # nothing happens before the button
+    page.get_by_role("button", name="Delete the draft").click()
+    assert "The draft Treasurer is deleted." in page.locator(".messages").inner_text()
+    assert not Election.objects.filter(pk=draft.pk).exists()
+
+    page.goto(f"{base}/elections/{announced.pk}/")
+    assert page.get_by_role("link", name="Delete this draft").count() == 0  # members saw it
+    page.get_by_role("link", name="Cancel the election").click()
+    assert no_sideways_scroll(page)
+    page.get_by_role("link", name="Go back without changing anything").click()
+    assert Election.objects.get(pk=announced.pk).state == "draft"
+    page.get_by_role("link", name="Cancel the election").click()
+    page.get_by_label("Reason").fill("Conference abolished the post")
+    page.get_by_role("button", name="Cancel the election").click()
+    assert "The election is cancelled." in page.locator(".messages").inner_text()
+    _log_out(page, base)
+
+    log_in(page, base, "ann")
+    page.goto(f"{base}/elections/{announced.pk}/")
+    notice = page.locator("#cancelled").inner_text()
+    assert "This election was cancelled." in notice
+    assert "Conference abolished the post" in notice
+    assert no_sideways_scroll(page)

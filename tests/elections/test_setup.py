@@ -250,3 +250,20 @@ def test_a_maximum_on_a_group_nobody_stands_in_is_met_and_the_count_runs(org: Or
     actions.count_votes(s.election, by=None)
     actions.publish_result(s.election, by=None)
     assert s.election.publication.files["result.json"]
+
+
+def test_change_something_returns_from_the_summary_to_the_form_with_every_value(
+    officer: Client, org: Org
+) -> None:
+    data = setup_data(
+        org, step="check", bounds=[{"bound": "maxima", "number": "2", "group": "north"}]
+    )
+    page = officer.post("/elections/new/", data).content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    hidden["nominating_kinds"] = ["branch", "affiliate"]
+    hidden["step"] = "edit"
+    form = officer.post("/elections/new/", hidden).content.decode()
+    assert "Check the set-up" in form and not Election.objects.exists()
+    assert 'name="title" value="National executive"' in form
+    assert 'name="bound-0-group" value="north"' in form
+    assert 'name="condition-1-subkind" value="union"' in form

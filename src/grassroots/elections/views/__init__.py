@@ -12,19 +12,16 @@ from grassroots.elections.views.corrections import (
     cancel,
     candidate_edit,
     close_early,
+    close_voting,
     count,
     delete,
     open_early,
+    open_voting,
     publish,
     remind,
     withdraw,
 )
-from grassroots.elections.views.manage import (
-    close_voting,
-    election_detail,
-    election_list,
-    open_voting,
-)
+from grassroots.elections.views.manage import election_detail, election_list
 from grassroots.elections.views.results import (
     api_election,
     api_elections,

@@ -133,6 +133,49 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def open_voting(request: HttpRequest, pk: int) -> HttpResponse:
+    e = _managed(request, pk)
+    n = len(actions.ballot_candidates(e)) if e.state == "draft" else 0
+    effects = [
+        "The roll is frozen now: members who qualify under the election's rules today are on "
+        "it, and it cannot change afterwards.",
+        f"The ballot is fixed with the {n} candidate{'s' if n != 1 else ''} who met the "
+        "threshold and consented.",
+        f"Members can vote until {_at(e.voting_close)}.",
+    ]
+    return _confirm(
+        request,
+        e,
+        heading=f"Open voting in {e.title}",
+        effects=effects,
+        button="Open voting",
+        run=lambda _: actions.open_voting(e, by=request.user),
+        done="Voting is open; the roll is frozen.",
+        reason=False,
+    )
+
+
+@login_required
+def close_voting(request: HttpRequest, pk: int) -> HttpResponse:
+    e = _managed(request, pk)
+    voted = VoterRecord.objects.filter(election=e).count()
+    effects = [
+        f"Nobody can vote after this; {voted} member{'s have' if voted != 1 else ' has'} voted.",
+        "You then count the votes and see the count before publishing it.",
+    ]
+    return _confirm(
+        request,
+        e,
+        heading=f"Close voting in {e.title}",
+        effects=effects,
+        button="Close voting",
+        run=lambda _: actions.close_voting(e, by=request.user),
+        done="Voting is closed.",
+        reason=False,
+    )
+
+
+@login_required
 def open_early(request: HttpRequest, pk: int) -> HttpResponse:
     e = _managed(request, pk)
     effects = [

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import (
     HttpRequest,
     HttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from grassroots.elections import actions, thresholds
 from grassroots.elections.describe import about
@@ -76,25 +71,3 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "anyone_voted": e.state == "voting" and VoterRecord.objects.filter(election=e).exists(),
     }
     return render(request, "elections/detail.html", ctx)
-
-
-def _officer_action(request: HttpRequest, pk: int, fn: Any, done: str) -> HttpResponse:
-    e = get_object_or_404(Election, pk=pk)
-    try:
-        fn(e, by=request.user)
-        messages.success(request, done)
-    except actions.ActionRefused as exc:
-        messages.error(request, str(exc))
-    return redirect("elections:detail", pk=pk)
-
-
-@login_required
-@require_POST
-def open_voting(request: HttpRequest, pk: int) -> HttpResponse:
-    return _officer_action(request, pk, actions.open_voting, "Voting is open; the roll is frozen.")
-
-
-@login_required
-@require_POST
-def close_voting(request: HttpRequest, pk: int) -> HttpResponse:
-    return _officer_action(request, pk, actions.close_voting, "Voting is closed.")
