@@ -209,6 +209,13 @@ KEY_PAGES = [
         "reminders confirmation", "returning", _go(lambda w: f"/elections/{w.open.pk}/remind/")
     ),
     KeyPage("count before publishing", "returning", _count),
+    KeyPage(
+        "consent on a candidate's request",
+        "returning",
+        _go(
+            lambda w: f"/elections/{w.draft.pk}/candidates/{w.draft.candidates.first().pk}/consent/"
+        ),
+    ),
     KeyPage("ballot", "ann", _go(lambda w: f"/elections/{w.open.pk}/vote/")),
     KeyPage("ballot refused", "ann", _ballot_refused),
     KeyPage("review", "ann", _review),
