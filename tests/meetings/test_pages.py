@@ -192,3 +192,32 @@ def test_odd_addresses_answer_not_found(org: Org, client: Any) -> None:
     assert client.get("/meetings/999999/").status_code == 404
     assert client.get("/units/no-such-unit/meetings/").status_code == 404
     assert client.get("/meetings/1/papers/999/").status_code == 404
+
+
+def test_a_members_page_lists_the_meetings_they_missed_and_not_those_they_attended(
+    org: Org,
+) -> None:
+    body = actions.create_body(unit=org.hillford, kind="branch", name="Hillford branch", by=None)
+    from grassroots.members.models import Member
+
+    Member.objects.filter(pk=org.ann.pk).update(paid_up_to=dt.date(2030, 1, 1))
+    for title, days, came in (("Missed it", 20, False), ("Was there", 10, True)):
+        start = timezone.now() - dt.timedelta(days=days)
+        m = actions.call_meeting(
+            body,
+            title=title,
+            start=start,
+            by=None,
+            place="Hall",
+            now=start - dt.timedelta(days=20),
+        )
+        if came:
+            actions.check_in(m, org.ann, by=None, now=start)
+        actions.open_meeting(m, by=None, now=start)
+        actions.close_meeting(m, by=None, now=start + dt.timedelta(hours=1))
+    ann = Client()
+    assert ann.login(username="ann", password=PASSWORD)
+    text = ann.get("/me/").content.decode()
+    assert "Meetings you missed" in text, text[-3000:]
+    missed = text[text.index("Meetings you missed") :]
+    assert "Missed it" in missed and "Was there" not in missed

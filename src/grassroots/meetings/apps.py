@@ -11,7 +11,8 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         # a member's standing page lists the meetings they may (or may not) attend
-        from grassroots.meetings.standing import section
+        from grassroots.meetings.standing import missed_section, section
         from grassroots.members.sections import register
 
         register(section)
+        register(missed_section)
