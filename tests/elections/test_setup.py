@@ -267,3 +267,22 @@ def test_change_something_returns_from_the_summary_to_the_form_with_every_value(
     assert 'name="title" value="National executive"' in form
     assert 'name="bound-0-group" value="north"' in form
     assert 'name="condition-1-subkind" value="union"' in form
+
+
+def test_the_electorate_is_picked_from_the_tree_of_units_that_hold_members(
+    officer: Client, org: Org
+) -> None:
+    _affiliates()
+    page = officer.get("/elections/new/").content.decode()
+    radios = re.findall(r'<input type="radio" name="unit" value="(\d+)"', page)
+    from grassroots.members.models import Unit
+
+    offered = [Unit.objects.get(pk=int(pk)).name for pk in radios]
+    # in tree order, each indented by its depth; wards and affiliated bodies hold no branch
+    assert offered == ["Test Party", "North", "Hillford", "Moorside"]
+    assert 'class="tree-node tree-depth-2"' in page
+    r = officer.post(
+        "/elections/new/", setup_data(org, unit=str(Unit.objects.get(code="hillford-east").pk))
+    )
+    assert r.status_code == 400 and "Select a valid choice" in r.content.decode()
+    assert not Election.objects.exists()

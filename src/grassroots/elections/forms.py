@@ -223,10 +223,11 @@ class SetupForms:
         affiliates = list(Unit.objects.filter(kind="affiliate").order_by("name"))
         initial, conditions, bounds = _initial(election)
         self.main = ElectionForm(data, units=units, affiliates=affiliates, initial=initial)
-        pad = [{}] * blank_lines
+        lines = [{"kind": "branch", "measure": "count"}] * blank_lines
         self.conditions = Conditions(
-            data, prefix="condition", initial=conditions + pad if data is None else None
+            data, prefix="condition", initial=conditions + lines if data is None else None
         )
+        pad = [{}] * blank_lines
         self.bounds = Bounds(data, prefix="bound", initial=bounds + pad if data is None else None)
         self.editing = election is not None
         self.election = election

@@ -57,7 +57,10 @@ def _changes(e: Election, setup: dict[str, Any]) -> list[str]:
 
 
 def _setup_page(request: HttpRequest, e: Election | None) -> HttpResponse:
-    units = list(units_where(request.user, "manage_occasions").order_by("path"))
+    # an electorate is the members of a unit and the branches below it: wards and affiliated
+    # bodies hold no members' branch, so they are not offered
+    managed = units_where(request.user, "manage_occasions")
+    units = list(managed.exclude(kind__in=("ward", "affiliate")).order_by("path"))
     if not units:
         raise PermissionDenied("only a returning officer or administrator sets up elections")
     step = request.POST.get("step", "") if request.method == "POST" else ""
