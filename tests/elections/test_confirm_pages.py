@@ -134,3 +134,19 @@ def test_closing_early_is_offered_only_until_someone_votes(client: Client, votin
     assert "Close voting early" not in client.get(f"/elections/{e.pk}/").content.decode()
     r = client.post(f"/elections/{e.pk}/close-early/", {"reason": "done"})
     assert r.status_code == 400 and "1 member has voted" in r.content.decode()
+
+
+def test_a_drafts_candidate_pages_answer_404_to_anyone_but_its_managers(
+    client: Client, draft: Setup
+) -> None:
+    e = draft.election
+    Election.objects.filter(pk=e.pk).update(announced_at=None)
+    bea = draft.candidates["Bea Bold"]
+    _login(client, "ann")
+    for url in (
+        f"/elections/{e.pk}/candidates/{bea.pk}/consent/",
+        f"/elections/{e.pk}/vote/",
+    ):
+        assert client.get(url).status_code == 404, url
+    _login(client, "returning")
+    assert client.get(f"/elections/{e.pk}/candidates/{bea.pk}/consent/").status_code == 200

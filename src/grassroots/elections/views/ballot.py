@@ -31,7 +31,7 @@ from grassroots.members.models import Member
 @login_required
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """The ballot: a number box per candidate in this voter's order; review; cast; receipt."""
-    e = get_object_or_404(Election, pk=pk)
+    e = get_object_or_404(Election.objects.visible_to(request.user), pk=pk)
     member = Member.objects.filter(user=request.user).first()
     if member is None:
         messages.error(request, "Your account is not linked to a membership record.")

@@ -77,7 +77,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     """The candidate consents to stand and writes their statement (before voting opens); the
     returning officer may do it for them, on their documented request only."""
-    e = get_object_or_404(Election, pk=pk)
+    e = get_object_or_404(Election.objects.visible_to(request.user), pk=pk)
     c = get_object_or_404(e.candidates, pk=cid)
     own = actions.acts_for_self(c, request.user)
     if not own and not can(request.user, "manage_occasions", e.unit):
@@ -132,7 +132,13 @@ def candidate_consent(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
 
 def candidate_photo(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     """A candidate's photo, public like their statement; cached by its content hash."""
-    c = get_object_or_404(Candidate, election_id=pk, pk=cid, photo__isnull=False)
+    c = get_object_or_404(
+        Candidate,
+        election__in=Election.objects.visible_to(request.user),
+        election_id=pk,
+        pk=cid,
+        photo__isnull=False,
+    )
     data = bytes(c.photo)
     etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
     if request.headers.get("If-None-Match") == etag:
