@@ -32,7 +32,7 @@ def test_the_demo_has_every_kind_of_body_and_a_history_of_meetings(demo: list[Me
     }
     gc = Body.objects.get(kind="general_committee")
     assert gc.seats.count() == 8 and gc.seats.filter(represents__kind="affiliate").exists()
-    past, upcoming, executive, agm = demo
+    past, upcoming, executive, agm, _live = demo
     assert past.start < timezone.now() < upcoming.start
     late = Paper.objects.filter(late=True).get()
     assert late.item.meeting == upcoming and "bank statement" in late.late_reason
@@ -91,3 +91,26 @@ def test_the_demo_has_a_recorded_decision_not_to_hold_a_nominating_meeting(
     page = Client().get(f"/units/{d.body.unit.code}/meetings/").content.decode()
     assert "decided not to hold an all-member nominating meeting" in page
     assert "Reverse the decision to close the branch office" in page
+
+
+def test_the_demo_has_a_history_of_minutes_and_an_online_meeting_in_progress(
+    demo: list[Meeting],
+) -> None:
+    from grassroots.meetings.models import Minutes, Vote
+
+    past, upcoming, _, _, live = demo
+    past.refresh_from_db()
+    assert past.state == "held"
+    approved = Minutes.objects.get(state="approved")
+    assert approved.meeting.title == "General Committee, two months ago"
+    assert approved.approved_by_vote.meeting == past and approved.sha256
+    circulated = Minutes.objects.get(meeting=past)
+    assert circulated.state == "circulated"
+    assert upcoming.motions.filter(approves=circulated).exists()
+    assert live.state == "open" and live.join_url
+    vote = Vote.objects.get(meeting=live, closed_at__isnull=True)
+    assert vote.method == "online" and vote.casts.count() > 0
+    member = Client()
+    assert member.login(username="member", password=DEMO_PASSWORD)
+    page = member.get(f"/meetings/{live.pk}/live/").content.decode()
+    assert "Check in online" in page and "Save our libraries" in page

@@ -15,6 +15,7 @@ import datetime as dt
 from django.utils import timezone
 
 from grassroots.meetings import actions
+from grassroots.meetings.demo_history import seed_history
 from grassroots.meetings.demo_record import seed_record
 from grassroots.meetings.models import Meeting
 from grassroots.members.models import Member, Unit
@@ -219,4 +220,6 @@ def seed(now: dt.datetime | None = None) -> list[Meeting]:
         )
     )
     seed_record(everyone, executive, now)  # an open requisition, a decision not to meet
+    # past General Committees held, with votes and minutes; an online meeting in progress
+    made.append(seed_history(gc=gc, past=past, upcoming=upcoming, home=home, now=now))
     return made

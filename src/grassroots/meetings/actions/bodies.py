@@ -15,6 +15,7 @@ from grassroots.meetings.models import BODY_KINDS, Body, Seat
 from grassroots.meetings.notice import NoticeRule
 from grassroots.meetings.quorum import QuorumRule
 from grassroots.meetings.requisition import RequisitionRule
+from grassroots.meetings.speakers import ALTERNATIONS
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member, Unit
 
@@ -46,6 +47,8 @@ def create_body(
     visitors_admitted: bool = False,
     late_cutoff_minutes: int | None = None,
     debate_limit_minutes: int | None = None,
+    speech_limit_minutes: int | None = None,
+    speakers_alternate: str = "none",
     papers_public: bool = True,
     time_zone: str = "Europe/London",
     requisition_members: int | None = None,
@@ -67,6 +70,8 @@ def create_body(
         raise ActionRefused(f"requisitions: {exc}") from None
     if kind not in dict(BODY_KINDS):
         raise ActionRefused(f"{kind!r} is not a kind of body ({', '.join(dict(BODY_KINDS))})")
+    if speakers_alternate not in ALTERNATIONS:
+        raise ActionRefused(f"speakers alternate {speakers_alternate!r}: not a rule we know")
     _check_rules(notice_amount, notice_unit, quorum_number, quorum_fraction, quorum_combine)
     try:
         ZoneInfo(time_zone)
@@ -91,6 +96,8 @@ def create_body(
         visitors_admitted=visitors_admitted,
         late_cutoff_minutes=late_cutoff_minutes,
         debate_limit_minutes=debate_limit_minutes,
+        speech_limit_minutes=speech_limit_minutes,
+        speakers_alternate=speakers_alternate,
         papers_public=papers_public,
         time_zone=time_zone,
         requisition_members=requisition_members,
