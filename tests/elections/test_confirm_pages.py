@@ -38,6 +38,8 @@ def test_members_are_told_plainly_when_voting_is_overdue(client: Client, org: Or
     page = client.get(f"/elections/{e.pk}/").content.decode()
     assert "Voting has not opened." in page
     assert "the returning officer has not opened it yet" in page
+    standing = client.get("/me/").content.decode()  # and on the member's standing page
+    assert "<strong>voting has not opened.</strong> It was due to open" in standing
 
 
 def test_cancelling_asks_what_it_does_and_why_before_anything_changes(

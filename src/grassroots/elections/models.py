@@ -93,6 +93,13 @@ class Election(models.Model):
         """Voting was due to open by ``now`` but the returning officer has not opened it."""
         return self.state == "draft" and now >= self.voting_open
 
+    @property
+    def overdue_now(self) -> bool:
+        """``overdue`` at this moment (for templates)."""
+        from django.utils import timezone
+
+        return self.overdue(timezone.now())
+
 
 class Candidate(models.Model):
     """A person nominated (or seeking nomination) in an election."""
