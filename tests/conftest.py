@@ -42,3 +42,20 @@ def _fresh_cache() -> None:
             from django.core.cache import cache
 
             cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_guards(request: pytest.FixtureRequest) -> Generator[None]:
+    """Tests log officers in with a password alone (``client.login`` or the login form) and fail
+    passwords on purpose: the second-factor rule for officers and django-axes's lock-out, both on
+    in the shipped settings, are off here except in tests marked ``sign_in_guards``, which test
+    them."""
+    if request.node.get_closest_marker("sign_in_guards") is not None or not (
+        "django.apps" in sys.modules and __import__("django.apps").apps.apps.ready
+    ):
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(GRASSROOTS_OFFICER_MFA=False, AXES_ENABLED=False):
+        yield

@@ -53,7 +53,9 @@ def test_the_home_and_login_pages_render_for_anyone() -> None:
     # Published counts are public: a visitor who is not logged in can reach them from home.
     assert f'href="{reverse("elections:list")}"' in home.content.decode()
     r = Client().get(reverse("login"))
-    assert r.status_code == 200 and b'<label for="id_username">' in r.content
+    assert r.status_code == 200 and b'<label for="id_login">' in r.content
+    # no password needed: a sign-in link or a one-time code by e-mail
+    assert b"E-mail me a sign-in link" in r.content and b"E-mail me a one-time code" in r.content
 
 
 def test_the_registers_page_links_only_to_pages_the_role_may_open(org: Org) -> None:

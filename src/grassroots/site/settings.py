@@ -9,6 +9,7 @@ only, mail never written to the log.
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import dj_database_url
@@ -153,3 +154,59 @@ IMPORT_STAGING_MAX_AGE_HOURS = int(os.environ.get("GRASSROOTS_IMPORT_STAGING_HOU
 IMPORT_MAX_BYTES = int(os.environ.get("GRASSROOTS_IMPORT_MAX_MB", "100")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Signing in (docs/deploy.md, "Signing in"): django-allauth, its MFA and django-axes -------
+INSTALLED_APPS += [
+    "grassroots.signin",  # before allauth: its templates replace allauth's
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+]
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    # officers who see personal data set up a second factor before anything else
+    "grassroots.signin.middleware.OfficerSecondFactorMiddleware",
+    # last: turns a locked-out sign-in into the page that explains it
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "grassroots.signin.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the register's address is the member's; links prove it
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True  # "e-mail me a code" on the login page
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_PREVENT_ENUMERATION = True
+# django-axes counts failed sign-ins and explains its lock-out; allauth's own limit on them off
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = os.environ.get("GRASSROOTS_MFA_ISSUER", "grassroots")
+# WebAuthn needs HTTPS except on localhost; the demo runs on plain HTTP
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = GRASSROOTS_DEMO
+# Officers whose roles see personal data must have a second factor (on unless switched off)
+GRASSROOTS_OFFICER_MFA = env.flag(os.environ, "GRASSROOTS_OFFICER_MFA", True)
+# An invitation's sign-in link works once, for this many days
+GRASSROOTS_INVITATION_DAYS = env.whole_number(os.environ, "GRASSROOTS_INVITATION_DAYS", 7)
+AXES_FAILURE_LIMIT = env.whole_number(os.environ, "GRASSROOTS_SIGNIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.whole_number(os.environ, "GRASSROOTS_SIGNIN_LOCKOUT_MINUTES", 15)
+)
+# one count per account and another per address: either reaching the limit locks
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "grassroots.signin.lockout.username_tried"
+AXES_LOCKOUT_TEMPLATE = "signin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# the address is the connection's, or behind a proxy the one the proxy says it served
+if env.flag(os.environ, "GRASSROOTS_BEHIND_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# --- end of signing in -----------------------------------------------------------------------

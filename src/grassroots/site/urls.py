@@ -1,4 +1,6 @@
-"""Root URLs: the home page, Django's auth views (login, logout, password reset), the apps."""
+"""Root URLs: the home page, signing in (allauth's login, login by code and two-factor pages
+first, so ``/accounts/login/`` and ``/accounts/logout/`` are allauth's under Django's names
+``login`` and ``logout``; Django's password reset), the apps."""
 
 from django.urls import include, path
 
@@ -6,6 +8,8 @@ from grassroots.site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("grassroots.signin.urls")),
+    path("accounts/", include("allauth.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", include("grassroots.audit.urls")),
     path("", include("grassroots.members.urls")),

@@ -69,5 +69,12 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "voting_due": now >= e.voting_open,
         "closing_due": now >= e.voting_close,
         "anyone_voted": e.state == "voting" and VoterRecord.objects.filter(election=e).exists(),
+        # the electorate's sign-in invitations: whoever may edit the unit's register
+        "can_invite": (
+            user.is_authenticated
+            and not e.is_draft
+            and e.state in ("draft", "voting")
+            and can(user, "edit_register", e.unit)
+        ),
     }
     return render(request, "elections/detail.html", ctx)

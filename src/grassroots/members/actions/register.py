@@ -172,9 +172,15 @@ def link_account(member: Member, *, user: AbstractBaseUser, by: User | None) -> 
 
 @transaction.atomic
 def create_login(
-    *, username: str, password: str, email: str = "", member: Member | None = None, by: User | None
+    *,
+    username: str,
+    password: str | None,
+    email: str = "",
+    member: Member | None = None,
+    by: User | None,
 ) -> AbstractBaseUser:
-    """Create a login account, linked to ``member`` when given."""
+    """Create a login account, linked to ``member`` when given. ``password=None`` makes one
+    that signs in only by link, code or passkey (its password unusable until one is set)."""
     from django.contrib.auth import get_user_model
 
     if member is not None:

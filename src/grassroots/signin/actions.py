@@ -1,0 +1,324 @@
+"""Invitations and sign-in links as audited actions.
+
+An officer with ``edit_register`` over a unit (its branch secretary, an administrator) invites
+every member of the unit, or of an election's electorate, who has an e-mail address and no
+login yet. Each gets one ``Invitation`` row and a message with a single-use sign-in link that
+expires after ``GRASSROOTS_INVITATION_DAYS``. Running the same invitation again sends nobody a
+second link while their first still works: rows are written before sending and marked sent
+after, so a mail-out that stopped half-way is finished by the next run.
+
+The link is ``django.core.signing`` over the row's id; following it (``redeem``) creates the
+member's login (no password: passwords stay optional) or finds the one they have, links it to
+the membership, and spends the row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from grassroots.audit.log import record
+from grassroots.elections.models import Election, RollEntry
+from grassroots.elections.standing import election_rules
+from grassroots.members.actions import create_login, link_account
+from grassroots.members.eligibility import decide
+from grassroots.members.models import Member, Unit
+from grassroots.members.permissions import require
+from grassroots.signin.models import Invitation
+
+__all__ = [
+    "BATCH",
+    "InvitationRefused",
+    "InviteOutcome",
+    "check",
+    "invite_electorate",
+    "invite_unit",
+    "invitees_of_election",
+    "invitees_of_unit",
+    "link_for",
+    "redeem",
+    "request_link",
+]
+
+User = AbstractBaseUser | AnonymousUser
+SALT = "grassroots.signin.invitation"
+# messages sent over one SMTP connection before it is closed and the next batch begins
+BATCH = 200
+
+
+class InvitationRefused(Exception):
+    """A sign-in link that cannot be used: ``why`` is "used", "expired" or "unknown"."""
+
+    def __init__(self, why: str, member: Member | None = None) -> None:
+        super().__init__(why)
+        self.why = why
+        self.member = member
+
+
+@dataclass(frozen=True)
+class InviteOutcome:
+    sent: int  # messages sent by this run
+    already: int  # members whose earlier link still works: nothing sent again
+
+
+def _lifetime() -> dt.timedelta:
+    return dt.timedelta(days=settings.GRASSROOTS_INVITATION_DAYS)
+
+
+def _without_login(members: QuerySet[Member]) -> QuerySet[Member]:
+    return members.filter(user__isnull=True).exclude(email="").exclude(status="expelled")
+
+
+def invitees_of_unit(unit: Unit) -> QuerySet[Member]:
+    """Members of ``unit`` and the units below it with an e-mail address and no login."""
+    scope = Q(ward=unit) if unit.kind == "ward" else Q(branch__path__startswith=unit.path)
+    return _without_login(Member.objects.filter(scope))
+
+
+def invitees_of_election(election: Election) -> QuerySet[Member]:
+    """The election's electorate with an e-mail address and no login: its frozen roll once
+    voting has opened, before that the members its rules admit today."""
+    if election.state != "draft" and RollEntry.objects.filter(election=election).exists():
+        on_roll = RollEntry.objects.filter(election=election, member=OuterRef("pk"))
+        return _without_login(Member.objects.filter(Exists(on_roll)))
+    rules = election_rules(election)
+    candidates = invitees_of_unit(election.unit).select_related("branch")
+    admitted = [m.pk for m in candidates if decide(rules, m.facts()).eligible]
+    return Member.objects.filter(pk__in=admitted)
+
+
+def link_for(invitation: Invitation, base_url: str) -> str:
+    """The sign-in link: ``base_url`` (scheme and host) and the signed id of the row."""
+    token = signing.dumps(invitation.pk, salt=SALT, compress=True)
+    return f"{base_url.rstrip('/')}/accounts/invitation/{token}/"
+
+
+def _send(invitations: Iterable[Invitation], base_url: str) -> int:
+    """Send each unsent invitation, ``BATCH`` to a connection, marking each sent as it goes."""
+    sent = 0
+    batch: list[Invitation] = []
+
+    def flush() -> None:
+        nonlocal sent
+        with get_connection() as connection:
+            for inv in batch:
+                context = {
+                    "member": inv.member,
+                    "link": link_for(inv, base_url),
+                    "days": settings.GRASSROOTS_INVITATION_DAYS,
+                    "expires": inv.expires_at,
+                    "login_url": f"{base_url.rstrip('/')}/accounts/login/",
+                }
+                EmailMessage(
+                    render_to_string("signin/email/invitation_subject.txt", context).strip(),
+                    render_to_string("signin/email/invitation.txt", context),
+                    to=[inv.email],
+                    connection=connection,
+                ).send()
+                Invitation.objects.filter(pk=inv.pk).update(sent_at=timezone.now())
+                sent += 1
+        batch.clear()
+
+    for inv in invitations:
+        batch.append(inv)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    return sent
+
+
+def _invite(
+    members: QuerySet[Member],
+    *,
+    by: User | None,
+    unit: Unit | None,
+    base_url: str,
+    subject: str,
+    what: str,
+) -> InviteOutcome:
+    now = timezone.now()
+    live = Invitation.objects.filter(
+        member=OuterRef("pk"), used_at__isnull=True, expires_at__gt=now
+    )
+    with transaction.atomic():
+        ids = list(members.values_list("pk", flat=True))
+        waiting = Member.objects.filter(pk__in=ids)
+        already = waiting.filter(Exists(live.filter(sent_at__isnull=False))).count()
+        fresh = list(waiting.exclude(Exists(live)).values_list("pk", "email"))
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    member_id=pk,
+                    kind="invited",
+                    email=email,
+                    unit=unit,
+                    invited_by=by if by is not None and by.is_authenticated else None,
+                    created_at=now,
+                    expires_at=now + _lifetime(),
+                )
+                for pk, email in fresh
+            ],
+            batch_size=2000,
+        )
+        record(
+            by,
+            "invite_members",
+            subject,
+            f"invited {len(fresh)} member(s) of {what} to sign in "
+            f"({already} already invited, links still working)",
+            detail={"new": len(fresh), "already": already},
+        )
+    # rows first, messages after: an unsent row (a run that stopped) is sent by the next run
+    unsent = (
+        Invitation.objects.filter(
+            member_id__in=ids, sent_at__isnull=True, used_at__isnull=True, expires_at__gt=now
+        )
+        .select_related("member")
+        .order_by("pk")
+    )
+    return InviteOutcome(sent=_send(unsent.iterator(chunk_size=BATCH), base_url), already=already)
+
+
+def invite_unit(unit: Unit, *, by: User | None, base_url: str) -> InviteOutcome:
+    """Invite every member of ``unit`` (and below) with an address and no login to sign in."""
+    if by is not None:
+        require(by, "edit_register", unit)
+    return _invite(
+        invitees_of_unit(unit),
+        by=by,
+        unit=unit,
+        base_url=base_url,
+        subject=f"unit:{unit.code}",
+        what=unit.name,
+    )
+
+
+def invite_electorate(election: Election, *, by: User | None, base_url: str) -> InviteOutcome:
+    """Invite the election's electorate with an address and no login to sign in."""
+    if by is not None:
+        require(by, "edit_register", election.unit)
+    return _invite(
+        invitees_of_election(election),
+        by=by,
+        unit=election.unit,
+        base_url=base_url,
+        subject=f"election:{election.pk}",
+        what=f"the electorate of {election.title}",
+    )
+
+
+def request_link(email: str, *, base_url: str) -> int:
+    """A member asks for a new sign-in link from the login page: one goes to each membership
+    with that address (not expelled). Returns how many were sent; the page says the same
+    either way, so it tells nobody whether an address is on the register."""
+    email = email.strip()
+    members = list(
+        Member.objects.filter(email__iexact=email).exclude(status="expelled").order_by("pk")
+    )
+    if not email or not members:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        rows = [
+            Invitation.objects.create(
+                member=m,
+                kind="requested",
+                email=m.email,
+                unit=m.branch,
+                created_at=now,
+                expires_at=now + _lifetime(),
+            )
+            for m in members
+        ]
+        for m in members:
+            record(None, "request_sign_in_link", f"member:{m.number}", "asked for a sign-in link")
+    return _send(rows, base_url)
+
+
+def _username_for(member: Member) -> str:
+    model = get_user_model()
+    base = member.number.lower()
+    name, n = base, 1
+    while model.objects.filter(username__iexact=name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _invitation(token: str) -> Invitation:
+    try:
+        pk = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        raise InvitationRefused("unknown") from None
+    inv = Invitation.objects.select_related("member").filter(pk=pk).first()
+    if inv is None:
+        raise InvitationRefused("unknown")
+    return inv
+
+
+def check(token: str) -> Invitation:
+    """The invitation a link names, if it can still be used; else ``InvitationRefused``."""
+    inv = _invitation(token)
+    if inv.used_at is not None:
+        raise InvitationRefused("used", inv.member)
+    if inv.expires_at <= timezone.now():
+        raise InvitationRefused("expired", inv.member)
+    return inv
+
+
+@transaction.atomic
+def redeem(token: str) -> tuple[Member, AbstractBaseUser]:
+    """Spend the link: the member's login is created (without a password) or found, linked to
+    the membership, and the row marked used. The caller then signs the person in."""
+    inv = check(token)
+    inv = Invitation.objects.select_for_update().select_related("member").get(pk=inv.pk)
+    if not inv.usable():  # spent by a second tab a moment ago
+        raise InvitationRefused("used", inv.member)
+    member = Member.objects.select_for_update().get(pk=inv.member_id)
+    if member.status == "expelled":
+        raise InvitationRefused("unknown", member)
+    user = member.user
+    if user is None:
+        user = create_login(username=_username_for(member), password=None, email=inv.email, by=None)
+        member = link_account(member, user=user, by=None)
+    elif not user.is_active:
+        raise InvitationRefused("unknown", member)
+    _verify_address(user, inv.email)
+    inv.used_at = timezone.now()
+    inv.save(update_fields=["used_at"])
+    record(
+        None,
+        "sign_in_by_link",
+        f"member:{member.number}",
+        f"{member.name} signed in from a sign-in link ({inv.get_kind_display().lower()})",
+    )
+    return member, user
+
+
+def _verify_address(user: AbstractBaseUser, email: str) -> None:
+    """Following the link proves the address: allauth may send sign-in codes to it."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        EmailAddress.objects.create(
+            user=user,
+            email=email,
+            verified=True,
+            primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
