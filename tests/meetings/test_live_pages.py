@@ -158,3 +158,51 @@ def test_anyone_may_watch_the_live_panel(org: Org, live: Meeting, client: Any) -
     r = client.get(f"/meetings/{live.pk}/live/")
     assert r.status_code == 200 and "Who is here" in r.content.decode()
     assert "Check in online" not in r.content.decode()
+
+
+def test_the_chair_holds_a_secret_ballot_from_the_live_page_and_counts_it_when_due(
+    org: Org, live: Meeting
+) -> None:
+    from grassroots.elections.models import Election
+    from grassroots.meetings.models import MeetingBallot
+
+    cats = []
+    for i in range(2):
+        m = member_actions.create_member(
+            by=None,
+            number=f"S{i}",
+            name=f"Sam {i}",
+            branch=org.hillford,
+            join_date=dt.date(2019, 1, 1),
+            status="full",
+            paid_up_to=dt.date(2030, 1, 1),
+        )
+        actions.check_in(live, m, by=None, now=timezone.now())
+        cats.append(m)
+    chair = as_user("secretary")
+    chair.post(f"/meetings/{live.pk}/live/chair/", {"do": "open_meeting"})
+    r = chair.post(
+        f"/meetings/{live.pk}/live/chair/",
+        {"do": "ballot", "title": "Officers", "seats": "x", "minutes": "10", "candidates": "A"},
+        follow=True,
+    )
+    assert "whole numbers" in r.content.decode() and not Election.objects.exists()
+    r = chair.post(
+        f"/meetings/{live.pk}/live/chair/",
+        {
+            "do": "ballot",
+            "title": "Officers",
+            "seats": "1",
+            "minutes": "1",
+            "rule": "scottish",
+            "candidates": "Ada\nBen\n",
+        },
+        follow=True,
+    )
+    assert "The secret ballot is open" in r.content.decode()
+    ballot = MeetingBallot.objects.get()
+    assert ballot.election.roll_size == 2 and "Vote in this ballot" in r.content.decode()
+    r = chair.post(
+        f"/meetings/{live.pk}/live/chair/", {"do": "count_ballot", "ballot": ballot.pk}, follow=True
+    )
+    assert "the ballot is open until" in r.content.decode()

@@ -26,6 +26,7 @@ __all__ = [
     "Body",
     "DecisionNotToMeet",
     "Meeting",
+    "MeetingBallot",
     "Minutes",
     "Motion",
     "Notice",
@@ -644,3 +645,20 @@ class SpeakerRequest(models.Model):
 
     class Meta:
         ordering = ["meeting", "asked_at", "pk"]
+
+
+class MeetingBallot(models.Model):
+    """A secret ballot held in the meeting through the elections app (e.g. an AGM electing its
+    officers by STV), its roll the members present with a vote when it opened."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="ballots")
+    election = models.OneToOneField(
+        "elections.Election", on_delete=models.PROTECT, related_name="meeting_ballot"
+    )
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "opened_at"]

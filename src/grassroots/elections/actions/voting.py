@@ -43,8 +43,19 @@ VACUUM_LOCK_TIMEOUT = "10s"
 
 
 @transaction.atomic
-def open_voting(election: Election, *, by: User | None, now: dt.datetime | None = None) -> Election:
-    """Freeze the roll (fingerprinted), fix the ballot, and open voting."""
+def open_voting(
+    election: Election,
+    *,
+    by: User | None,
+    now: dt.datetime | None = None,
+    roll: Sequence[int] | None = None,
+) -> Election:
+    """Freeze the roll (fingerprinted), fix the ballot, and open voting.
+
+    ``roll``: the member ids on the roll when it is not the unit's electorate by the rules, e.g.
+    those present with a vote when a meeting holds a secret ballot (the meetings app freezes
+    its attendance); each must be a member within the election's unit.
+    """
     _check(by, "manage_occasions", election.unit)
     e = Election.objects.select_for_update().get(pk=election.pk)
     if e.state != "draft":
@@ -72,12 +83,21 @@ def open_voting(election: Election, *, by: User | None, now: dt.datetime | None 
     if not on_ballot:
         raise ActionRefused("no candidate has met the threshold and consented: nobody to vote for")
     _check_constraints_can_be_met(e, on_ballot)
-    roll = _electorate(e)
+    if roll is None:
+        entries = _electorate(e)
+    else:
+        entries = list(
+            Member.objects.filter(pk__in=list(roll), branch__path__startswith=e.unit.path)
+            .order_by("number")
+            .values_list("id", "number", "branch_id")
+        )
+        if len(entries) != len(set(roll)):
+            raise ActionRefused(f"the roll names members outside {e.unit.name}")
     RollEntry.objects.bulk_create(
-        [RollEntry(election=e, member_id=m, branch_id=b) for m, _, b in roll], batch_size=5000
+        [RollEntry(election=e, member_id=m, branch_id=b) for m, _, b in entries], batch_size=5000
     )
-    e.roll_size = len(roll)
-    e.roll_fingerprint = receipts.fingerprint(n for _, n, _ in roll)
+    e.roll_size = len(entries)
+    e.roll_fingerprint = receipts.fingerprint(n for _, n, _ in entries)
     e.ballot = [c.name for c in on_ballot]
     e.state = "voting"
     e.save(update_fields=["roll_size", "roll_fingerprint", "ballot", "state"])
@@ -85,7 +105,7 @@ def open_voting(election: Election, *, by: User | None, now: dt.datetime | None 
         by,
         "election.open",
         _subject(e),
-        f"Opened voting: {len(roll)} members on the roll, {len(on_ballot)} candidates",
+        f"Opened voting: {len(entries)} members on the roll, {len(on_ballot)} candidates",
         detail={"roll_fingerprint": e.roll_fingerprint, "candidates": [c.name for c in on_ballot]},
     )
     election.refresh_from_db()

@@ -12,6 +12,7 @@ from grassroots.meetings.actions.attendance import (
     leave,
     open_meeting,
 )
+from grassroots.meetings.actions.ballots import close_and_count, hold_ballot
 from grassroots.meetings.actions.bodies import appoint, create_body
 from grassroots.meetings.actions.calling import add_item, add_paper, call_meeting, cancel_meeting
 from grassroots.meetings.actions.decisions import record_decision_not_to_meet
@@ -56,6 +57,7 @@ __all__ = [
     "cast_online",
     "check_in",
     "circulate_minutes",
+    "close_and_count",
     "close_meeting",
     "close_vote",
     "composite",
@@ -64,6 +66,7 @@ __all__ = [
     "draft_minutes",
     "edit_minutes",
     "forward",
+    "hold_ballot",
     "leave",
     "open_meeting",
     "open_vote",

@@ -11,14 +11,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from grassroots.count.rules import RULES as COUNT_RULES
 from grassroots.meetings import actions
 from grassroots.meetings.actions.speakers import queue as speaker_queue
 from grassroots.meetings.entitlement import member_standing
 from grassroots.meetings.live import presence
 from grassroots.meetings.majority import RULES
-from grassroots.meetings.models import Attendance, Meeting, Vote, VoteCast, VoteRoll
+from grassroots.meetings.models import (
+    Attendance,
+    Meeting,
+    MeetingBallot,
+    Vote,
+    VoteCast,
+    VoteRoll,
+)
 from grassroots.members.models import Member
 from grassroots.members.permissions import can
 
@@ -30,6 +39,7 @@ def _member(request: HttpRequest) -> Member | None:
 
 
 def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
+    now = timezone.now()
     member = _member(request)
     chair = can(request.user, "chair_meetings", m.body.unit)
     attendance = (
@@ -60,6 +70,11 @@ def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
         "rules": [(k, r.name) for k, r in RULES.items()],
         "methods": Vote.METHODS,
         "late_items": m.items.filter(late=True, taken__isnull=True),
+        "ballots": [
+            (b, b.election, now >= b.election.voting_close)
+            for b in m.ballots.select_related("election")
+        ],
+        "rule_sets": [(k, v[1]) for k, v in COUNT_RULES.items()],
         "queue": speaker_queue(m),
         "speaking": m.speakers.filter(called_at__isnull=False, finished_at__isnull=True)
         .select_related("member")
@@ -213,6 +228,27 @@ def chair(request: HttpRequest, pk: int) -> HttpResponse:
                     raise actions.ActionRefused("choose a candidate in this election")
             motion = actions.propose_nomination(m, candidate=candidate, by=request.user)
             messages.success(request, f"Moved: {motion.title}. Open a vote on it.")
+        elif what == "ballot":
+            names = [n for n in p.get("candidates", "").splitlines() if n.strip()]
+            seats = p.get("seats", "")
+            span = p.get("minutes", "")
+            if not (seats.isascii() and seats.isdigit() and span.isascii() and span.isdigit()):
+                raise actions.ActionRefused("give the posts and the minutes as whole numbers")
+            actions.hold_ballot(
+                m,
+                title=p.get("title", "") or "Secret ballot",
+                seats=int(seats),
+                candidates=names,
+                rule=p.get("rule", "scottish"),
+                minutes=int(span),
+                continue_inquorate_reason=p.get("inquorate_reason", ""),
+                by=request.user,
+            )
+            messages.success(request, "The secret ballot is open to those present with a vote.")
+        elif what == "count_ballot":
+            ballot = get_object_or_404(MeetingBallot, pk=_pk(p.get("ballot")), meeting=m)
+            done = actions.close_and_count(ballot, by=request.user)
+            messages.success(request, f"{done.title}: counted and published.")
         else:
             messages.error(request, "Unknown chair action.")
     except actions.ActionRefused as exc:

@@ -72,6 +72,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entitled": entitled,
         "quorum_needed": m.body.quorum_rule().required(entitled),
         "motions_close": motions_close(m),
+        "ballots": m.ballots.select_related("election"),
         "motions": motions,
         "votes": m.votes.filter(closed_at__isnull=False).order_by("closed_at"),
         "attendance": m.attendance.aggregate(
