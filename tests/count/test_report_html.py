@@ -72,12 +72,25 @@ def test_fragment_has_headings_a_captioned_table_with_scoped_headers_and_figures
 def test_result_sheet_shows_every_stage_transfer_and_total_with_the_quota_line() -> None:
     html = render_fragment(constrained_result())
     sheet = html[html.index('<table class="gr-stages">') : html.index("</table>")]
-    for text in ("Stage 1", "Stage 3", "Transfer", "+15.00", "\u221230.00", "24.50"):
+    # whole stages without decimals, a stage with a fraction in it with the rule's decimals
+    for text in ("Stage 1", "Stage 3", "Transfer", ">+15<", ">\u221230<", "24.50"):
         assert text in sheet
     assert "Non-transferable" in sheet
     assert re.search(r'class="gr-quota">\s*<th scope="row" class="gr-name">Quota</th>', sheet)
     quota_row = sheet[sheet.index('class="gr-quota"') :]
-    assert quota_row.count(">34.00<") == 3, "the quota line has one figure per stage"
+    assert quota_row.count(">34<") == 3, "the quota line has one figure per stage"
+
+
+def test_figures_that_are_whole_votes_have_no_trailing_zeros_and_the_rule_is_named() -> None:
+    result = constrained_result()
+    html = render_fragment(result)
+    sheet = html[html.index('<table class="gr-stages">') : html.index("</table>")]
+    first = [s for s in result.stages if s.number == 1][0]
+    for votes in first.votes.values():
+        assert f">{int(votes)}" in sheet  # first preferences: "30", not "30.00"
+    facts = html[html.index('class="gr-facts"') : html.index("</dl>")]
+    assert "<dd>100</dd>" in facts and "<dd>34</dd>" in facts and ".00" not in facts
+    assert "<dd>Scottish STV (SSI 2007/42 rules 45-52)</dd>" in facts  # not "scottish (…)"
 
 
 def test_constraint_stage_is_highlighted_and_named_with_its_reason() -> None:

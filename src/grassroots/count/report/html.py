@@ -147,6 +147,20 @@ def _label(stage: Stage, *, short: bool = False) -> str:
     return text.removesuffix(" ()")
 
 
+def _whole(stage: Stage) -> bool:
+    """Whether every figure of a stage is a whole number of votes (first preferences always
+    are): such a stage is written without decimals, as "12" rather than "12.00000"."""
+    figures = [*stage.votes.values(), stage.non_transferable, stage.total]
+    if stage.quota is not None:
+        figures.append(stage.quota)
+    return all(v == v.to_integral_value() for v in figures)
+
+
+def _plain(value: Decimal, places: int) -> str:
+    """A figure on its own (valid votes, the quota): no decimals if it is a whole number."""
+    return format_votes(value, 0 if value == value.to_integral_value() else places)
+
+
 def _signed(value: Decimal, places: int) -> str:
     if value == 0:
         return ""
@@ -180,12 +194,15 @@ def _rows(result: CountResult) -> list[dict[str, Any]]:
         if s.action == "constraint":
             for n in s.subject:
                 excluded_at.setdefault(n, s.number)
+    places = [0 if _whole(s) else p for s in stages]
     rows = []
     for name in names:
         cells = []
         previous = Decimal(0)
         for i, s in enumerate(stages):
             value = s.votes.get(name, Decimal(0))
+            here = places[i]
+            step = here if i == 0 else max(here, places[i - 1])
             css = []
             mark = ""
             title = ""
@@ -206,8 +223,8 @@ def _rows(result: CountResult) -> list[dict[str, Any]]:
                 title = "excluded earlier"
             cells.append(
                 {
-                    "change": "" if i == 0 else _signed(value - previous, p),
-                    "total": format_votes(value, p),
+                    "change": "" if i == 0 else _signed(value - previous, step),
+                    "total": format_votes(value, here),
                     "css": " ".join(css),
                     "mark": mark,
                     "title": title,
@@ -378,19 +395,21 @@ def _context(
                 "note": s.note,
                 "elected": s.elected,
                 "excluded": s.excluded,
-                "total": format_votes(s.total, p),
-                "quota": format_votes(s.quota, p)
+                "total": format_votes(s.total, 0 if _whole(s) else p),
+                "quota": _plain(s.quota, p)
                 if s.quota is not None
-                else (format_votes(result.quota, p) if result.quota is not None else ""),
+                else (_plain(result.quota, p) if result.quota is not None else ""),
             }
         )
     nt_cells = []
     previous = Decimal(0)
+    places = [0 if _whole(s) else p for s in result.stages]
     for i, s in enumerate(result.stages):
+        step = places[i] if i == 0 else max(places[i], places[i - 1])
         nt_cells.append(
             {
-                "change": "" if i == 0 else _signed(s.non_transferable - previous, p),
-                "total": format_votes(s.non_transferable, p),
+                "change": "" if i == 0 else _signed(s.non_transferable - previous, step),
+                "total": format_votes(s.non_transferable, places[i]),
             }
         )
         previous = s.non_transferable
@@ -428,10 +447,10 @@ def _context(
         "id": element_id,
         "level": heading_level,
         "title": title or result.title or "Election result",
-        "rule": f"{result.rule} ({description})" if description else result.rule,
+        "rule": description or result.rule,
         "seats": result.seats,
-        "valid_votes": format_votes(result.valid_votes, p),
-        "quota": format_votes(result.quota, p) if result.quota is not None else "",
+        "valid_votes": _plain(result.valid_votes, p),
+        "quota": _plain(result.quota, p) if result.quota is not None else "",
         "stages": stages,
         "rows": _rows(result),
         "nt_cells": nt_cells,
