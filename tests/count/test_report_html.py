@@ -85,7 +85,7 @@ def test_figures_that_are_whole_votes_have_no_trailing_zeros_and_the_rule_is_nam
     result = constrained_result()
     html = render_fragment(result)
     sheet = html[html.index('<table class="gr-stages">') : html.index("</table>")]
-    first = [s for s in result.stages if s.number == 1][0]
+    first = next(s for s in result.stages if s.number == 1)
     for votes in first.votes.values():
         assert f">{int(votes)}" in sheet  # first preferences: "30", not "30.00"
     facts = html[html.index('class="gr-facts"') : html.index("</dl>")]

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from grassroots import dates
 from grassroots.members import actions
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import Member
@@ -55,7 +56,7 @@ def test_a_member_logs_in_and_sees_their_standing_with_reasons(
     page.get_by_role("heading", name="My standing").wait_for()
     card = page.get_by_role("region", name="Hillford AGM")
     assert "You may take part if you pay on the day." in card.inner_text()
-    assert f"must be paid up to {day}" in card.inner_text()
+    assert f"must be paid up to {dates.day(day)}" in card.inner_text()
     assert no_sideways_scroll(page)
     # keyboard users reach the skip link first
     page.keyboard.press("Tab")

@@ -139,7 +139,7 @@ def test_members_are_told_voting_is_overdue_and_the_officer_opens_it_early_only_
     assert "Voting opens now instead of at" in page.locator("#effects").inner_text()
     page.get_by_label("Reason").fill("Conference moved forward a week")
     page.get_by_role("button", name="Open voting now").click()
-    assert "Voting is open; the roll is frozen." in page.locator(".messages").inner_text()
+    assert "Voting is open; the roll is drawn up." in page.locator(".messages").inner_text()
     early.refresh_from_db()
     assert early.state == "voting"
     # once a member has voted, closing early is neither offered nor allowed

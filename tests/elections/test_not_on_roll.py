@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
+from grassroots import dates
 from grassroots.elections import actions
 from grassroots.elections.models import Ballot, VoterRecord
 from grassroots.members.eligibility import RuleSet
@@ -28,7 +29,7 @@ def test_the_election_page_tells_a_member_off_the_roll_why_and_offers_no_ballot(
     e = make_election(org, eligibility=PAID_UP_TODAY).election
     page = _text(_ann(client).get(f"/elections/{e.pk}/"))
     assert "You are not on the roll" in page
-    assert f"in arrears: paid up to {(NOW - 30 * DAY).date()}" in page
+    assert f"in arrears: paid up to {dates.day((NOW - 30 * DAY).date())}" in page
     assert "Vote now" not in page
     assert f'href="/elections/{e.pk}/vote/"' not in page
 
@@ -50,7 +51,7 @@ def test_the_ballot_address_shows_no_ballot_to_a_member_off_the_roll_but_the_rea
     assert r.status_code == 403
     page = _text(r)
     assert "You cannot vote in Chair and vice-chair" in page
-    assert f"in arrears: paid up to {(NOW - 30 * DAY).date()}" in page
+    assert f"in arrears: paid up to {dates.day((NOW - 30 * DAY).date())}" in page
     assert "Bea Bold" not in page and 'name="rank-' not in page
 
 

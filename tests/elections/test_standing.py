@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
+from grassroots import dates
 from grassroots.elections import actions
 from grassroots.elections.standing import member_elections
 from grassroots.members.eligibility import RuleSet
@@ -32,9 +33,9 @@ def test_before_voting_a_member_in_arrears_is_told_why_and_how_to_put_it_right(
     make_election(org, open_voting=False, voting_open=NOW + DAY, eligibility=PAID_UP_TODAY)
     page = _standing_page(client)
     assert "As your record stands, you will not be on the roll." in page
-    assert f"must be paid up to {NOW.date()}" in page
+    assert f"must be paid up to {dates.day(NOW.date())}" in page
     assert "How to put it right before voting opens:" in page
-    assert f"Pay your arrears up to {NOW.date()}" in page
+    assert f"Pay your arrears up to the day itself, before {dates.day(NOW.date())}" in page
 
 
 def test_during_voting_a_member_on_the_roll_gets_the_ballot_link_then_their_receipt_check(
@@ -58,7 +59,7 @@ def test_during_voting_a_member_left_off_the_roll_is_told_it_is_frozen_and_why(
     page = _standing_page(client)
     assert "You are not on the roll" in page
     assert "it cannot change now" in page
-    assert f"in arrears: paid up to {(NOW - 30 * DAY).date()}" in page
+    assert f"in arrears: paid up to {dates.day((NOW - 30 * DAY).date())}" in page
     assert f'href="/elections/{e.pk}/vote/"' not in page
 
 

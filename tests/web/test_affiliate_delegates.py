@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from grassroots import dates
 from grassroots.audit.models import AuditEntry
 from grassroots.members import actions, queries
 from grassroots.members.delegates import CONFERENCE, Figures, entitlement, gc_formula
@@ -45,7 +46,7 @@ def test_an_affiliates_entitlement_comes_from_its_latest_affiliated_membership(
     actions.record_affiliation(union, members=1000, as_of=SNAPSHOT, by=None)
     actions.record_affiliation(union, members=5, as_of=SNAPSHOT + dt.timedelta(days=1), by=None)
     [row] = queries.delegate_table(Unit.objects.filter(pk=union.pk), CONFERENCE, SNAPSHOT)
-    assert row.basis == f"1000 affiliated members, as recorded at {SNAPSHOT}"
+    assert row.basis == f"1000 affiliated members, as recorded at {dates.day(SNAPSHOT)}"
     assert row.result.delegates == 3
     assert row.result.steps[:2] == (
         "1 delegate for the first 749 members",
@@ -59,7 +60,7 @@ def test_an_affiliate_without_a_figure_has_no_delegates_and_the_working_says_why
     org: Org, union: Unit
 ) -> None:
     [row] = queries.delegate_table(Unit.objects.filter(pk=union.pk), CONFERENCE, SNAPSHOT)
-    assert row.basis == f"no affiliated membership recorded on or before {SNAPSHOT}"
+    assert row.basis == f"no affiliated membership recorded on or before {dates.day(SNAPSHOT)}"
     assert row.result.delegates == 0
 
 
@@ -81,7 +82,7 @@ def test_the_affiliates_delegate_page_shows_its_row_and_working_not_no_branches(
     )
     assert "No branches" not in html
     assert "Hillford Posties" in html
-    assert f"312 affiliated members, as recorded at {SNAPSHOT}" in html
+    assert f"312 affiliated members, as recorded at {dates.day(SNAPSHOT)}" in html
     assert "1 delegate for the first 749 members" in html
     assert "no women&#x27;s delegate: women members not recorded" in html
 

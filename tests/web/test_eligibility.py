@@ -7,6 +7,7 @@ the day", provisional period, minimum membership length, suspension, branch).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -40,7 +41,7 @@ def test_a_member_who_joined_after_the_freeze_date_is_told_both_dates() -> None:
     rules = RuleSet(on=D(2020, 9, 1), freeze_date=D(2020, 6, 1))
     d = decide(rules, full(join=D(2020, 7, 3)))
     assert not d.ok
-    assert d.reasons == ("joined 2020-07-03, after the freeze date 2020-06-01",)
+    assert d.reasons == ("joined 3 July 2020, after the freeze date 1 June 2020",)
 
 
 def test_joining_on_the_freeze_date_itself_is_in_time() -> None:
@@ -51,8 +52,8 @@ def test_joining_on_the_freeze_date_itself_is_in_time() -> None:
 def test_a_member_in_arrears_is_told_how_far_they_have_paid_and_how_to_fix_it() -> None:
     rules = RuleSet(on=D(2025, 3, 10), paid_up_to=D(2025, 3, 1))
     d = decide(rules, full(paid=D(2025, 1, 31)))
-    assert d.reasons == ("in arrears: paid up to 2025-01-31, must be paid up to 2025-03-01",)
-    assert d.fixes == ("pay your arrears up to 2025-03-01 before 2025-03-10",)
+    assert d.reasons == ("in arrears: paid up to 31 January 2025, must be paid up to 1 March 2025",)
+    assert d.fixes == ("pay your arrears up to 1 March 2025, before 10 March 2025",)
     assert not d.on_payment
 
 
@@ -73,7 +74,7 @@ def test_where_members_may_pay_on_the_day_arrears_alone_still_allows_taking_part
     rules = RuleSet(on=D(2025, 3, 10), paid_up_to=D(2025, 3, 10), may_pay_on_day=True)
     d = decide(rules, full(paid=D(2025, 1, 31)))
     assert not d.ok and d.on_payment
-    assert d.fixes == ("pay your arrears up to 2025-03-10, at the latest on the day",)
+    assert d.fixes == ("pay your arrears up to 10 March 2025, at the latest on that day",)
 
 
 def test_paying_on_the_day_does_not_cure_another_reason() -> None:
@@ -87,7 +88,8 @@ def test_a_member_in_the_provisional_period_is_told_when_it_ends() -> None:
     rules = RuleSet(on=D(2025, 3, 1), provisional_days=56)
     d = decide(rules, full(join=D(2025, 1, 10)))
     assert d.reasons == (
-        "still in the provisional period: joined 2025-01-10, full member from 2025-03-07 (56 days)",
+        "still in the provisional period: joined 10 January 2025, "
+        "full member from 7 March 2025 (56 days)",
     )
     assert decide(rules, full(join=D(2025, 1, 4))).ok  # 2025-01-04 + 56 days = 2025-03-01
 
@@ -95,7 +97,7 @@ def test_a_member_in_the_provisional_period_is_told_when_it_ends() -> None:
 def test_minimum_membership_length_counts_days_up_to_the_date() -> None:
     rules = RuleSet(on=D(2025, 7, 1), min_membership_days=183)
     d = decide(rules, full(join=D(2025, 3, 1)))
-    assert d.reasons == ("a member for 122 days on 2025-07-01, needs 183 (joined 2025-03-01)",)
+    assert d.reasons == ("a member for 122 days on 1 July 2025, needs 183 (joined 1 March 2025)",)
 
 
 def test_suspended_members_are_excluded_unless_the_rules_say_otherwise() -> None:
@@ -217,3 +219,13 @@ def test_columns_read_from_iso_text_equal_columns_read_from_dates(
     # "no payment" may be stored differently, but it must sort before every real date
     for x, y, m in zip(a.paid_up_to.tolist(), b.paid_up_to.tolist(), members, strict=True):
         assert x == y if m.paid_up_to else (x < 1 and y <= 1)
+
+
+def test_dates_in_reasons_and_fixes_read_as_the_pages_do_and_none_is_named_twice() -> None:
+    same_day = RuleSet(on=D(2025, 3, 10), paid_up_to=D(2025, 3, 10))
+    (fix,) = decide(same_day, full(paid=D(2025, 1, 31))).fixes
+    assert fix == "pay your arrears up to the day itself, before 10 March 2025"
+    assert fix.count("10 March 2025") == 1
+    for rules in (same_day, RuleSet(on=D(2025, 3, 10), paid_up_to=D(2025, 3, 1))):
+        for text in decide(rules, full(paid=D(2025, 1, 31))).fixes:
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", text)

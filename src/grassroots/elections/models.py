@@ -100,6 +100,13 @@ class Election(models.Model):
 
         return self.overdue(timezone.now())
 
+    @property
+    def rule_name(self) -> str:
+        """The rule set by its name, as members know it ("Scottish STV …"), not its code."""
+        from grassroots.count.rules import RULES
+
+        return RULES.get(self.rule, ("", self.rule))[1]
+
 
 class Candidate(models.Model):
     """A person nominated (or seeking nomination) in an election."""

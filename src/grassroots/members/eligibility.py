@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from grassroots.dates import day
+
 __all__ = [
     "REASONS",
     "STATUSES",
@@ -132,6 +134,16 @@ class Decision:
     on_payment: bool = False
 
 
+def _arrears_fix(paid_up_to: dt.date, on: dt.date, on_the_day: bool) -> str:
+    """How to clear arrears, naming each date once (never "up to D before D")."""
+    if paid_up_to == on:
+        if on_the_day:
+            return f"pay your arrears up to {day(on)}, at the latest on that day"
+        return f"pay your arrears up to the day itself, before {day(on)}"
+    when = f"on {day(on)} at the latest" if on_the_day else f"before {day(on)}"
+    return f"pay your arrears up to {day(paid_up_to)}, {when}"
+
+
 def decide(rules: RuleSet, m: MemberFacts) -> Decision:
     """Decide one member's eligibility under ``rules``, naming every reason that applies."""
     reasons: list[str] = []
@@ -155,31 +167,28 @@ def decide(rules: RuleSet, m: MemberFacts) -> Decision:
         reasons.append(f"a member of {mine}, not of {theirs}")
     if rules.freeze_date is not None and m.join_date > rules.freeze_date:
         keys.append("freeze")
-        reasons.append(f"joined {m.join_date}, after the freeze date {rules.freeze_date}")
+        reasons.append(f"joined {day(m.join_date)}, after the freeze date {day(rules.freeze_date)}")
     if rules.provisional_days is not None:
         full_from = m.join_date + dt.timedelta(days=rules.provisional_days)
         if full_from > on:
             keys.append("provisional")
             reasons.append(
-                f"still in the provisional period: joined {m.join_date}, "
-                f"full member from {full_from} ({rules.provisional_days} days)"
+                f"still in the provisional period: joined {day(m.join_date)}, "
+                f"full member from {day(full_from)} ({rules.provisional_days} days)"
             )
     if rules.min_membership_days is not None:
         needed_from = m.join_date + dt.timedelta(days=rules.min_membership_days)
         if needed_from > on:
             keys.append("min_length")
             reasons.append(
-                f"a member for {(on - m.join_date).days} days on {on}, "
-                f"needs {rules.min_membership_days} (joined {m.join_date})"
+                f"a member for {(on - m.join_date).days} days on {day(on)}, "
+                f"needs {rules.min_membership_days} (joined {day(m.join_date)})"
             )
     if rules.paid_up_to is not None and (m.paid_up_to is None or m.paid_up_to < rules.paid_up_to):
         keys.append("arrears")
-        paid = f"paid up to {m.paid_up_to}" if m.paid_up_to else "no subscription recorded"
-        reasons.append(f"in arrears: {paid}, must be paid up to {rules.paid_up_to}")
-        if rules.may_pay_on_day:
-            fixes.append(f"pay your arrears up to {rules.paid_up_to}, at the latest on the day")
-        else:
-            fixes.append(f"pay your arrears up to {rules.paid_up_to} before {on}")
+        paid = f"paid up to {day(m.paid_up_to)}" if m.paid_up_to else "no subscription recorded"
+        reasons.append(f"in arrears: {paid}, must be paid up to {day(rules.paid_up_to)}")
+        fixes.append(_arrears_fix(rules.paid_up_to, on, rules.may_pay_on_day))
     on_payment = rules.may_pay_on_day and keys == ["arrears"]
     return Decision(not keys, tuple(reasons), tuple(fixes), tuple(keys), on_payment)
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 
+from grassroots.dates import day
 from grassroots.members import csvio
 from grassroots.members.actions import IMPORT_STATUS_MOVES
 from grassroots.members.delegates import Entitlement, Figures, Formula, entitlement
@@ -131,7 +132,7 @@ def delegate_table(
     out = []
     for b in rows:
         fig = Figures(b.n, {"women": b.women, "young": b.young})
-        basis = f"{b.n} member{'s' if b.n != 1 else ''} paying dues on {snapshot:%Y-%m-%d}"
+        basis = f"{b.n} member{'s' if b.n != 1 else ''} paying dues on {day(snapshot)}"
         out.append(BodyEntitlement(b, basis, fig, entitlement(formula, fig)))
     affiliates = list(units.filter(kind="affiliate").order_by("path"))
     latest: dict[int, Affiliation] = {}
@@ -141,10 +142,10 @@ def delegate_table(
         a = latest.get(u.pk)
         if a is None:
             fig = Figures(0, {})
-            basis = f"no affiliated membership recorded on or before {snapshot:%Y-%m-%d}"
+            basis = f"no affiliated membership recorded on or before {day(snapshot)}"
         else:
             fig = Figures(a.members, {})
-            basis = f"{a.members} affiliated members, as recorded at {a.as_of:%Y-%m-%d}"
+            basis = f"{a.members} affiliated members, as recorded at {day(a.as_of)}"
         out.append(BodyEntitlement(u, basis, fig, entitlement(formula, fig)))
     return sorted(out, key=lambda row: row.body.path)
 

@@ -135,6 +135,8 @@ EMAIL_USE_TLS = env.flag(os.environ, "GRASSROOTS_EMAIL_STARTTLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("GRASSROOTS_FROM_EMAIL", "grassroots@localhost")
 
 LANGUAGE_CODE = "en-gb"
+# dates read "5 December 2026" everywhere (site/formats, grassroots.dates)
+FORMAT_MODULE_PATH = ["grassroots.site.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

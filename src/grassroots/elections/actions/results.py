@@ -11,10 +11,12 @@ from typing import Any
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count
+from django.utils.timezone import localtime
 
 from grassroots.audit.log import publish_checkpoint, record
 from grassroots.count.errors import InputError
 from grassroots.count.report.html import render_fragment
+from grassroots.dates import moment
 from grassroots.elections import publish
 from grassroots.elections.actions._common import ActionRefused, User, _check, _subject
 from grassroots.elections.actions.constraints import _groups_of
@@ -168,7 +170,7 @@ def reminder(election: Election, *, base_url: str = "") -> Reminder:
         subject=f"Reminder: vote in {title}",
         body=(
             f"You have not yet voted in {title}. Voting closes "
-            f"{election.voting_close:%Y-%m-%d %H:%M}.\n{base_url}"
+            f"{moment(localtime(election.voting_close))}.\n{base_url}"
         ),
     )
 

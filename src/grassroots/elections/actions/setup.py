@@ -10,9 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import CharField, Count, QuerySet
 from django.db.models.functions import Cast
+from django.utils.timezone import localtime
 
 from grassroots.audit.log import record
 from grassroots.count.rules import RULES
+from grassroots.dates import moment
 from grassroots.elections import thresholds
 from grassroots.elections.actions._common import ActionRefused, User, _check, _now, _subject
 from grassroots.elections.actions.constraints import _check_bounds
@@ -121,7 +123,7 @@ def add_candidate(
         )
     if _now(now) > election.nominations_close:
         raise ActionRefused(
-            f"nominations closed at {election.nominations_close:%Y-%m-%d %H:%M}: "
+            f"nominations closed at {moment(localtime(election.nominations_close))}: "
             "no candidate can be added now"
         )
     if election.candidates.filter(name=name).exists():
@@ -234,12 +236,12 @@ def record_nomination(
         raise ActionRefused(f"{election} has {what}: no nomination can be recorded")
     if at < election.nominations_open:
         raise ActionRefused(
-            f"nominations open at {election.nominations_open:%Y-%m-%d %H:%M}; "
+            f"nominations open at {moment(localtime(election.nominations_open))}; "
             f"{body} cannot record a nomination before then"
         )
     if at > election.nominations_close:
         raise ActionRefused(
-            f"nominations closed at {election.nominations_close:%Y-%m-%d %H:%M}; "
+            f"nominations closed at {moment(localtime(election.nominations_close))}; "
             f"{body}'s nomination can no longer be recorded or changed"
         )
     if body.kind not in election.nominating_kinds:

@@ -13,8 +13,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.utils.timezone import localtime
 
 from grassroots.audit.log import record
+from grassroots.dates import day, moment
 from grassroots.elections import receipts, statement_log
 from grassroots.elections.actions._common import (
     ActionRefused,
@@ -64,7 +66,7 @@ def open_voting(
         raise ActionRefused(f"{e} has not been announced: members must be told before voting")
     if _now(now) < e.nominations_close:
         raise ActionRefused(
-            f"nominations are open until {e.nominations_close:%Y-%m-%d %H:%M}; "
+            f"nominations are open until {moment(localtime(e.nominations_close))}; "
             "voting opens after they close"
         )
     if _now(now) < e.voting_open:
@@ -222,7 +224,10 @@ def _refusal(election: Election, member: Member, ranking: Sequence[str], at: dt.
     if e.state != "voting" or not e.voting_open <= at <= e.voting_close:
         raise ActionRefused(f"voting in {e} is not open now")
     if not RollEntry.objects.filter(election=e, member=member).exists():
-        raise ActionRefused(f"{member.name} is not on the roll of {e} (frozen on {e.freeze_date})")
+        raise ActionRefused(
+            f"{member.name} is not on the roll of {e} "
+            f"(members who joined by the freeze date, {day(e.freeze_date)})"
+        )
     if VoterRecord.objects.filter(election=e, member=member).exists():
         raise AlreadyVoted(f"{member.name} has already voted in {e}; the first ballot stands")
     _check_ranking(ranking, e.ballot)
@@ -309,7 +314,7 @@ def close_voting(
     if e.state != "voting":
         raise ActionRefused(f"{e} is {e.get_state_display().lower()}, not open for voting")
     if _now(now) < e.voting_close:
-        raise ActionRefused(f"voting is open until {e.voting_close:%Y-%m-%d %H:%M}")
+        raise ActionRefused(f"voting is open until {moment(localtime(e.voting_close))}")
     e.state = "closed"
     e.save(update_fields=["state"])
     _rewrite_ballots_in_random_order(e)

@@ -150,7 +150,7 @@ def open_voting(request: HttpRequest, pk: int) -> HttpResponse:
         effects=effects,
         button="Open voting",
         run=lambda _: actions.open_voting(e, by=request.user),
-        done="Voting is open; the roll is frozen.",
+        done="Voting is open; the roll is drawn up.",
         reason=False,
     )
 
@@ -190,7 +190,7 @@ def open_early(request: HttpRequest, pk: int) -> HttpResponse:
         effects=effects,
         button="Open voting now",
         run=lambda reason: actions.open_voting_early(e, reason=reason, by=request.user),
-        done="Voting is open; the roll is frozen.",
+        done="Voting is open; the roll is drawn up.",
     )
 
 

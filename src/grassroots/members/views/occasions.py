@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from grassroots.dates import day
 from grassroots.members import actions, queries
 from grassroots.members.delegates import CONFERENCE, gc_formula
 from grassroots.members.eligibility import RuleSet
@@ -98,7 +99,7 @@ def affiliation_record(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, f"Recorded {d['members']} affiliated members at {d['as_of']:%Y-%m-%d}."
+                request, f"Recorded {d['members']} affiliated members at {day(d['as_of'])}."
             )
     else:
         problems = "; ".join(f"{form[f].label}: {' '.join(e)}" for f, e in form.errors.items())
