@@ -37,6 +37,7 @@ def test_a_member_reads_rule_names_whole_figures_one_date_format_and_plain_fixes
     published = make_election(live_org, title="Conference arrangements committee").election
     actions.cast(published, live_org.bob, ["Dan Deft", "Bea Bold"])
     actions.close_voting(published, by=None, now=NOW + 6 * DAY)
+    actions.count_votes(published, by=None)
     actions.publish_result(published, by=None)
     base = live_server.url
     ctx = browser.new_context(viewport=SIZES[size])
@@ -57,7 +58,7 @@ def test_a_member_reads_rule_names_whole_figures_one_date_format_and_plain_fixes
 
         page.goto(f"{base}/elections/{published.pk}/")
         text = _text(page)
-        assert "rule set Scottish STV" in text and "rule set scottish" not in text
+        assert "Counted by Scottish STV" in text and not re.search(r"\bscottish\b", text)
         assert not ISO.findall(text), ISO.findall(text)
         assert text.count("Freeze date") == 1 and "frozen" not in text
         assert dates.day(published.freeze_date) in text

@@ -100,14 +100,14 @@ class RuleSet:
         if self.branch_id is not None:
             out.append(f"a member of {self.branch_name or f'unit {self.branch_id}'}")
         if self.freeze_date:
-            out.append(f"joined on or before the freeze date {self.freeze_date}")
+            out.append(f"joined on or before the freeze date {day(self.freeze_date)}")
         if self.provisional_days is not None:
             out.append(f"past the provisional period ({self.provisional_days} days after joining)")
         if self.min_membership_days is not None:
-            out.append(f"a member for at least {self.min_membership_days} days on {self.on}")
+            out.append(f"a member for at least {self.min_membership_days} days on {day(self.on)}")
         if self.paid_up_to:
             pay = " (or pays on the day)" if self.may_pay_on_day else ""
-            out.append(f"paid up to {self.paid_up_to} or later{pay}")
+            out.append(f"paid up to {day(self.paid_up_to)} or later{pay}")
         return tuple(out)
 
 
