@@ -141,3 +141,27 @@ def test_a_page_someone_may_not_see_answers_in_the_site_layout_with_the_reason_a
         page.wait_for_url(f"{base}/elections/")
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_form_sent_from_an_expired_page_is_refused_in_the_site_layout_with_a_way_back(
+    live_server: Any, live_org: Org, browser: Any, size: str
+) -> None:
+    base = live_server.url
+    ctx, page = _page(browser, size)
+    try:
+        page.goto(f"{base}/accounts/login/")
+        ctx.clear_cookies()  # the session and form token the page was served with are gone
+        page.get_by_label("Username").fill("ann")
+        page.get_by_label("Password").fill("whatever")
+        with page.expect_response(lambda r: r.request.method == "POST") as sent:
+            page.get_by_role("button", name="Log in").click()
+        assert sent.value.status == 403
+        assert page.get_by_role("heading", name="This form could not be sent").is_visible()
+        assert page.get_by_role("navigation", name="Main").is_visible()
+        assert "nothing was saved" in page.locator("#error-reason").inner_text()
+        assert no_sideways_scroll(page)
+        page.get_by_role("link", name="Back to your home page").click()
+        page.wait_for_url(f"{base}/")
+    finally:
+        ctx.close()
