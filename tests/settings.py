@@ -11,3 +11,11 @@ import os
 os.environ.setdefault("GRASSROOTS_DEMO", "1")
 
 from grassroots.site.settings import *  # noqa: F403
+
+# Jobs run inline, inside the request or action that starts them (one test runs the real queue
+# with a worker process: tests/jobs/test_worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if os.environ.get("GRASSROOTS_TEST_TASKS") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if os.environ.get("GRASSROOTS_TEST_MAIL_DIR"):
+    EMAIL_BACKEND = "tests.jobs.mailbox.EmailBackend"  # each message a file there

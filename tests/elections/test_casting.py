@@ -132,8 +132,8 @@ def test_reminders_go_only_to_members_on_the_roll_who_have_not_voted(
     org.ann.email = "ann@example.org"
     org.ann.save()
     actions.cast(voting.election, org.ann, ["Alice Able"])
-    out = actions.send_reminders(voting.election, by=org.users["returning"])
-    assert out.sent == 1 and out.refused == ()
+    job = actions.start_reminders(voting.election, by=org.users["returning"])
+    assert job.state == "done" and job.outcome == "Sent 1 reminder." and job.problems == []
     assert [m.to for m in mailoutbox] == [["bob@example.org"]]
 
 

@@ -51,7 +51,8 @@ def test_a_secretary_calls_a_meeting_from_the_form_and_the_notice_goes_out(org: 
     m = Meeting.objects.get()
     assert m.local_start().date() == day and m.local_start().hour == 19
     assert [i.title for i in m.items.all()] == ["Apologies", "Nominations for the executive"]
-    assert "Notice sent to 1 members" in r.content.decode()
+    assert "Meeting called. Notice sent to 1 member." in r.content.decode()
+    assert r.redirect_chain[-1][0] == f"/meetings/{m.pk}/"
     assert len(mail.outbox) == 1
 
 

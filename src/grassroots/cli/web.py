@@ -1,8 +1,11 @@
-"""``grassroots demo``, ``serve`` and ``import-members``: thin wrappers over web use cases."""
+"""``grassroots demo``, ``serve``, ``worker`` and ``import-members``: thin wrappers over web
+use cases."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -46,10 +49,12 @@ def demo(
         bool, typer.Option("--no-serve", help="Seed only; do not start the server.")
     ] = False,
 ) -> None:
-    """Start the web app on SQLite with a demo organisation, printing the address and logins."""
-    if "DATABASE_URL" in os.environ:
-        typer.echo("error: the demo runs on its own SQLite database; unset DATABASE_URL", err=True)
-        raise typer.Exit(2)
+    """Start the web app with a demo organisation, printing the address and logins.
+
+    On its own SQLite database, or on the PostgreSQL database DATABASE_URL names (an empty one
+    is seeded; one that holds the demo already is served as it is). A job worker runs beside
+    the server.
+    """
     from grassroots.site.paths import data_dir as default_dir
 
     target = data_dir or default_dir() / "demo"
@@ -63,11 +68,12 @@ def demo(
     from grassroots.members.models import Unit
 
     _migrate()
+    where = _database_name() or str(target)
     if Unit.objects.exists():
-        typer.echo(f"Using the demo organisation already in {target}.")
+        typer.echo(f"Using the demo organisation already in {where}.")
         logins = None
     else:
-        typer.echo(f"Creating the demo organisation in {target} ({members} members)…")
+        typer.echo(f"Creating the demo organisation in {where} ({members} members)…")
         logins = seed(members=members)
         typer.echo("Adding demo elections: one open for voting, one counted and published…")
         seed_elections()
@@ -83,16 +89,43 @@ def demo(
         typer.echo(f"  {name:<10} {role}")
     typer.echo("")
     if not no_serve:
-        _runserver(host, port)
+        worker = _start_worker()
+        try:
+            _runserver(host, port)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def _database_name() -> str:
+    """The PostgreSQL database in use, named without its password; "" for SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    s = connection.settings_dict
+    return f"PostgreSQL database {s['NAME']} on {s['HOST'] or 'localhost'}"
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """One job worker beside the demo's server, in its own process, with the same settings."""
+    return subprocess.Popen([sys.executable, "-m", "grassroots", "worker"], env=dict(os.environ))
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads in each worker process.")] = 4,
 ) -> None:
-    """Apply migrations and serve the web app (SQLite by default, PostgreSQL with DATABASE_URL)."""
+    """Apply migrations, collect the static files and serve the web app with gunicorn.
+
+    SQLite by default, PostgreSQL with DATABASE_URL; settings from the environment
+    (docs/deploy.md). Run `grassroots worker` beside it for mail-outs and imports.
+    """
     _django()
     from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
 
     from grassroots.site.checks import refuse_unsafe_start
 
@@ -102,8 +135,54 @@ def serve(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     _migrate()
+    call_command("collectstatic", interactive=False, verbosity=0)
     typer.echo(f"grassroots: http://{host}:{port}/")
-    _runserver(host, port)
+    sys.stdout.flush()
+    # gunicorn takes this process over: signals from systemd (or Ctrl-C) reach it directly
+    os.execv(sys.executable, gunicorn_command(host, port, workers, threads))
+
+
+def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The gunicorn command line ``serve`` runs (also the tests' way to start app servers)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "grassroots.site.wsgi:application",
+        f"--bind={host}:{port}",
+        f"--workers={workers}",
+        f"--threads={threads}",
+        "--worker-class=gthread",
+        "--access-logfile=-",
+        "--graceful-timeout=30",
+    ]
+
+
+def worker(
+    interval: Annotated[
+        float, typer.Option(help="Seconds between looks at the queue when it is empty.")
+    ] = 1.0,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Run the jobs waiting now, then stop.")
+    ] = False,
+) -> None:
+    """Run jobs from the queue (mail-outs, imports) until stopped; run one or more per site.
+
+    At start it takes back any job whose worker stopped mid-run (no progress for
+    GRASSROOTS_JOB_STALLED_SECONDS) and carries it on: nobody already reached is sent to again.
+    """
+    _django()
+    _migrate()
+    from django.core.management import call_command
+
+    from grassroots.jobs.actions import resume_stalled
+
+    for job in resume_stalled():
+        typer.echo(f"carrying on job {job.pk} ({job.title}): its worker had stopped")
+    args = ["db_worker", f"--interval={interval}", "--no-startup-delay"]
+    if batch:
+        args.append("--batch")
+    call_command(*args)
 
 
 def import_members(
@@ -165,4 +244,5 @@ def register(app: typer.Typer) -> None:
     """Add the web commands to the ``grassroots`` command."""
     app.command("demo")(demo)
     app.command("serve")(serve)
+    app.command("worker")(worker)
     app.command("import-members")(import_members)

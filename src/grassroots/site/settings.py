@@ -50,15 +50,20 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "grassroots.audit",
     "grassroots.members",
     "grassroots.elections",
     "grassroots.meetings",
+    "grassroots.jobs",
     "grassroots.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files from the app server itself, compressed and cached (docs/deploy.md)
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # before the CSRF check reads a POST body: one over the view's limit is refused unread
@@ -143,6 +148,28 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Production serves what `grassroots serve` collected (`collectstatic`): hashed names, cached
+# for a year, gzip and Brotli copies made once. The demo serves the files where they lie.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if GRASSROOTS_DEMO
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = GRASSROOTS_DEMO
+WHITENOISE_AUTOREFRESH = GRASSROOTS_DEMO
+# the health check answers over plain HTTP too (a load balancer's probe inside the network)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Long work (mail-outs, imports) runs as jobs on a queue kept in the database: `grassroots
+# worker` runs them. Tests run them inline (tests/settings.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# a running job that has shown no progress for this long has lost its worker: it may be retried
+GRASSROOTS_JOB_STALLED_SECONDS = env.whole_number(os.environ, "GRASSROOTS_JOB_STALLED_SECONDS", 300)
 
 # Meeting papers, as published (each also recorded with its SHA-256).
 MEDIA_ROOT = DATA_DIR / "media"

@@ -4,17 +4,19 @@ first, so ``/accounts/login/`` and ``/accounts/logout/`` are allauth's under Dja
 
 from django.urls import include, path
 
-from grassroots.site import views
+from grassroots.site import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("grassroots.signin.urls")),
     path("accounts/", include("allauth.urls")),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", include("grassroots.audit.urls")),
     path("", include("grassroots.members.urls")),
     path("", include("grassroots.elections.urls")),
     path("", include("grassroots.meetings.urls")),
+    path("", include("grassroots.jobs.urls")),
 ]
 
 handler403 = views.forbidden

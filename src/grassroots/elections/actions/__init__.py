@@ -18,12 +18,12 @@ from grassroots.elections.actions.corrections import (
 from grassroots.elections.actions.receipt_mail import email_receipt
 from grassroots.elections.actions.results import (
     Reminder,
-    Reminders,
     count_votes,
+    deliver_reminders,
     publish_result,
     reminder,
     result_digest,
-    send_reminders,
+    start_reminders,
     turnout,
 )
 from grassroots.elections.actions.setup import (
@@ -47,7 +47,6 @@ __all__ = [
     "AlreadyVoted",
     "BodyDecision",
     "Reminder",
-    "Reminders",
     "acts_for_self",
     "add_candidate",
     "announce",
@@ -61,6 +60,7 @@ __all__ = [
     "count_votes",
     "create_election",
     "delete_draft",
+    "deliver_reminders",
     "edit_candidate",
     "edit_election",
     "email_receipt",
@@ -74,7 +74,7 @@ __all__ = [
     "record_nomination",
     "reminder",
     "result_digest",
-    "send_reminders",
+    "start_reminders",
     "turnout",
     "withdraw_candidate",
 ]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import smtplib
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count
 from django.utils.timezone import localtime
@@ -27,7 +26,10 @@ from grassroots.elections.models import (
     RollEntry,
     VoterRecord,
 )
-from grassroots.members.fieldrules import email_problem
+from grassroots.jobs import actions as jobs
+from grassroots.jobs.mailout import Recipient, send_each
+from grassroots.jobs.models import Job
+from grassroots.jobs.runner import Progress
 from grassroots.members.models import Member
 
 
@@ -138,19 +140,12 @@ def publish_result(election: Election, *, by: User | None, digest: str = "") -> 
 
 
 @dataclass(frozen=True)
-class Reminders:
-    """What a mail-out of reminders did: how many went, and whose address was refused, why."""
-
-    sent: int
-    refused: tuple[tuple[str, str], ...] = ()  # (membership number, problem)
-
-
-@dataclass(frozen=True)
 class Reminder:
     """What a reminder would do: how many it goes to, who it misses, and the message."""
 
     recipients: list[str]  # e-mail addresses
     numbers: list[str]  # their membership numbers, in the same order
+    member_ids: list[int]  # and their ids
     without_email: int
     subject: str
     body: str
@@ -161,11 +156,12 @@ def reminder(election: Election, *, base_url: str = "") -> Reminder:
     not_voted = Member.objects.filter(
         pk__in=RollEntry.objects.filter(election=election).values("member_id")
     ).exclude(pk__in=VoterRecord.objects.filter(election=election).values("member_id"))
-    rows = list(not_voted.exclude(email="").order_by("number").values_list("number", "email"))
+    rows = list(not_voted.exclude(email="").order_by("number").values_list("number", "email", "pk"))
     title = " ".join(election.title.split())  # a header is one line whatever the title holds
     return Reminder(
-        recipients=[email for _, email in rows],
-        numbers=[number for number, _ in rows],
+        recipients=[email for _, email, _ in rows],
+        numbers=[number for number, _, _ in rows],
+        member_ids=[pk for _, _, pk in rows],
         without_email=not_voted.filter(email="").count(),
         subject=f"Reminder: vote in {title}",
         body=(
@@ -175,46 +171,57 @@ def reminder(election: Election, *, base_url: str = "") -> Reminder:
     )
 
 
-def send_reminders(election: Election, *, by: User | None, base_url: str = "") -> Reminders:
-    """E-mail every member on the roll who has not voted yet, one message each.
-
-    An address that is not one sendable address (a line break could add a header) is not
-    sent to, and one the mail server refuses does not stop the others: both are listed by
-    membership number, so a mail-out never has to be run again (and mail the rest twice).
-    """
+def start_reminders(election: Election, *, by: User | None, base_url: str = "") -> Job:
+    """Put a mail-out of reminders on the queue: every member on the roll who has not voted
+    when it runs gets one message (a retry sends only to those not yet sent to)."""
     _check(by, "manage_occasions", election.unit)
     if election.state != "voting":
         raise ActionRefused(f"{election} is not open for voting: no reminders to send")
-    plan = reminder(election, base_url=base_url)
-    rows = zip(plan.numbers, plan.recipients, strict=True)
-    subject, body = plan.subject, plan.body
-    refused: list[tuple[str, str]] = []
-    outgoing: list[tuple[str, EmailMessage]] = []
-    for number, email in rows:
-        problem = email_problem(email)
-        if problem:
-            refused.append((number, problem))
-        else:
-            outgoing.append((number, EmailMessage(subject, body, None, [email])))
-    sent = 0
-    try:
-        with get_connection(fail_silently=False) as connection:
-            for number, message in outgoing:
-                try:
-                    sent += connection.send_messages([message]) or 0
-                except (smtplib.SMTPException, ValueError) as exc:
-                    refused.append((number, f"the mail server refused it: {exc}"))
-    except OSError as exc:  # the server cannot be reached (or the connection dropped)
-        if not sent:
-            raise ActionRefused(f"the mail server could not be reached: {exc}") from None
-        refused.append(("-", f"the connection to the mail server failed: {exc}"))
+    return jobs.start(
+        "election.remind",
+        title=f"Voting reminders for {' '.join(election.title.split())}",
+        params={"election": election.pk, "base_url": base_url},
+        unit=election.unit,
+        permission="manage_occasions",
+        by=by,
+        back_url=f"/elections/{election.pk}/",
+    )
+
+
+def deliver_reminders(job: Job, progress: Progress) -> str:
+    """The reminders job: e-mail every member on the roll who has not voted yet, one each.
+
+    An address that is not one sendable address (a line break could add a header) is not
+    sent to, and one the mail server refuses does not stop the others: both are listed by
+    membership number on the job page and in the audit entry.
+    """
+    election = Election.objects.get(pk=job.params["election"])
+    if election.state != "voting":
+        raise ActionRefused(f"{election} is not open for voting: no reminders to send")
+    plan = reminder(election, base_url=job.params.get("base_url", ""))
+    recipients = [
+        Recipient(m, n, e)
+        for m, n, e in zip(plan.member_ids, plan.numbers, plan.recipients, strict=True)
+    ]
+    out = send_each(
+        job, progress, recipients, lambda r: EmailMessage(plan.subject, plan.body, None, [r.email])
+    )
     with transaction.atomic():
         record(
-            by,
+            job.started_by,
             "election.remind",
             _subject(election),
-            f"Sent {sent} voting reminders"
-            + (f"; {len(refused)} address(es) refused" if refused else ""),
-            detail={"sent": sent, "refused": [list(r) for r in refused[:1000]]},
+            f"Sent {out.sent} voting reminders"
+            + (f"; {len(out.refused)} address(es) refused" if out.refused else ""),
+            detail={
+                "sent": out.sent,
+                "refused": [list(r) for r in out.refused[:1000]],
+                "job": job.pk,
+            },
         )
-    return Reminders(sent, tuple(refused))
+    return f"Sent {out.sent} reminder{'s' if out.sent != 1 else ''}." + (
+        f" Not sent to {len(out.refused)} member(s), whose address needs correcting in the "
+        "register (listed below)."
+        if out.refused
+        else ""
+    )

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from grassroots.elections import actions
 from grassroots.elections.models import Candidate, Election, VoterRecord
+from grassroots.jobs.models import Job
+from grassroots.jobs.views import started
 from grassroots.members.permissions import can
 
 
@@ -282,20 +284,13 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     url = request.build_absolute_uri(reverse("elections:vote", args=[pk]))
     if request.method == "POST":
         try:
-            out = actions.send_reminders(e, by=request.user, base_url=url)
-            messages.success(request, f"Sent {out.sent} reminder{'s' if out.sent != 1 else ''}.")
-            if out.refused:
-                shown = "; ".join(f"{number}: {why}" for number, why in out.refused[:20])
-                more = f" (and {len(out.refused) - 20} more)" if len(out.refused) > 20 else ""
-                messages.warning(
-                    request,
-                    f"Not sent to {len(out.refused)} member(s), whose address needs correcting "
-                    f"in the register: {shown}{more}.",
-                )
+            job = actions.start_reminders(e, by=request.user, base_url=url)
         except actions.ActionRefused as exc:
             messages.error(request, str(exc))
-        return redirect("elections:detail", pk=pk)
-    ctx = {"e": e, "r": actions.reminder(e, base_url=url)}
+            return redirect("elections:detail", pk=pk)
+        return started(request, job, "Sending reminders")
+    earlier = Job.objects.filter(kind="election.remind", params__election=e.pk).order_by("-pk")
+    ctx = {"e": e, "r": actions.reminder(e, base_url=url), "earlier": earlier[:20]}
     return render(request, "elections/remind.html", ctx)
 
 

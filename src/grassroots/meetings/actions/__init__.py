@@ -25,7 +25,7 @@ from grassroots.meetings.actions.motions import (
     withdraw,
 )
 from grassroots.meetings.actions.nominating import propose_nomination
-from grassroots.meetings.actions.notices import send_notice
+from grassroots.meetings.actions.notices import deliver_notice, send_notice, start_notice
 from grassroots.meetings.actions.record import (
     circulate_minutes,
     correct_minutes,
@@ -63,6 +63,7 @@ __all__ = [
     "composite",
     "correct_minutes",
     "create_body",
+    "deliver_notice",
     "draft_minutes",
     "edit_minutes",
     "forward",
@@ -77,6 +78,7 @@ __all__ = [
     "record_hands",
     "send_notice",
     "sign_requisition",
+    "start_notice",
     "start_requisition",
     "submit_motion",
     "withdraw",

@@ -2,9 +2,12 @@
 
 Each recipient gets one ``Notice`` row; sending again skips those already sent, so a retry
 after a failure never sends twice, and one bad address is recorded and never stops the rest.
+The views put it on the job queue (``start_notice``); a worker runs ``deliver_notice``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -12,6 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from grassroots.audit.log import record
+from grassroots.jobs import actions as jobs
+from grassroots.jobs.mailout import message_id
+from grassroots.jobs.models import Job
+from grassroots.jobs.runner import Progress
 from grassroots.meetings.actions._common import ActionRefused, User, check
 from grassroots.meetings.calendar import calendar_for
 from grassroots.meetings.entitlement import entitled_ids
@@ -35,7 +42,45 @@ def _text(m: Meeting, url: str) -> str:
     return "\n".join(lines)
 
 
-def send_notice(meeting: Meeting, *, by: User | None, base_url: str = "") -> tuple[int, int]:
+def start_notice(meeting: Meeting, *, by: User | None, base_url: str = "") -> Job:
+    """Put the mail-out of a meeting's notice on the queue (``send_notice`` in a worker)."""
+    check(by, "manage_meetings", meeting.body.unit)
+    if meeting.state != "called":
+        raise ActionRefused(f"{meeting.title} is {meeting.get_state_display().lower()}")
+    return jobs.start(
+        "meeting.notice",
+        title=f"Notice of {meeting.title} ({meeting.body.name})",
+        params={"meeting": meeting.pk, "base_url": base_url},
+        unit=meeting.body.unit,
+        permission="manage_meetings",
+        by=by,
+        back_url=f"/meetings/{meeting.pk}/",
+    )
+
+
+def deliver_notice(job: Job, progress: Progress) -> str:
+    """The notice job: ``send_notice`` as the member who started it, with its progress."""
+    meeting = Meeting.objects.select_related("body__unit").get(pk=job.params["meeting"])
+    sent, failed = send_notice(
+        meeting,
+        by=job.started_by,
+        base_url=job.params.get("base_url", ""),
+        progress=progress,
+        message_id=lambda member_id: message_id("meeting.notice", meeting.pk, member_id),
+    )
+    return f"Notice sent to {sent} member{'s' if sent != 1 else ''}" + (
+        f"; {failed} could not be sent (listed below)." if failed else "."
+    )
+
+
+def send_notice(
+    meeting: Meeting,
+    *,
+    by: User | None,
+    base_url: str = "",
+    progress: Progress | None = None,
+    message_id: Callable[[int], str] | None = None,
+) -> tuple[int, int]:
     """E-mail the notice to every entitled member with an address; returns (sent, failed)."""
     check(by, "manage_meetings", meeting.body.unit)
     if meeting.state != "called":
@@ -54,9 +99,15 @@ def send_notice(meeting: Meeting, *, by: User | None, base_url: str = "") -> tup
         subject += " (short notice)"
     sent = failed = 0
     connection = get_connection()
-    for member in Member.objects.filter(pk__in=[i for i in ids if i not in done]).exclude(email=""):
+    todo = Member.objects.filter(pk__in=[i for i in ids if i not in done]).exclude(email="")
+    if progress is not None:
+        progress.total(len(done) + todo.count())
+        progress.step(len(done))
+    for member in todo.order_by("pk").iterator(chunk_size=2000):
         msg = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [member.email])
         msg.attach("meeting.ics", ics, "text/calendar; method=PUBLISH")
+        if message_id is not None:
+            msg.extra_headers["Message-ID"] = message_id(member.pk)
         try:
             connection.send_messages([msg])
         except Exception as exc:  # any backend's failure for this address: record, go on
@@ -64,11 +115,15 @@ def send_notice(meeting: Meeting, *, by: User | None, base_url: str = "") -> tup
                 meeting=meeting, member=member, defaults={"failure": str(exc)[:300]}
             )
             failed += 1
+            if progress is not None:
+                progress.problem(member.number, str(exc)[:300])
             continue
         Notice.objects.update_or_create(
             meeting=meeting, member=member, defaults={"sent_at": timezone.now(), "failure": ""}
         )
         sent += 1
+        if progress is not None:
+            progress.step(len(done) + sent + failed)
     with transaction.atomic():
         record(
             by,

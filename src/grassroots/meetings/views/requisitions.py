@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from grassroots.jobs.views import started
 from grassroots.meetings import actions
 from grassroots.meetings.forms import MeetingForm
 from grassroots.meetings.models import Body, Requisition
@@ -201,12 +203,12 @@ def requisition_call(request: HttpRequest, pk: int) -> HttpResponse:
         except actions.ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            sent, failed = actions.send_notice(
-                m, by=request.user, base_url=request.build_absolute_uri("/")
+            job = actions.start_notice(m, by=request.user, base_url=request.build_absolute_uri("/"))
+            return started(
+                request,
+                job,
+                "The notice is being sent",
+                done_url=reverse("meetings:detail", args=[m.pk]),
+                prefix="Special meeting called. ",
             )
-            note = f"; {failed} could not be sent (listed on the audit log)" if failed else ""
-            messages.success(
-                request, f"Special meeting called. Notice sent to {sent} members{note}."
-            )
-            return redirect("meetings:detail", m.pk)
     return render(request, "meetings/requisition_call.html", {"form": form, "r": r})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from grassroots.jobs.views import started
 from grassroots.meetings import actions
 from grassroots.meetings.forms import MeetingForm
 from grassroots.meetings.models import Body
@@ -46,10 +47,12 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
         except actions.ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            sent, failed = actions.send_notice(
-                m, by=request.user, base_url=request.build_absolute_uri("/")
+            job = actions.start_notice(m, by=request.user, base_url=request.build_absolute_uri("/"))
+            return started(
+                request,
+                job,
+                "The notice is being sent",
+                done_url=reverse("meetings:detail", args=[m.pk]),
+                prefix="Meeting called. ",
             )
-            note = f"; {failed} could not be sent (listed on the audit log)" if failed else ""
-            messages.success(request, f"Meeting called. Notice sent to {sent} members{note}.")
-            return redirect("meetings:detail", m.pk)
     return render(request, "meetings/meeting_form.html", {"form": form, "unit": unit})
