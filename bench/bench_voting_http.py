@@ -200,10 +200,14 @@ def log_in_every_voter() -> list[str]:
     from django.contrib.sessions.models import Session
     from django.utils import timezone
     from django.utils.crypto import get_random_string
+    from django.utils.module_loading import import_string
 
     store = SessionStore()
     expire = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # the backend that loads a user by id (the first listed, axes', only vets sign-in attempts)
+    backend = next(
+        b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user")
+    )
     rows = []
     for user in User.objects.filter(member__isnull=False).only("pk", "password"):
         data = {

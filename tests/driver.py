@@ -73,6 +73,13 @@ def ballots(election_pk: int, codes_file: str) -> dict[str, Any]:
     }
 
 
+def audit() -> dict[str, Any]:
+    from grassroots.audit.log import verify
+    from grassroots.audit.models import AuditEntry
+
+    return {"verified": verify() is None, "entries": AuditEntry.objects.count()}
+
+
 def main(argv: list[str]) -> None:
     _setup()
     command, *rest = argv
@@ -84,6 +91,8 @@ def main(argv: list[str]) -> None:
         out = seed_voters(int(rest[0]))
     elif command == "ballots":
         out = ballots(int(rest[0]), rest[1])
+    elif command == "audit":
+        out = audit()
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(out))
