@@ -190,6 +190,9 @@ class KeyPage:
 KEY_PAGES = [
     KeyPage("home", "ann", _go(lambda w: "/")),
     KeyPage("login", None, _go(lambda w: "/accounts/login/")),
+    KeyPage("e-mail me a sign-in link", None, _go(lambda w: "/accounts/link/")),
+    KeyPage("e-mail me a one-time code", None, _go(lambda w: "/accounts/login/code/")),
+    KeyPage("invite members to sign in", "secretary", _go(lambda w: "/units/hillford/invite/")),
     KeyPage("my standing", "ann", _go(lambda w: "/me/")),
     KeyPage("units list", "secretary", _go(lambda w: "/units/")),
     KeyPage("branch register", "secretary", _go(lambda w: "/units/hillford/")),

@@ -4,7 +4,8 @@ A person holding a role that may read the register or members' standing (branch 
 branch officer, returning officer, executive member, administrator: every role given
 ``view_register``, ``view_eligibility`` or ``edit_register`` in ``members.permissions``), or a
 superuser, and who has neither an authenticator app (TOTP) nor a passkey, is sent to the
-authenticator set-up page with a plain explanation for any page but signing in and out.
+authenticator set-up page for any page but signing in and out; every sign-in page explains why
+(``allauth/layouts/base.html``).
 Members with no such role are never asked. ``GRASSROOTS_OFFICER_MFA=0`` switches it off
 (the test suite does, except in the tests of this rule).
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -29,12 +29,6 @@ OFFICER_ROLES: frozenset[str] = (
 )
 # signing in, out, setting up the factor, password pages; the site's static files
 _OPEN_PREFIXES = ("/accounts/", "/static/")
-
-EXPLANATION = (
-    "Your role lets you see members' personal details, so your account needs a second way "
-    "to prove it is you before you can use those pages. Set up an authenticator app below "
-    "(or a passkey): it takes a minute, and afterwards signing in asks for its six-digit code."
-)
 
 
 def needs_second_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -58,11 +52,9 @@ class OfficerSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            settings.GRASSROOTS_OFFICER_MFA
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and needs_second_factor(request.user)
-        ):
-            messages.warning(request, EXPLANATION)
+        # read by the sign-in pages' layout, which then explains why the set-up is asked for
+        needed = settings.GRASSROOTS_OFFICER_MFA and needs_second_factor(request.user)
+        request.needs_second_factor = needed  # type: ignore[attr-defined]
+        if needed and not request.path.startswith(_OPEN_PREFIXES):
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
