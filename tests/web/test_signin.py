@@ -176,3 +176,31 @@ def test_repeated_wrong_passwords_lock_the_account_and_the_page_says_why(
     # even the right password is refused during the pause, with the same explanation
     r = Client().post("/accounts/login/", {"login": "ann", "password": PASSWORD})
     assert r.status_code == 429 and "Signing in is paused" in r.content.decode()
+
+
+def test_behind_a_proxy_the_lock_out_counts_the_address_the_proxy_forwarded(
+    settings: Any,
+) -> None:
+    from django.test import RequestFactory
+
+    from grassroots.signin.lockout import client_address
+
+    request = RequestFactory().post(
+        "/accounts/login/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
+    )
+    settings.GRASSROOTS_BEHIND_PROXY = False
+    assert client_address(request) == "10.0.0.1"  # a header the client wrote counts for nothing
+    settings.GRASSROOTS_BEHIND_PROXY = True
+    assert client_address(request) == "203.0.113.9"  # the one the proxy added, not the forged one
+
+
+def test_without_a_mail_server_invitations_stay_unsent_and_go_at_the_next_run(
+    org: Org, settings: Any
+) -> None:
+    hillford_members(org)
+    settings.EMAIL_BACKEND = "grassroots.site.mail.UnconfiguredBackend"
+    assert actions.invite_unit(org.hillford, by=None, base_url=BASE).sent == 0
+    assert Invitation.objects.filter(sent_at__isnull=True).count() == 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert actions.invite_unit(org.hillford, by=None, base_url=BASE).sent == 2
+    assert len(mail.outbox) == 2

@@ -120,14 +120,15 @@ def _send(invitations: Iterable[Invitation], base_url: str) -> int:
                     "expires": inv.expires_at,
                     "login_url": f"{base_url.rstrip('/')}/accounts/login/",
                 }
-                EmailMessage(
+                delivered = EmailMessage(
                     render_to_string("signin/email/invitation_subject.txt", context).strip(),
                     render_to_string("signin/email/invitation.txt", context),
                     to=[inv.email],
                     connection=connection,
                 ).send()
-                Invitation.objects.filter(pk=inv.pk).update(sent_at=timezone.now())
-                sent += 1
+                if delivered:  # without a mail server nothing goes: the row stays unsent
+                    Invitation.objects.filter(pk=inv.pk).update(sent_at=timezone.now())
+                    sent += 1
         batch.clear()
 
     for inv in invitations:

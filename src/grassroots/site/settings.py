@@ -232,10 +232,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "grassroots.signin.lockout.username_tried"
 AXES_LOCKOUT_TEMPLATE = "signin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# the address is the connection's, or behind a proxy the one the proxy says it served
-if env.flag(os.environ, "GRASSROOTS_BEHIND_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# the connection's address, or behind a proxy the one it forwarded (grassroots.signin.lockout)
+AXES_CLIENT_IP_CALLABLE = "grassroots.signin.lockout.client_address"
+GRASSROOTS_BEHIND_PROXY = env.flag(os.environ, "GRASSROOTS_BEHIND_PROXY", False)
 # --- end of signing in -----------------------------------------------------------------------
