@@ -204,3 +204,28 @@ def test_without_a_mail_server_invitations_stay_unsent_and_go_at_the_next_run(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert actions.invite_unit(org.hillford, by=None, base_url=BASE).sent == 2
     assert len(mail.outbox) == 2
+
+
+def test_an_administrator_invites_an_open_elections_roll_and_a_branch_secretary_may_not(
+    org: Org,
+) -> None:
+    from tests.elections.conftest import make_election
+
+    hillford_members(org)  # on the roll when voting opens
+    e = make_election(org).election
+    member_actions.create_member(
+        by=None,
+        number="H9",
+        name="Fay Late",
+        email="fay@example.org",
+        branch=org.hillford,
+        join_date=D(2020, 1, 1),
+        status="full",
+    )  # joined the register after the roll was frozen: not invited for this election
+    assert login(org, "secretary").post(f"/elections/{e.pk}/invite/").status_code == 403
+    admin = login(org, "admin")
+    assert "Invite the electorate to sign in" in admin.get(f"/elections/{e.pk}/").content.decode()
+    assert "2 have an e-mail address" in admin.get(f"/elections/{e.pk}/invite/").content.decode()
+    assert admin.post(f"/elections/{e.pk}/invite/").status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == ["cat@example.org", "dan@example.org"]
+    assert AuditEntry.objects.filter(action="invite_members", subject=f"election:{e.pk}").exists()
