@@ -106,7 +106,7 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     chair.get_by_label("Question").fill("That the late item be taken")
     chair.get_by_label("How").select_option(label="Show of hands")
     chair.get_by_role("button", name="Open the vote").click()
-    chair.get_by_label("For").fill("2")
+    chair.get_by_label("For", exact=True).fill("2")
     chair.get_by_label("Against").fill("0")
     chair.get_by_label("Abstaining").fill("0")
     chair.get_by_role("button", name="Record the count").click()
