@@ -186,3 +186,59 @@ def test_the_openapi_document_describes_every_meetings_api_path(org: Org) -> Non
             schema_for("/" + path.replace("<int:pk>", "{id}").replace("<ident:code>", "{code}"))
         )
     assert Meeting.objects.count() == 0  # the document needs no data
+
+
+def test_a_held_meetings_record_gives_its_attendance_motions_votes_and_minutes(org: Org) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from grassroots.members import actions as member_actions
+
+    body = actions.create_body(unit=org.hillford, kind="branch", name="Branch", by=None)
+    start = timezone.now() - dt.timedelta(days=2)
+    m = actions.call_meeting(
+        body,
+        title="Held",
+        start=start,
+        by=None,
+        place="Hall",
+        items=["Motions"],
+        now=start - dt.timedelta(days=20),
+    )
+    people = [
+        member_actions.create_member(
+            by=None,
+            number=f"Q{i}",
+            name=f"Q {i}",
+            branch=org.hillford,
+            join_date=dt.date(2019, 1, 1),
+            status="full",
+            paid_up_to=dt.date(2030, 1, 1),
+        )
+        for i in range(2)
+    ]
+    motion = actions.submit_motion(
+        m,
+        title="Libraries",
+        text="We oppose closures.",
+        by=None,
+        mover=people[0],
+        now=start - dt.timedelta(days=10),
+    )
+    for p in people:
+        actions.check_in(m, p, by=None, now=start)
+    actions.open_meeting(m, by=None, now=start)
+    vote = actions.open_vote(m, motion=motion, by=None, now=start)
+    actions.record_hands(vote, for_=2, against=0, abstain=0, by=None)
+    actions.close_vote(vote, by=None, now=start)
+    actions.close_meeting(m, by=None, now=start + dt.timedelta(hours=1))
+    draft = actions.draft_minutes(m, by=None)
+    data = valid("/api/meetings/{id}", Client().get(f"/api/meetings/{m.pk}").json())
+    assert data["minutes"] == []  # a draft is not published
+    actions.circulate_minutes(draft, by=None)
+    data = valid("/api/meetings/{id}", Client().get(f"/api/meetings/{m.pk}").json())
+    assert data["attendance"]["with_a_vote"] == 2 and data["attendance"]["in_person"] == 2
+    assert data["motions"][0]["state"] == "carried" and data["motions"][0]["mover"] == "Q 0"
+    assert data["votes"][0]["for"] == "2" and data["votes"][0]["carried"] is True
+    assert data["minutes"][0]["state"] == "circulated"

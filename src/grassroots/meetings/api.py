@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -150,6 +151,7 @@ def api_meeting(request: HttpRequest, pk: int) -> JsonResponse:
             "added_at": i.added_at.isoformat(),
             "late": i.late,
             "late_reason": i.late_reason,
+            "taken": i.taken,
             "papers": [_paper(p, public, request) for p in i.papers.select_related("item")],
         }
         for i in m.items.all()
@@ -157,7 +159,80 @@ def api_meeting(request: HttpRequest, pk: int) -> JsonResponse:
     out["requisitions"] = [
         _url(request, "meetings:api_requisition", r.pk) for r in m.requisitions.all()
     ]
+    out.update(_business(m, request))
     return JsonResponse(out)
+
+
+def _business(m: Meeting, request: HttpRequest) -> dict[str, Any]:
+    """What the meeting did: attendance counts, motions, votes with their working, ballots,
+    and the minutes once circulated."""
+    counts = m.attendance.aggregate(
+        with_a_vote=Count("pk", filter=Q(may_vote=True)),
+        without_a_vote=Count("pk", filter=Q(may_vote=False)),
+        in_person=Count("pk", filter=Q(may_vote=True, how="door")),
+        online=Count("pk", filter=Q(may_vote=True, how="online")),
+        paid_on_the_day=Count("pk", filter=Q(paid_on_day=True)),
+    )
+    motions = [
+        {
+            "id": mo.pk,
+            "kind": mo.kind,
+            "title": mo.title,
+            "text": mo.text,
+            "text_now": mo.text_now(),
+            "state": mo.state,
+            "mover": mo.mover.name if mo.mover else (mo.from_unit.name if mo.from_unit else ""),
+            "seconder": mo.seconder.name if mo.seconder else "",
+            "amends": mo.amends_id,
+            "forwarded_from": mo.origin.meeting_id if mo.origin else None,
+            "emergency_reason": mo.emergency_reason,
+            "submitted_at": mo.submitted_at.isoformat(),
+        }
+        for mo in m.motions.select_related("mover", "seconder", "from_unit", "origin")
+    ]
+    votes = [
+        {
+            "question": v.question,
+            "motion": v.motion_id,
+            "method": v.method,
+            "majority": v.majority,
+            "opened_at": v.opened_at.isoformat(),
+            "closed_at": v.closed_at.isoformat() if v.closed_at else None,
+            "for": v.for_votes,
+            "against": v.against_votes,
+            "abstaining": v.abstentions,
+            "carried": v.carried,
+            "working": v.working,
+            "inquorate_reason": v.inquorate_reason,
+        }
+        for v in m.votes.all()
+    ]
+    minutes = [
+        {
+            "state": mn.state,
+            "text": mn.text,
+            "circulated_at": mn.circulated_at.isoformat() if mn.circulated_at else None,
+            "approved_at": mn.approved_at.isoformat() if mn.approved_at else None,
+            "sha256": mn.sha256,
+            "corrects": mn.corrects_id,
+        }
+        for mn in m.minutes.exclude(state="draft").order_by("drafted_at")
+    ]
+    ballots = [
+        {
+            "title": b.election.title,
+            "state": b.election.state,
+            "election": _url(request, "elections:api_election", b.election_id),
+        }
+        for b in m.ballots.select_related("election")
+    ]
+    return {
+        "attendance": counts,
+        "motions": motions,
+        "votes": votes,
+        "ballots": ballots,
+        "minutes": minutes,
+    }
 
 
 def api_requisition(request: HttpRequest, pk: int) -> JsonResponse:

@@ -79,12 +79,90 @@ _ITEM = _object(
         "added_at": _DT,
         "late": _BOOL,
         "late_reason": _STR,
+        "taken": {
+            "type": ["boolean", "null"],
+            "description": "a late item: whether the meeting voted to take it (null: undecided)",
+        },
         "papers": {"type": "array", "items": _PAPER},
     }
 )
+_NULL_DT = {"type": ["string", "null"], "format": "date-time"}
+_EXACT = {"type": "string", "description": "an exact figure: whole, or a fraction for card votes"}
+_BUSINESS: dict[str, Any] = {
+    "attendance": _object(
+        {
+            "with_a_vote": _INT,
+            "without_a_vote": _INT,
+            "in_person": _INT,
+            "online": _INT,
+            "paid_on_the_day": _INT,
+        }
+    ),
+    "motions": {
+        "type": "array",
+        "items": _object(
+            {
+                "id": _INT,
+                "kind": {"enum": ["motion", "amendment", "composite", "emergency", "procedural"]},
+                "title": _STR,
+                "text": {**_STR, "description": "as submitted"},
+                "text_now": {**_STR, "description": "after carried amendments"},
+                "state": _STR,
+                "mover": _STR,
+                "seconder": _STR,
+                "amends": {"type": ["integer", "null"]},
+                "forwarded_from": {
+                    "type": ["integer", "null"],
+                    "description": "the meeting it came from",
+                },
+                "emergency_reason": _STR,
+                "submitted_at": _DT,
+            }
+        ),
+    },
+    "votes": {
+        "type": "array",
+        "items": _object(
+            {
+                "question": _STR,
+                "motion": {"type": ["integer", "null"]},
+                "method": {"enum": ["hands", "online", "card"]},
+                "majority": _STR,
+                "opened_at": _DT,
+                "closed_at": _NULL_DT,
+                "for": _EXACT,
+                "against": _EXACT,
+                "abstaining": _EXACT,
+                "carried": {"type": ["boolean", "null"]},
+                "working": _STR,
+                "inquorate_reason": _STR,
+            }
+        ),
+    },
+    "ballots": {
+        "type": "array",
+        "description": "secret ballots held in the meeting through the elections API",
+        "items": _object({"title": _STR, "state": _STR, "election": _URI}),
+    },
+    "minutes": {
+        "type": "array",
+        "description": "circulated and approved minutes (drafts are not published)",
+        "items": _object(
+            {
+                "state": {"enum": ["circulated", "approved"]},
+                "text": _STR,
+                "circulated_at": _NULL_DT,
+                "approved_at": _NULL_DT,
+                "sha256": _STR,
+                "corrects": {"type": ["integer", "null"]},
+            }
+        ),
+    },
+}
 _MEETING = _object(
     {
         **_MEETING_FIELDS,
+        **_BUSINESS,
         "unit": {"type": "string", "description": "the unit's code"},
         "papers_public": _BOOL,
         "agenda": {"type": "array", "items": _ITEM},
