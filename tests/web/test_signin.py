@@ -74,8 +74,13 @@ def test_a_secretary_invites_her_branch_and_a_second_run_sends_nobody_twice(org:
     assert sorted(m.to[0] for m in mail.outbox) == ["cat@example.org", "dan@example.org"]
     assert Invitation.objects.filter(sent_at__isnull=False).count() == 2
     # again: nobody is sent a second link while the first still works
-    outcome = actions.invite_unit(org.hillford, by=org.users["secretary"], base_url=BASE)
-    assert (outcome.sent, outcome.already) == (0, 2) and len(mail.outbox) == 2
+    job = actions.invite_unit(org.hillford, by=org.users["secretary"], base_url=BASE)
+    assert job.kind == "signin.invite" and len(mail.outbox) == 2
+    job.refresh_from_db()  # the tests run jobs inline
+    assert job.state == "done" and job.outcome == (
+        "Sign-in links sent: 0. 2 member(s) already had a link that still works and were not "
+        "sent another."
+    )
     runs = AuditEntry.objects.filter(action="invite_members")
     assert runs.count() == 2 and runs.order_by("pk").first().detail["new"] == 2
 
@@ -86,8 +91,10 @@ def test_a_mail_out_that_stopped_half_way_is_finished_by_the_next_run(org: Org) 
     # as if the run had stopped before the second message went out
     Invitation.objects.filter(email="dan@example.org").update(sent_at=None)
     mail.outbox.clear()
-    outcome = actions.invite_unit(org.hillford, by=None, base_url=BASE)
-    assert outcome.sent == 1 and [m.to for m in mail.outbox] == [["dan@example.org"]]
+    job = actions.invite_unit(org.hillford, by=None, base_url=BASE)
+    job.refresh_from_db()
+    assert job.outcome.startswith("Sign-in links sent: 1.")
+    assert [m.to for m in mail.outbox] == [["dan@example.org"]]
 
 
 def test_a_secretary_may_not_invite_another_branch(org: Org) -> None:
@@ -199,11 +206,14 @@ def test_without_a_mail_server_invitations_stay_unsent_and_go_at_the_next_run(
 ) -> None:
     hillford_members(org)
     settings.EMAIL_BACKEND = "grassroots.site.mail.UnconfiguredBackend"
-    assert actions.invite_unit(org.hillford, by=None, base_url=BASE).sent == 0
+    job = actions.invite_unit(org.hillford, by=None, base_url=BASE)
+    job.refresh_from_db()
+    assert job.outcome.startswith("Sign-in links sent: 0.")
     assert Invitation.objects.filter(sent_at__isnull=True).count() == 2
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert actions.invite_unit(org.hillford, by=None, base_url=BASE).sent == 2
-    assert len(mail.outbox) == 2
+    job = actions.invite_unit(org.hillford, by=None, base_url=BASE)
+    job.refresh_from_db()
+    assert job.outcome.startswith("Sign-in links sent: 2.") and len(mail.outbox) == 2
 
 
 def test_an_administrator_invites_an_open_elections_roll_and_a_branch_secretary_may_not(
@@ -229,3 +239,20 @@ def test_an_administrator_invites_an_open_elections_roll_and_a_branch_secretary_
     assert admin.post(f"/elections/{e.pk}/invite/").status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == ["cat@example.org", "dan@example.org"]
     assert AuditEntry.objects.filter(action="invite_members", subject=f"election:{e.pk}").exists()
+
+
+def test_a_failed_invitation_job_is_retried_and_sends_only_what_it_had_not(org: Org) -> None:
+    from grassroots.jobs import actions as jobs
+
+    hillford_members(org)
+    job = actions.invite_unit(org.hillford, by=org.users["secretary"], base_url=BASE)
+    # as if the worker had died after the first message: the job failed, one row unsent
+    Invitation.objects.filter(email="dan@example.org").update(sent_at=None)
+    job.refresh_from_db()
+    job.state = "failed"
+    job.save(update_fields=["state"])
+    mail.outbox.clear()
+    jobs.retry(job, by=org.users["secretary"])
+    job.refresh_from_db()
+    assert job.state == "done" and [m.to for m in mail.outbox] == [["dan@example.org"]]
+    assert Invitation.objects.filter(sent_at__isnull=True).count() == 0

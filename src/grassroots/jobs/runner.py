@@ -23,6 +23,7 @@ RUNNERS = {
     "election.remind": "grassroots.elections.actions.results.deliver_reminders",
     "meeting.notice": "grassroots.meetings.actions.notices.deliver_notice",
     "members.import": "grassroots.members.actions.import_jobs.run_import",
+    "signin.invite": "grassroots.signin.actions.deliver_invitations",
 }
 
 # problems kept on the job page (the audit entry and the recipients' records keep the rest)

@@ -15,6 +15,7 @@ the membership, and spends the row.
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +32,10 @@ from django.utils import timezone
 from grassroots.audit.log import record
 from grassroots.elections.models import Election, RollEntry
 from grassroots.elections.standing import election_rules
+from grassroots.jobs import actions as jobs
+from grassroots.jobs.mailout import message_id
+from grassroots.jobs.models import Job
+from grassroots.jobs.runner import Progress
 from grassroots.members.actions import create_login, link_account
 from grassroots.members.eligibility import decide
 from grassroots.members.models import Member, Unit
@@ -42,6 +47,7 @@ __all__ = [
     "InvitationRefused",
     "InviteOutcome",
     "check",
+    "deliver_invitations",
     "invite_electorate",
     "invite_unit",
     "invitees_of_election",
@@ -104,8 +110,16 @@ def link_for(invitation: Invitation, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/accounts/invitation/{token}/"
 
 
-def _send(invitations: Iterable[Invitation], base_url: str) -> int:
-    """Send each unsent invitation, ``BATCH`` to a connection, marking each sent as it goes."""
+def _send(
+    invitations: Iterable[Invitation],
+    base_url: str,
+    *,
+    job: Job | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Send each unsent invitation, ``BATCH`` to a connection, marking each sent as it goes.
+    In a job, a message the mail server refuses is listed on the job page and does not stop
+    the others; its row stays unsent for the next run."""
     sent = 0
     batch: list[Invitation] = []
 
@@ -120,15 +134,26 @@ def _send(invitations: Iterable[Invitation], base_url: str) -> int:
                     "expires": inv.expires_at,
                     "login_url": f"{base_url.rstrip('/')}/accounts/login/",
                 }
-                delivered = EmailMessage(
+                msg = EmailMessage(
                     render_to_string("signin/email/invitation_subject.txt", context).strip(),
                     render_to_string("signin/email/invitation.txt", context),
                     to=[inv.email],
                     connection=connection,
-                ).send()
+                )
+                if job is not None:  # the same message on every attempt of the job
+                    msg.extra_headers["Message-ID"] = message_id(job.kind, job.pk, inv.member_id)
+                try:
+                    delivered = msg.send()
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, ValueError) as exc:
+                    if progress is None:
+                        raise
+                    progress.problem(inv.member.number, f"the mail server refused it: {exc}"[:300])
+                    continue
                 if delivered:  # without a mail server nothing goes: the row stays unsent
                     Invitation.objects.filter(pk=inv.pk).update(sent_at=timezone.now())
                     sent += 1
+                    if progress is not None:
+                        progress.step(sent)
         batch.clear()
 
     for inv in invitations:
@@ -143,13 +168,15 @@ def _send(invitations: Iterable[Invitation], base_url: str) -> int:
 def _invite(
     members: QuerySet[Member],
     *,
-    by: User | None,
+    job: Job,
+    progress: Progress,
     unit: Unit | None,
-    base_url: str,
     subject: str,
     what: str,
 ) -> InviteOutcome:
     now = timezone.now()
+    by = job.started_by
+    base_url = job.params.get("base_url", "")
     live = Invitation.objects.filter(
         member=OuterRef("pk"), used_at__isnull=True, expires_at__gt=now
     )
@@ -165,7 +192,7 @@ def _invite(
                     kind="invited",
                     email=email,
                     unit=unit,
-                    invited_by=by if by is not None and by.is_authenticated else None,
+                    invited_by=by,
                     created_at=now,
                     expires_at=now + _lifetime(),
                 )
@@ -179,7 +206,7 @@ def _invite(
             subject,
             f"invited {len(fresh)} member(s) of {what} to sign in "
             f"({already} already invited, links still working)",
-            detail={"new": len(fresh), "already": already},
+            detail={"new": len(fresh), "already": already, "job": job.pk},
         )
     # rows first, messages after: an unsent row (a run that stopped) is sent by the next run
     unsent = (
@@ -189,35 +216,80 @@ def _invite(
         .select_related("member")
         .order_by("pk")
     )
-    return InviteOutcome(sent=_send(unsent.iterator(chunk_size=BATCH), base_url), already=already)
+    progress.total(unsent.count())
+    sent = _send(unsent.iterator(chunk_size=BATCH), base_url, job=job, progress=progress)
+    return InviteOutcome(sent=sent, already=already)
 
 
-def invite_unit(unit: Unit, *, by: User | None, base_url: str) -> InviteOutcome:
-    """Invite every member of ``unit`` (and below) with an address and no login to sign in."""
+def _start(unit: Unit, params: dict[str, object], *, by: User | None, title: str, back: str) -> Job:
     if by is not None:
         require(by, "edit_register", unit)
-    return _invite(
-        invitees_of_unit(unit),
-        by=by,
+    return jobs.start(
+        "signin.invite",
+        title=title,
+        params=params,
         unit=unit,
-        base_url=base_url,
-        subject=f"unit:{unit.code}",
-        what=unit.name,
-    )
-
-
-def invite_electorate(election: Election, *, by: User | None, base_url: str) -> InviteOutcome:
-    """Invite the election's electorate with an address and no login to sign in."""
-    if by is not None:
-        require(by, "edit_register", election.unit)
-    return _invite(
-        invitees_of_election(election),
+        permission="edit_register",
         by=by,
-        unit=election.unit,
-        base_url=base_url,
-        subject=f"election:{election.pk}",
-        what=f"the electorate of {election.title}",
+        back_url=back,
     )
+
+
+def invite_unit(unit: Unit, *, by: User | None, base_url: str) -> Job:
+    """Invite every member of ``unit`` (and below) with an address and no login to sign in:
+    a mail-out job."""
+    return _start(
+        unit,
+        {"unit": unit.pk, "base_url": base_url},
+        by=by,
+        title=f"Sign-in links for the members of {unit.name}",
+        back=f"/units/{unit.code}/",
+    )
+
+
+def invite_electorate(election: Election, *, by: User | None, base_url: str) -> Job:
+    """Invite the election's electorate with an address and no login to sign in: a job."""
+    title = " ".join(election.title.split())
+    return _start(
+        election.unit,
+        {"election": election.pk, "base_url": base_url},
+        by=by,
+        title=f"Sign-in links for the electorate of {title}",
+        back=f"/elections/{election.pk}/",
+    )
+
+
+def deliver_invitations(job: Job, progress: Progress) -> str:
+    """The ``signin.invite`` job: the rows, then the messages; its outcome in words."""
+    if "election" in job.params:
+        election = Election.objects.select_related("unit").get(pk=job.params["election"])
+        out = _invite(
+            invitees_of_election(election),
+            job=job,
+            progress=progress,
+            unit=election.unit,
+            subject=f"election:{election.pk}",
+            what=f"the electorate of {election.title}",
+        )
+    else:
+        unit = Unit.objects.get(pk=job.params["unit"])
+        out = _invite(
+            invitees_of_unit(unit),
+            job=job,
+            progress=progress,
+            unit=unit,
+            subject=f"unit:{unit.code}",
+            what=unit.name,
+        )
+    text = f"Sign-in links sent: {out.sent}."
+    if out.already:
+        text += (
+            f" {out.already} member(s) already had a link that still works and were not "
+            "sent another."
+        )
+    if progress.problems:
+        text += f" Not sent to {len(progress.problems)} member(s) (listed below)."
+    return text
 
 
 def request_link(email: str, *, base_url: str) -> int:

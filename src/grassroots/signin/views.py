@@ -7,10 +7,11 @@ from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
 from grassroots.elections.models import Election
+from grassroots.jobs.views import started
 from grassroots.members.models import Unit
 from grassroots.members.permissions import require
 from grassroots.signin import actions
@@ -77,9 +78,8 @@ def invite_unit(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_object_or_404(Unit, code=code)
     require(request.user, "edit_register", unit)
     if request.method == "POST":
-        outcome = actions.invite_unit(unit, by=request.user, base_url=_base_url(request))
-        messages.success(request, _sent_message(outcome))
-        return redirect("members:register", unit.code)
+        job = actions.invite_unit(unit, by=request.user, base_url=_base_url(request))
+        return started(request, job, "Sending sign-in links", done_url=f"/units/{unit.code}/")
     return render(
         request,
         "signin/invite.html",
@@ -98,9 +98,8 @@ def invite_election(request: HttpRequest, pk: int) -> HttpResponse:
     election = get_object_or_404(Election, pk=pk)
     require(request.user, "edit_register", election.unit)
     if request.method == "POST":
-        outcome = actions.invite_electorate(election, by=request.user, base_url=_base_url(request))
-        messages.success(request, _sent_message(outcome))
-        return redirect("elections:detail", election.pk)
+        job = actions.invite_electorate(election, by=request.user, base_url=_base_url(request))
+        return started(request, job, "Sending sign-in links", done_url=f"/elections/{election.pk}/")
     return render(
         request,
         "signin/invite.html",
@@ -111,13 +110,3 @@ def invite_election(request: HttpRequest, pk: int) -> HttpResponse:
             "days": settings.GRASSROOTS_INVITATION_DAYS,
         },
     )
-
-
-def _sent_message(outcome: actions.InviteOutcome) -> str:
-    text = f"Sign-in links sent: {outcome.sent}."
-    if outcome.already:
-        text += (
-            f" {outcome.already} member(s) already had a link that still works and were not "
-            "sent another."
-        )
-    return text
