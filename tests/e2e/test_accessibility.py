@@ -180,6 +180,27 @@ def _import_report(page: Any, base: str, w: World) -> None:
     page.get_by_role("heading", name="Import report: hillford.csv").wait_for()
 
 
+def _failed_job(w: World) -> int:
+    """A reminders job that failed part-way, one address refused: its page shows everything."""
+    from grassroots.jobs.models import Job
+
+    job = Job.objects.create(
+        kind="election.remind",
+        title=f"Voting reminders for {w.open.title}",
+        params={"election": w.open.pk},
+        unit=w.open.unit,
+        permission="manage_occasions",
+        back_url=f"/elections/{w.open.pk}/",
+        state="failed",
+        attempts=1,
+        total=10,
+        done=4,
+        error="the mail server could not be reached after 4 of 10 messages; retry to send the rest",
+        problems=[["M7", "the address has a line break in it"]],
+    )
+    return job.pk
+
+
 @dataclass(frozen=True)
 class KeyPage:
     name: str
@@ -212,6 +233,9 @@ KEY_PAGES = [
         "reminders confirmation", "returning", _go(lambda w: f"/elections/{w.open.pk}/remind/")
     ),
     KeyPage("count before publishing", "returning", _count),
+    KeyPage("failed job", "returning", _go(lambda w: f"/jobs/{_failed_job(w)}/")),
+    KeyPage("job retry confirmation", "returning", _go(lambda w: f"/jobs/{_failed_job(w)}/retry/")),
+    KeyPage("jobs list", "returning", _go(lambda w: f"/jobs/?{_failed_job(w)}")),
     KeyPage(
         "consent on a candidate's request",
         "returning",

@@ -86,8 +86,10 @@ def test_the_job_page_says_who_started_what_how_far_it_got_and_how_it_ended(
     c = _client("returning")
     r = c.post(f"/elections/{voting.election.pk}/remind/", follow=True)
     job = Job.objects.get()
-    assert r.redirect_chain[-1][0] == f"/jobs/{job.pk}/"
-    html = r.content.decode()
+    # done at once (the tests run jobs inline) and without problems: back to the election
+    assert r.redirect_chain[-1][0] == f"/elections/{voting.election.pk}/"
+    assert "Sent 3 reminders." in r.content.decode()
+    html = c.get(f"/jobs/{job.pk}/").content.decode()
     assert f"Voting reminders for {voting.election.title}" in html
     assert "returning" in html and "Finished" in html
     assert 'max="3" value="3"' in html and "3 of 3 (100%)" in html
@@ -198,3 +200,34 @@ def test_calling_a_meeting_sends_its_notice_as_a_job_and_says_so(org: Any) -> No
     assert job.total == len(mail.outbox) == 1 and job.done == 1
     assert "Meeting called. Notice sent to 1 member." in r.content.decode()
     assert mail.outbox[0].extra_headers["Message-ID"].startswith("<meeting.notice.")
+
+
+def test_a_register_import_runs_as_a_job_that_imports_only_the_plan_that_was_checked(
+    org: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grassroots.members import staging
+    from grassroots.members.actions import import_jobs
+
+    settings.IMPORT_STAGING_DIR = tmp_path / "imports"
+    text = "number,name,branch,join_date,status\nN1,Nia New,hillford,2020-01-01,full\n"
+    r = _client("secretary").post(
+        "/units/hillford/import/", {"file": SimpleUploadedFile("reg.csv", text.encode())}
+    )
+    job = Job.objects.get(kind="members.import")
+    assert r.status_code == 302 and r["Location"] == "/units/hillford/"
+    assert job.state == "done" and job.outcome == "Imported 1 member(s)."
+    assert job.started_by == org.users["secretary"] and job.done == job.total == 1
+    assert Member.objects.filter(number="N1").exists()
+    assert staging.load(job.params["token"]) is None  # the staged file is gone once imported
+
+    # a plan the register no longer matches imports nothing, and the job page says why
+    staging.stage("t" * 32, text.replace("N1", "N2").encode())
+    job = import_jobs.start_import(
+        org.hillford, by=org.users["secretary"], token="t" * 32, name="old.csv", plan="stale"
+    )
+    assert job.state == "failed" and "the register changed since" in job.error
+    assert not Member.objects.filter(number="N2").exists()
+    page = _client("secretary").get(f"/jobs/{job.pk}/").content.decode()
+    assert "nothing was imported" in page and "Register import into" in page

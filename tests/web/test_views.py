@@ -419,7 +419,9 @@ def test_a_file_that_matches_the_register_imports_nothing_and_says_so(org: Org) 
         follow=True,
     )
     assert "Imported 0 member(s); 1 row(s) already matched the register." in r.content.decode()
-    assert AuditEntry.objects.count() == before + 1  # the import itself, no member changed
+    # the import itself (no member changed), and the start of the job that ran it
+    assert AuditEntry.objects.count() == before + 2
+    assert AuditEntry.objects.filter(action="jobs.start").count() == 1
 
 
 def test_a_confirmation_after_the_register_changed_shows_the_new_plan_and_imports_nothing(

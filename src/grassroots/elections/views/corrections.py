@@ -288,7 +288,8 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
         except actions.ActionRefused as exc:
             messages.error(request, str(exc))
             return redirect("elections:detail", pk=pk)
-        return started(request, job, "Sending reminders")
+        detail = reverse("elections:detail", args=[pk])
+        return started(request, job, "Sending reminders", done_url=detail)
     earlier = Job.objects.filter(kind="election.remind", params__election=e.pk).order_by("-pk")
     ctx = {"e": e, "r": actions.reminder(e, base_url=url), "earlier": earlier[:20]}
     return render(request, "elections/remind.html", ctx)

@@ -9,15 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from grassroots.jobs.views import started
 from grassroots.members import actions, csvio, queries, staging
+from grassroots.members.actions import import_jobs
 from grassroots.members.forms import (
     ImportForm,
 )
 from grassroots.members.identifiers import code_problem
 from grassroots.members.models import Member, Unit
-from grassroots.members.permissions import require, units_where
+from grassroots.members.permissions import require
 from grassroots.members.views._common import _unit
 from grassroots.site.uploads import upload_limit
 
@@ -25,12 +28,7 @@ ERRORS_SHOWN = 500  # rows of each kind shown in an import report; the rest are 
 
 
 def _check_file(unit: Unit, user: object, text: str) -> csvio.ParseResult:
-    allowed = set(
-        units_where(user, "edit_register")  # type: ignore[arg-type]
-        .filter(path__startswith=unit.path)
-        .values_list("pk", flat=True)
-    )
-    return queries.check_register(text, allowed_branches=allowed)
+    return import_jobs.check_file(unit, user, text)
 
 
 def _plural(n: int, word: str) -> str:
@@ -128,23 +126,23 @@ def import_register(request: HttpRequest, code: str) -> HttpResponse:
         if (parsed.errors and not skip_errors) or parsed.updates:
             token = _stage(request, unit, raw, upload.name, parsed)
             return _report(request, unit, parsed, token, upload.name)
-        try:
-            out = actions.import_members(
-                parsed, unit=unit, by=request.user, import_valid=True, source=upload.name
-            )
-        except actions.ActionRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _done(out))
-            return redirect("members:register", code=unit.code)
+        token = uuid.uuid4().hex
+        staging.stage(token, raw)
+        return _start(request, unit, token, upload.name, parsed.plan_digest())
     return render(request, "members/import.html", {"unit": unit, "form": form})
 
 
-def _done(out: actions.ImportOutcome) -> str:
-    updated = f", updated {out.updated}" if out.updated else ""
-    unchanged = f"; {out.unchanged} row(s) already matched the register" if out.unchanged else ""
-    skipped = f"; skipped {out.skipped} row(s) with errors" if out.skipped else ""
-    return f"Imported {out.created} member(s){updated}{unchanged}{skipped}."
+def _start(request: HttpRequest, unit: Unit, token: str, name: str, plan: str) -> HttpResponse:
+    """Import a checked upload as a job; its page, or the register once it is done."""
+    register = reverse("members:register", kwargs={"code": unit.code})
+    try:
+        job = import_jobs.start_import(
+            unit, by=request.user, token=token, name=name, plan=plan, back_url=register
+        )
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("members:import", code=unit.code)
+    return started(request, job, "The import", done_url=register)
 
 
 @login_required
@@ -164,19 +162,8 @@ def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
         # the register changed since the report: show what the file would now do, import nothing
         request.session[f"import:{token}"] = {**staged, "plan": parsed.plan_digest()}
         return _report(request, unit, parsed, token, staged["name"], changed_since=True)
-    try:
-        out = actions.import_members(
-            parsed, unit=unit, by=request.user, import_valid=True, source=staged["name"]
-        )
-    except actions.ActionRefused as exc:
-        messages.error(request, str(exc))
-        staging.discard(token)  # the user is sent to upload again
-        del request.session[f"import:{token}"]
-        return redirect("members:import", code=unit.code)
-    staging.discard(token)
     del request.session[f"import:{token}"]
-    messages.success(request, _done(out))
-    return redirect("members:register", code=unit.code)
+    return _start(request, unit, token, staged["name"], staged["plan"])
 
 
 class _Echo:
