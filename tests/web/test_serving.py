@@ -221,3 +221,30 @@ def test_a_backup_taken_with_pg_dump_restores_into_an_empty_database(tmp_path: P
             audit = drive(restored, "audit")
     assert after == before and after["sent"] == 12
     assert audit == {"verified": True, "entries": audit["entries"]} and audit["entries"] > 0
+
+
+def test_the_demo_runs_a_job_worker_beside_its_server(tmp_path: Path) -> None:
+    port = _free_port()
+    with scratch_database(tmp_path) as env:
+        demo_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
+        demo = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "grassroots", "demo", "--members", "50"),
+                *("--port", str(port), "--data-dir", env["GRASSROOTS_DATA_DIR"]),
+            ],
+            env=demo_env,
+            cwd=REPO,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            _wait_healthy(f"http://127.0.0.1:{port}", demo, seconds=240)
+            # a mail-out put on the demo database's queue is run by the demo's own worker
+            job = drive({**env, "GRASSROOTS_TEST_TASKS": "database"}, "seed-reminders", "5")
+            deadline = time.monotonic() + 120
+            while (state := drive(env, "job", str(job["job"])))["state"] != "done":
+                assert time.monotonic() < deadline, f"the demo's worker did not run it: {state}"
+                time.sleep(1)
+        finally:
+            _stop(demo)
+    assert job["state"] == "queued" and state["sent"] == 5
