@@ -16,7 +16,7 @@ from grassroots.elections import actions
 from grassroots.jobs import actions as job_actions
 from grassroots.jobs.models import Delivery, Job
 from grassroots.members.models import Member
-from tests.elections.conftest import make_election
+from tests.elections.conftest import DAY, NOW, make_election
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +231,23 @@ def test_a_register_import_runs_as_a_job_that_imports_only_the_plan_that_was_che
     assert not Member.objects.filter(number="N2").exists()
     page = _client("secretary").get(f"/jobs/{job.pk}/").content.decode()
     assert "nothing was imported" in page and "Register import into" in page
+
+
+def test_the_count_runs_as_a_job_started_by_the_returning_officer(org: Any) -> None:
+    voting = make_election(org)
+    e = voting.election
+    actions.cast(e, org.ann, ["Bea Bold"])
+    actions.close_voting(e, by=None, now=NOW + 6 * DAY)
+    c = _client("returning")
+    r = c.post(f"/elections/{e.pk}/count/", follow=True)
+    job = Job.objects.get(kind="election.count")
+    assert r.redirect_chain[-1][0] == f"/elections/{e.pk}/count/"
+    assert "Not published yet." in r.content.decode()
+    assert job.state == "done" and job.started_by == org.users["returning"]
+    assert job.outcome.startswith("Counted: elected ")
+    e.refresh_from_db()
+    assert e.state == "counted"
+    # a second count is refused before it reaches the queue
+    r = c.post(f"/elections/{e.pk}/count/", follow=True)
+    assert "close voting first" in r.content.decode()
+    assert Job.objects.filter(kind="election.count").count() == 1

@@ -23,6 +23,8 @@ from grassroots.elections.actions.results import (
     publish_result,
     reminder,
     result_digest,
+    run_count,
+    start_count,
     start_reminders,
     turnout,
 )
@@ -74,6 +76,8 @@ __all__ = [
     "record_nomination",
     "reminder",
     "result_digest",
+    "run_count",
+    "start_count",
     "start_reminders",
     "turnout",
     "withdraw_candidate",

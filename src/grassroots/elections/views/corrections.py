@@ -301,11 +301,13 @@ def count(request: HttpRequest, pk: int) -> HttpResponse:
     e = _managed(request, pk)
     if request.method == "POST":
         try:
-            actions.count_votes(e, by=request.user)
+            job = actions.start_count(e, by=request.user)
         except actions.ActionRefused as exc:
             messages.error(request, str(exc))
             return redirect("elections:detail", pk=pk)
-        return redirect("elections:count", pk=pk)
+        if job.state == "done":  # counted already (inline): straight to the count
+            return redirect("elections:count", pk=pk)
+        return started(request, job, "The count")
     if e.state != "counted":
         messages.info(request, "There is no count waiting to be published.")
         return redirect("elections:detail", pk=pk)
