@@ -193,3 +193,41 @@ def test_a_locked_out_sign_in_says_why_and_offers_a_link_instead(
     checked(page)
     page.get_by_role("link", name="e-mail you a sign-in link").click()
     page.get_by_role("heading", name="E-mail me a sign-in link").wait_for()
+
+
+@pytest.mark.sign_in_guards
+def test_an_officer_may_set_up_a_passkey_instead_of_an_authenticator_app(
+    live_server: Any, live_org: Org, page: Any
+) -> None:
+    base = live_server.url
+    # Chromium's virtual authenticator stands in for the officer's phone or security key
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    log_in_page = f"{base}/accounts/login/"
+    page.goto(log_in_page)
+    page.get_by_label("Username").fill("secretary")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+    page.goto(f"{base}/accounts/2fa/webauthn/add/")
+    checked(page)
+    page.get_by_label("Name").fill("My phone")
+    page.get_by_role("button", name="Add").click()
+    page.wait_for_url(lambda url: "/webauthn/add/" not in url)
+    page.goto(f"{base}/units/hillford/")
+    page.get_by_role("heading", name="Hillford: register").wait_for()

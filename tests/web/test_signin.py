@@ -256,3 +256,40 @@ def test_a_failed_invitation_job_is_retried_and_sends_only_what_it_had_not(org: 
     job.refresh_from_db()
     assert job.state == "done" and [m.to for m in mail.outbox] == [["dan@example.org"]]
     assert Invitation.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_member_signed_in_by_link_may_set_a_password_and_then_log_in_with_it(
+    org: Org,
+) -> None:
+    hillford_members(org)
+    actions.request_link("cat@example.org", base_url=BASE)
+    c = Client()
+    c.post(link_in(mail.outbox[0]))
+    assert "Set a password" in c.get("/me/").content.decode()  # optional, offered
+    new = "a-long-new-passphrase-7"
+    r = c.post("/accounts/password/set/", {"password1": new, "password2": new})
+    assert r.status_code == 302
+    again = Client()
+    r = again.post("/accounts/login/", {"login": "h1", "password": new})
+    assert r.status_code == 302
+    assert "Change your password" in again.get("/me/").content.decode()
+    # the address works in place of the username
+    r = Client().post("/accounts/login/", {"login": "cat@example.org", "password": new})
+    assert r.status_code == 302
+
+
+def test_a_member_with_a_login_signs_in_by_a_one_time_code_from_the_login_page(
+    org: Org,
+) -> None:
+    hillford_members(org)
+    actions.request_link("cat@example.org", base_url=BASE)
+    Client().post(link_in(mail.outbox[0]))  # her login is made; the address proved
+    mail.outbox.clear()
+    c = Client()
+    r = c.post("/accounts/login/code/", {"email": "cat@example.org"})
+    assert r.status_code == 302
+    code = re.search(r"^\s*([A-Z0-9-]{6,})\s*$", mail.outbox[0].body, re.M)
+    assert code, mail.outbox[0].body
+    r = c.post("/accounts/login/code/confirm/", {"code": code.group(1)})
+    assert r.status_code == 302
+    assert "Cat Cole" in c.get("/me/").content.decode()
