@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from grassroots.elections.ranking import parse_ranks
 from tests.strategies import ranked_ballot_forms
@@ -61,3 +63,27 @@ def test_each_error_names_the_boxes_it_is_about_and_a_whole_ballot_error_none() 
         "B": "comes after the skipped rank 2",
         "C": "comes after the skipped rank 2",
     }
+
+
+@pytest.mark.parametrize("text", ["²", "①", "½", "1.0", "1e3", "−1", "0", "٠", "1\x00"])
+def test_characters_python_calls_digits_but_no_rank_is_refused_in_words(text: str) -> None:
+    out = parse_ranks(["A", "B"], {"A": text})
+    assert out.ranking == ()
+    assert out.boxes == {"A": "not a rank: use 1, 2, 3 … or leave it blank"}
+
+
+def test_decimal_digits_of_any_script_are_ranks() -> None:
+    out = parse_ranks(["A", "B", "C"], {"A": "٢", "B": "１", "C": "३"})
+    assert out.errors == () and out.ranking == ("B", "A", "C")
+
+
+def test_a_rank_thousands_of_digits_long_is_beyond_the_candidates_not_a_crash() -> None:
+    out = parse_ranks(["A", "B"], {"A": "9" * 5000})
+    assert out.boxes == {"A": "more than the 2 candidates"}
+    assert len(out.errors[0]) < 80
+
+
+@given(st.dictionaries(st.sampled_from(["A", "B", "C"]), st.text()))
+def test_no_text_typed_in_the_boxes_raises_anything(boxes: dict[str, str]) -> None:
+    out = parse_ranks(["A", "B", "C"], boxes)
+    assert bool(out.ranking) != bool(out.errors)

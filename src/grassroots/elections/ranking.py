@@ -26,6 +26,19 @@ class Parsed:
     boxes: dict[str, str] = field(default_factory=dict)
 
 
+def _rank(text: str) -> int | None:
+    """The rank typed, or None if it is not a whole number from 1.
+
+    Decimal digits of any script count (an Arabic or Devanagari keyboard types ٣ or ३ for 3);
+    other characters that Python calls digits (², ①) do not. A long string of digits is a
+    rank far beyond the candidates, read without converting it all.
+    """
+    if not text.isdecimal():
+        return None
+    rank = int(text[:9]) if len(text) <= 9 else 10**9
+    return rank if rank >= 1 else None
+
+
 def parse_ranks(candidates: Sequence[str], values: Mapping[str, str]) -> Parsed:
     """Turn ``{candidate: "2", ...}`` into a ranking, naming each problem in words."""
     errors: list[str] = []
@@ -35,15 +48,18 @@ def parse_ranks(candidates: Sequence[str], values: Mapping[str, str]) -> Parsed:
         text = (values.get(name) or "").strip()
         if not text:
             continue
-        if not text.isdigit() or int(text) < 1:
-            errors.append(f"{name}: {text!r} is not a rank; use 1, 2, 3 … or leave it blank")
+        rank = _rank(text)
+        if rank is None:
+            shown = text if len(text) <= 12 else text[:12] + "…"
+            errors.append(f"{name}: {shown!r} is not a rank; use 1, 2, 3 … or leave it blank")
             boxes[name] = "not a rank: use 1, 2, 3 … or leave it blank"
             continue
-        if int(text) > len(candidates):
-            errors.append(f"{name}: rank {text} is more than the {len(candidates)} candidates")
+        if rank > len(candidates):
+            shown = text if len(text) <= 12 else text[:12] + "…"
+            errors.append(f"{name}: rank {shown} is more than the {len(candidates)} candidates")
             boxes[name] = f"more than the {len(candidates)} candidates"
             continue
-        by_rank.setdefault(int(text), []).append(name)
+        by_rank.setdefault(rank, []).append(name)
     for rank, names in sorted(by_rank.items()):
         if len(names) > 1:
             errors.append(f"rank {rank} is given to more than one candidate: {', '.join(names)}")
