@@ -203,7 +203,7 @@ def test_the_openapi_document_describes_every_api_path(client: Client) -> None:
     api_routes = {
         str(p.pattern) for p in mine.url_patterns if str(p.pattern).startswith("api/elections")
     }
-    documented = {p.lstrip("/").replace("{id}", "<int:pk>") for p in doc["paths"]}
+    documented = {p.lstrip("/").replace("{id}", "<id:pk>") for p in doc["paths"]}
     assert api_routes <= documented
     json.dumps(doc)  # serialisable
 

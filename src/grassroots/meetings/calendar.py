@@ -15,20 +15,30 @@ __all__ = ["calendar_for"]
 ASSUMED_LENGTH = dt.timedelta(hours=2)
 
 
+def _line(text: str) -> str:
+    """One line: a name or place stored with a line break would break the calendar's line."""
+    return " ".join(text.split())
+
+
+def _lines(text: str) -> str:
+    """Line breaks as the calendar writes them (escaped), whichever kind was stored."""
+    return "\n".join(text.splitlines())
+
+
 def _event(m: Meeting, base_url: str) -> Event:
     ev = Event()
     ev.add("uid", f"meeting-{m.pk}@grassroots")
-    ev.add("summary", f"{m.title} ({m.body.name})")
+    ev.add("summary", _line(f"{m.title} ({m.body.name})"))
     ev.add("dtstamp", m.called_at)
     ev.add("dtstart", m.start)
     ev.add("dtend", m.start + ASSUMED_LENGTH)
     where = [w for w in (m.place, m.join_url) if w]
     if where:
-        ev.add("location", "; ".join(where))
+        ev.add("location", _line("; ".join(where)))
     url = f"{base_url.rstrip('/')}/meetings/{m.pk}/"
     ev.add("url", url)
-    agenda = "\n".join(f"{i.position}. {i.title}" for i in m.items.all())
-    ev.add("description", f"Agenda:\n{agenda}\n\nPapers and record: {url}")
+    agenda = "\n".join(f"{i.position}. {_line(i.title)}" for i in m.items.all())
+    ev.add("description", _lines(f"Agenda:\n{agenda}\n\nPapers and record: {url}"))
     ev.add("status", "CANCELLED" if m.state == "cancelled" else "CONFIRMED")
     return ev
 
@@ -38,7 +48,7 @@ def calendar_for(meetings: Iterable[Meeting], *, name: str, base_url: str = "") 
     cal = Calendar()
     cal.add("prodid", "-//grassroots//meetings//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _line(name))
     for m in meetings:
         cal.add_component(_event(m, base_url))
     return bytes(cal.to_ical())

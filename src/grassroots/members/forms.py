@@ -246,7 +246,7 @@ class UnitForm(forms.Form):
         },
         validators=[valid_code],
     )
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=NAME_MAX, validators=[one_line("name", NAME_MAX)])
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: object, parent: Unit, **kwargs: object) -> None:
@@ -273,5 +273,7 @@ class UnitForm(forms.Form):
 class RenameUnitForm(forms.Form):
     """A unit's new name."""
 
-    name = forms.CharField(max_length=200, label="New name")
+    name = forms.CharField(
+        max_length=NAME_MAX, label="New name", validators=[one_line("name", NAME_MAX)]
+    )
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

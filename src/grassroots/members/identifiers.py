@@ -17,8 +17,10 @@ __all__ = [
     "CODE_MAX",
     "NUMBER_MAX",
     "AnyIdentifierConverter",
+    "RowIdConverter",
     "code_problem",
     "number_problem",
+    "row_id",
 ]
 
 NUMBER_MAX = 32  # Member.number's max_length
@@ -75,3 +77,30 @@ class AnyIdentifierConverter:
         if text in (".", ".."):
             text = text.replace(".", "%2E")
         return text or "%00"
+
+
+_ID_DIGITS = 18  # every 18-digit number fits a 64-bit integer, the widest id a database keeps
+
+
+def row_id(text: str) -> int | None:
+    """A record's id from a form value or query string, or None if ``text`` cannot be one.
+
+    Only ASCII digits, at most 18 of them: ``int()`` would take " 7", Arabic digits or "7_0", and a
+    longer number overflows the database's integer before any lookup could say "not found".
+    """
+    if not (text and text.isascii() and text.isdigit() and len(text) <= _ID_DIGITS):
+        return None
+    return int(text)
+
+
+class RowIdConverter:
+    """A record's id in an address (``<id:pk>``): like Django's ``int``, but a number too long
+    for any id matches nothing (404) instead of overflowing the database's integer (500)."""
+
+    regex = f"[0-9]{{1,{_ID_DIGITS}}}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)

@@ -3,10 +3,12 @@
 from django.urls import path, register_converter
 
 from grassroots.members import views
-from grassroots.members.identifiers import AnyIdentifierConverter
+from grassroots.members.identifiers import AnyIdentifierConverter, RowIdConverter
 
 # membership numbers and unit codes: any stored value makes an address (see identifiers.py)
 register_converter(AnyIdentifierConverter, "ident")
+# record ids: a number too long for any id is "not found", never a database overflow
+register_converter(RowIdConverter, "id")
 
 app_name = "members"
 
@@ -29,6 +31,6 @@ urlpatterns = [
     path("members/<ident:number>/payment/", views.member_payment, name="member_payment"),
     path("units/<ident:code>/occasions/new/", views.occasion_new, name="occasion_new"),
     path("units/<ident:code>/roles/", views.roles, name="roles"),
-    path("occasions/<int:pk>/", views.occasion_detail, name="occasion"),
-    path("occasions/<int:pk>/close/", views.occasion_close, name="occasion_close"),
+    path("occasions/<id:pk>/", views.occasion_detail, name="occasion"),
+    path("occasions/<id:pk>/close/", views.occasion_close, name="occasion_close"),
 ]

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # before the CSRF check reads a POST body: one over the view's limit is refused unread
     "grassroots.site.uploads.BodyLimitMiddleware",
+    # a NUL in a query or form field is refused (400): PostgreSQL takes none in any text
+    "grassroots.site.uploads.NulRefusingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-__all__ = ["BodyLimitMiddleware", "upload_limit"]
+__all__ = ["BodyLimitMiddleware", "NulRefusingMiddleware", "upload_limit"]
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -68,9 +68,47 @@ class BodyLimitMiddleware:
 
 
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    if request.path.startswith("/api/"):  # the JSON API answers in JSON
+        return JsonResponse({"error": message}, status=status)
     return render(
         request,
         "too_large.html",
         {"message": message, "back": request.path},
         status=status,
     )
+
+
+class NulRefusingMiddleware:
+    """Refuse (400) a query string or form field holding a NUL character.
+
+    No field of any page can hold one, and PostgreSQL refuses it in every text value (a search,
+    a lookup, a stored name), so a NUL anywhere else would surface as a server error. Uploaded
+    files are not looked at: their bytes are theirs. Runs after ``BodyLimitMiddleware``, so an
+    oversized body is refused before this parses it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        fields = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            fields.append(request.POST)
+        for data in fields:
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return _refuse(
+                        request,
+                        "A field of the form holds a NUL character, which no field may hold. "
+                        "Nothing was saved.",
+                        400,
+                    )
+        return None

@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from grassroots.elections import receipts
 from grassroots.elections.actions._common import ActionRefused
 from grassroots.elections.models import Ballot, Election, VoterRecord
+from grassroots.members.fieldrules import email_problem
 from grassroots.members.models import Member
 
 WHAT_IT_PROVES = (
@@ -33,6 +34,12 @@ def email_receipt(election: Election, member: Member, code: str) -> str:
         raise ActionRefused(
             "there is no e-mail address on your membership record; write the code down instead"
         )
+    problem = email_problem(member.email)
+    if problem:
+        raise ActionRefused(
+            f"the e-mail address on your membership record cannot be used ({problem}); write "
+            "the code down instead, and ask your branch secretary to correct the address"
+        )
     h = receipts.receipt_hash(str(election.pk), code)
     voted = VoterRecord.objects.filter(election=election, member=member).exists()
     if not voted or not Ballot.objects.filter(election=election, receipt_hash=h).exists():
@@ -42,7 +49,8 @@ def email_receipt(election: Election, member: Member, code: str) -> str:
         f"Your receipt code for {election.title} is\n\n    {code}\n\n{WHAT_IT_PROVES}\n"
         "You asked for this copy on the receipt page after casting your vote.\n"
     )
-    if not send_mail(f"Your receipt: {election.title}", body, None, [member.email]):
+    title = " ".join(election.title.split())  # a mail header is one line whatever the title holds
+    if not send_mail(f"Your receipt: {title}", body, None, [member.email]):
         # no mail server is configured (outside the demo the message is dropped, never logged)
         raise ActionRefused("the site cannot send e-mail at the moment; write the code down")
     return member.email

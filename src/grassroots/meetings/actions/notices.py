@@ -97,6 +97,7 @@ def send_notice(
     subject = f"Notice: {meeting.title} ({meeting.body.name})"
     if meeting.short_notice:
         subject += " (short notice)"
+    subject = " ".join(subject.split())  # a mail header is one line whatever the title holds
     sent = failed = 0
     connection = get_connection()
     todo = Member.objects.filter(pk__in=[i for i in ids if i not in done]).exclude(email="")

@@ -28,6 +28,7 @@ from grassroots.meetings.models import (
     VoteCast,
     VoteRoll,
 )
+from grassroots.members.identifiers import row_id
 from grassroots.members.models import Member
 from grassroots.members.permissions import can
 
@@ -149,7 +150,7 @@ def cast(request: HttpRequest, pk: int, vote: int) -> HttpResponse:
 
 def _pk(value: str | None) -> int:
     """A posted id, or 0 (matching nothing) when it is not a plain number."""
-    return int(value) if value and value.isascii() and value.isdigit() else 0
+    return row_id(value or "") or 0  # never a number too long for the database
 
 
 def _chaired(request: HttpRequest, pk: int) -> Meeting:
@@ -197,7 +198,7 @@ def chair(request: HttpRequest, pk: int) -> HttpResponse:
             v = get_object_or_404(Vote, pk=_pk(p.get("vote")), meeting=m)
             if what == "hands":
                 counts = [p.get(k, "") for k in ("for", "against", "abstain")]
-                if not all(c.isascii() and c.isdigit() for c in counts):
+                if not all(c.isascii() and c.isdigit() and len(c) <= 9 for c in counts):
                     raise actions.ActionRefused("type each count as a whole number (0 for none)")
                 actions.record_hands(
                     v,

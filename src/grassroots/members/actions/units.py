@@ -9,6 +9,7 @@ from django.db import transaction
 
 from grassroots.audit.log import record
 from grassroots.members.actions._common import PARENT_KINDS, ActionRefused, User, _check
+from grassroots.members.fieldrules import NAME_MAX, line_problem
 from grassroots.members.identifiers import code_problem
 from grassroots.members.models import Affiliation, Role, Unit
 
@@ -41,6 +42,9 @@ def create_unit(
         raise ActionRefused(problem)
     if not name.strip():
         raise ActionRefused("a unit needs a name")
+    problem = line_problem("name", name.strip(), NAME_MAX)
+    if problem:
+        raise ActionRefused(problem)
     if Unit.objects.filter(code=code).exists():
         raise ActionRefused(f"a unit with code {code!r} already exists")
     unit = Unit(kind=kind, code=code, name=name.strip(), parent=parent, path="")
@@ -66,6 +70,9 @@ def rename_unit(unit: Unit, *, name: str, by: User | None, reason: str = "") -> 
     name = name.strip()
     if not name:
         raise ActionRefused("a unit needs a name")
+    problem = line_problem("name", name, NAME_MAX)
+    if problem:
+        raise ActionRefused(problem)
     if name == unit.name:
         raise ActionRefused(f"{unit.name} already has that name")
     old = unit.name

@@ -11,6 +11,7 @@ from grassroots.members import actions
 from grassroots.members.forms import (
     RoleForm,
 )
+from grassroots.members.identifiers import row_id
 from grassroots.members.models import Role
 from grassroots.members.permissions import require
 from grassroots.members.views._common import _unit
@@ -25,7 +26,9 @@ def roles(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "manage_roles", unit)
     form = RoleForm(request.POST or None)
     if request.method == "POST" and "revoke" in request.POST:
-        role = get_object_or_404(Role, pk=request.POST["revoke"], unit__path__startswith=unit.path)
+        role = get_object_or_404(
+            Role, pk=row_id(request.POST["revoke"]) or 0, unit__path__startswith=unit.path
+        )
         actions.revoke_role(role, by=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, "Role removed.")
         return redirect("members:roles", code=unit.code)
