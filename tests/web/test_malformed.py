@@ -110,3 +110,28 @@ def test_a_nul_character_in_a_query_or_form_field_is_refused_not_a_database_erro
     assert r.status_code == 400
     assert "NUL character" in r.content.decode()
     assert Unit.objects.get(code="hillford").name == "Hillford"
+
+
+def test_a_form_posted_to_the_json_api_is_refused_in_json_not_a_server_error(org: Org) -> None:
+    from tests.elections.conftest import make_election
+
+    e = make_election(org).election
+    r = Client(raise_request_exception=False).post(f"/api/elections/{e.pk}/receipt", {"code": "١٢"})
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/json")
+
+
+def test_the_two_factor_pages_render_for_a_member(org: Org) -> None:
+    r = login("ann").get("/accounts/2fa/webauthn/")
+    assert r.status_code < 500
+
+
+def test_inviting_an_elections_electorate_before_voting_lists_those_its_rules_admit(
+    org: Org,
+) -> None:
+    from grassroots.signin.actions import invitees_of_election
+    from tests.elections.conftest import make_election
+
+    org.bob.email = "bob@example.org"
+    org.bob.save()
+    e = make_election(org, open_voting=False).election
+    assert [m.number for m in invitees_of_election(e)] == ["M2"]

@@ -100,7 +100,7 @@ def invitees_of_election(election: Election) -> QuerySet[Member]:
         return _without_login(Member.objects.filter(Exists(on_roll)))
     rules = election_rules(election)
     candidates = invitees_of_unit(election.unit).select_related("branch")
-    admitted = [m.pk for m in candidates if decide(rules, m.facts()).eligible]
+    admitted = [m.pk for m in candidates if decide(rules, m.facts()).ok]
     return Member.objects.filter(pk__in=admitted)
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's two-factor pages load its template tags
     "django_tasks",
     "django_tasks_db",
     "grassroots.audit",
