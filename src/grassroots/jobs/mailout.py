@@ -53,6 +53,16 @@ def send_each(
         Delivery.objects.filter(job=job, sent_at__isnull=False).values_list("member_id", flat=True)
     )
     todo = [r for r in recipients if r.member_id not in done]
+    # recipients with a row already (refused on an earlier attempt): updated, the rest inserted
+    rows = set(Delivery.objects.filter(job=job).values_list("member_id", flat=True))
+
+    def note(r: Recipient, **values: object) -> None:
+        if r.member_id in rows:
+            Delivery.objects.filter(job=job, member_id=r.member_id).update(**values)
+        else:
+            Delivery.objects.create(job=job, member_id=r.member_id, **values)
+            rows.add(r.member_id)
+
     progress.total(len(done) + len(todo))
     progress.step(len(done))
     refused: list[tuple[str, str]] = []
@@ -60,7 +70,7 @@ def send_each(
     def fail(r: Recipient, why: str) -> None:
         refused.append((r.number, why))
         progress.problem(r.number, why)
-        Delivery.objects.update_or_create(job=job, member_id=r.member_id, defaults={"failure": why})
+        note(r, failure=why)
 
     count = len(done)
     try:
@@ -77,11 +87,7 @@ def send_each(
                 except (smtplib.SMTPException, ValueError) as exc:
                     fail(r, f"the mail server refused it: {exc}"[:300])
                     continue
-                Delivery.objects.update_or_create(
-                    job=job,
-                    member_id=r.member_id,
-                    defaults={"sent_at": timezone.now(), "failure": ""},
-                )
+                note(r, sent_at=timezone.now(), failure="")
                 count += 1
                 progress.step(len(done) + i)
     except OSError as exc:  # the server cannot be reached, or the connection dropped
