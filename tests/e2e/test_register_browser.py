@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from grassroots import dates
 from grassroots.members.models import Member
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_browser import log_in, no_sideways_scroll
@@ -39,9 +40,9 @@ def test_a_secretary_sees_a_members_current_details_edits_every_field_and_saves(
     form = page.locator("form", has=page.get_by_role("button", name="Save"))
     # the current values, the dates among them, are in the inputs
     assert form.get_by_label("Name").input_value() == "Ann Arrears"
-    assert form.get_by_label("Join date").input_value() == "2019-01-01"
-    assert form.get_by_label("Paid up to").input_value() == f"{paid:%Y-%m-%d}"
-    assert form.get_by_label("Date of birth").input_value() == "1990-05-01"
+    assert form.get_by_label("Join date").input_value() == "01/01/2019"
+    assert form.get_by_label("Paid up to").input_value() == f"{paid:%d/%m/%Y}"
+    assert form.get_by_label("Date of birth").input_value() == "01/05/1990"
     assert form.get_by_label("Gender").input_value() == "woman"
     assert form.get_by_label("Ward").locator("option:checked").inner_text() == "Hillford East"
 
@@ -49,7 +50,7 @@ def test_a_secretary_sees_a_members_current_details_edits_every_field_and_saves(
     form.get_by_label("Name").fill("Ann Arbour")
     form.get_by_label("Email").fill("ann@example.org")
     form.get_by_label("Ward").select_option(label="---------")
-    form.get_by_label("Join date").fill("2018-02-03")
+    form.get_by_label("Join date").fill("03/02/2018")  # as the app writes dates
     form.get_by_label("Paid up to").fill(f"{new_paid:%Y-%m-%d}")
     form.get_by_label("Rate band").select_option("reduced")
     form.get_by_label("Gender").fill("female")
@@ -73,7 +74,7 @@ def test_a_secretary_sees_a_members_current_details_edits_every_field_and_saves(
     )
     # the page shows the saved values back, and the history says what changed and why
     form = page.locator("form", has=page.get_by_role("button", name="Save"))
-    assert form.get_by_label("Paid up to").input_value() == f"{new_paid:%Y-%m-%d}"
+    assert form.get_by_label("Paid up to").input_value() == f"{new_paid:%d/%m/%Y}"
     assert "her letter of 1 May" in page.locator("table").last.inner_text()
     assert no_sideways_scroll(page)
 
@@ -108,7 +109,7 @@ def test_a_secretary_records_an_affiliates_membership_and_reads_its_delegates_wo
     assert row.count() == 1
     text = row.inner_text()
     assert "Hillford Posties" in text
-    assert f"1000 affiliated members, as recorded at {snapshot:%Y-%m-%d}" in text
+    assert f"1000 affiliated members, as recorded at {dates.day(snapshot)}" in text
     assert "2 more for the further 251 members (1 per 250 or part thereof)" in text
     assert "no women's delegate: women members not recorded" in text
     # the General Committee ratio shows its working for the affiliate too

@@ -48,9 +48,11 @@ def test_the_edit_form_shows_the_paid_up_date_and_the_other_dates(org: Org) -> N
     html = login(org, "secretary").get(reverse("members:member", kwargs={"number": "M1"}))
     text = html.content.decode()
     paid = org.ann.paid_up_to
-    assert f'type="date" name="paid_up_to" value="{paid:%Y-%m-%d}"' in text
-    assert 'type="date" name="join_date" value="2019-01-01"' in text
-    assert 'type="date" name="birth_date" value="1990-05-01"' in text
+    # dates in the app's own format (day/month/year), not the browser's date picker's
+    assert f'name="paid_up_to" value="{paid:%d/%m/%Y}"' in text
+    assert 'name="join_date" value="01/01/2019"' in text
+    assert 'name="birth_date" value="01/05/1990"' in text
+    assert 'type="date"' not in text
 
 
 def test_a_secretary_changes_every_editable_field_and_each_is_saved_and_audited(

@@ -20,11 +20,12 @@ from grassroots.elections.describe import KIND_PLURALS
 from grassroots.elections.models import Election
 from grassroots.members.eligibility import RuleSet
 from grassroots.members.models import UNIT_KINDS, Unit
+from grassroots.site.widgets import DayInput, DayTimeInput
 
 __all__ = ["BoundForm", "ConditionForm", "ElectionForm", "SetupForms"]
 
-_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DT = DayTimeInput()
+_DATE = DayInput()
 _KINDS = [(k, KIND_PLURALS.get(k, v)) for k, v in UNIT_KINDS]
 
 

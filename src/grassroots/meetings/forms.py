@@ -8,6 +8,7 @@ from django import forms
 
 from grassroots.meetings.models import Meeting
 from grassroots.meetings.papers import MAX_BYTES
+from grassroots.site.widgets import DATE_HINT, ClockInput, DayInput
 
 __all__ = ["CancelForm", "ItemForm", "MeetingForm", "PaperForm"]
 
@@ -18,8 +19,8 @@ class MeetingForm(forms.Form):
     body = forms.ChoiceField(label="Body that meets")
     title = forms.CharField(max_length=200, help_text="e.g. “General Committee, January”")
     purpose = forms.ChoiceField(choices=Meeting.PURPOSES, label="Kind of meeting")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Start time")
+    date = forms.DateField(widget=DayInput(), help_text=DATE_HINT)
+    time = forms.TimeField(widget=ClockInput(), label="Start time", help_text="e.g. 19:30")
     place = forms.CharField(
         max_length=300, required=False, help_text="the address; leave blank for online only"
     )

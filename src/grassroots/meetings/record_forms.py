@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from grassroots.meetings.models import Meeting
+from grassroots.site.widgets import DayInput
 
 __all__ = ["BranchSignForm", "DecisionForm", "RequisitionForm"]
 
@@ -65,9 +66,7 @@ class DecisionForm(forms.Form):
         label="Meeting not held",
         help_text="e.g. “a nominating meeting for the National Executive election”",
     )
-    decided_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), label="Date of the decision"
-    )
+    decided_on = forms.DateField(widget=DayInput(), label="Date of the decision")
     present = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Membership numbers of those present",

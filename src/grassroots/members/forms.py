@@ -20,8 +20,9 @@ from grassroots.members.fieldrules import (
 )
 from grassroots.members.identifiers import code_problem, number_problem
 from grassroots.members.models import Unit
+from grassroots.site.widgets import DayInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
+DATE = DayInput()  # day/month/year, the app's own format (site/widgets.py)
 
 
 def _sentence(problem: str) -> str:
