@@ -42,9 +42,8 @@ def member(org: Org, number: str, name: str, *, login: bool = False, branch: Any
 
 
 def meeting(org: Org, **body: Any) -> Meeting:
-    b = actions.create_body(
-        unit=org.hillford, kind="branch", name="Hillford branch", by=None, quorum_number=2, **body
-    )
+    body.setdefault("name", "Hillford branch")
+    b = actions.create_body(unit=org.hillford, kind="branch", by=None, quorum_number=2, **body)
     return actions.call_meeting(
         b,
         title="December",
@@ -383,3 +382,32 @@ def test_a_late_item_is_taken_only_if_the_meeting_votes_to_take_it(org: Org) -> 
     assert late.taken is False and late.taken_by_vote == vote
     with pytest.raises(actions.ActionRefused, match="already decided"):
         actions.open_vote(m, late_item=late, by=None)
+
+
+def test_where_the_body_counts_supporters_a_motion_is_voted_only_once_it_has_them(
+    org: Org,
+) -> None:
+    m = meeting(org, motion_supporters=2)
+    cat = member(org, "M3", "Cat", login=True)
+    dan, eve = member(org, "M4", "Dan", login=True), member(org, "M5", "Eve", login=True)
+    motion = actions.submit_motion(
+        m, title="Libraries", text="x", by=cat.user, mover=cat, now=BEFORE
+    )
+    with pytest.raises(actions.ActionRefused, match="others' support"):
+        actions.support_motion(motion, cat, by=cat.user, now=BEFORE)
+    with pytest.raises(actions.ActionRefused, match="in their own name"):
+        actions.support_motion(motion, dan, by=cat.user, now=BEFORE)
+    actions.support_motion(motion, dan, by=dan.user, now=BEFORE)
+    with pytest.raises(actions.ActionRefused, match="already supports"):
+        actions.support_motion(motion, dan, by=dan.user, now=BEFORE)
+    with pytest.raises(actions.ActionRefused, match="Bob Moor, is not entitled"):
+        actions.support_motion(motion, org.bob, by=None, now=BEFORE)
+    in_session(org, m, cat, dan, eve)
+    with pytest.raises(actions.ActionRefused, match="has 1 of the 2 supporters"):
+        actions.open_vote(m, motion=motion, by=None, now=IN_MEETING)
+    with pytest.raises(actions.ActionRefused, match="have closed"):
+        actions.support_motion(motion, eve, by=eve.user, now=IN_MEETING)
+    plain = meeting(org, name="Seconded body")
+    other = actions.submit_motion(plain, title="T", text="x", by=None, mover=cat, now=BEFORE)
+    with pytest.raises(actions.ActionRefused, match="with a seconder, not supporters"):
+        actions.support_motion(other, dan, by=dan.user, now=BEFORE)

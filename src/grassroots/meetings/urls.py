@@ -28,14 +28,17 @@ urlpatterns = [
     path("meetings/<id:pk>/votes/<id:vote>/cast/", views.cast, name="cast"),
     path("meetings/<id:pk>/motions/new/", views.motion_new, name="motion_new"),
     path("meetings/<id:pk>/motions/<id:motion>/amend/", views.motion_amend, name="motion_amend"),
+    path(
+        "meetings/<id:pk>/motions/<id:motion>/support/",
+        views.motion_support,
+        name="motion_support",
+    ),
     path("meetings/<id:pk>/minutes/", views.minutes, name="minutes"),
     path("meetings/<id:pk>/live/speak/", views.speak, name="speak"),
     path("units/<ident:code>/requisitions/new/", views.requisition_new, name="requisition_new"),
     path("requisitions/<id:pk>/", views.requisition_detail, name="requisition"),
     path("requisitions/<id:pk>/sign/", views.requisition_sign, name="requisition_sign"),
-    path(
-        "requisitions/<id:pk>/withdraw/", views.requisition_withdraw, name="requisition_withdraw"
-    ),
+    path("requisitions/<id:pk>/withdraw/", views.requisition_withdraw, name="requisition_withdraw"),
     path("requisitions/<id:pk>/branch/", views.requisition_branch_sign, name="requisition_branch"),
     path("requisitions/<id:pk>/call/", views.requisition_call, name="requisition_call"),
     path("units/<ident:code>/decisions/new/", views.decision_new, name="decision_new"),

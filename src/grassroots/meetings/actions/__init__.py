@@ -22,6 +22,7 @@ from grassroots.meetings.actions.motions import (
     forward,
     propose_procedure,
     submit_motion,
+    support_motion,
     withdraw,
 )
 from grassroots.meetings.actions.nominating import propose_nomination
@@ -81,6 +82,7 @@ __all__ = [
     "start_notice",
     "start_requisition",
     "submit_motion",
+    "support_motion",
     "withdraw",
     "withdraw_signature",
 ]

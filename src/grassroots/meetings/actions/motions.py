@@ -11,7 +11,7 @@ from django.db import transaction
 from grassroots.audit.log import record
 from grassroots.meetings.actions._common import ActionRefused, User, check, now_or
 from grassroots.meetings.entitlement import member_standing
-from grassroots.meetings.models import AgendaItem, Meeting, Motion
+from grassroots.meetings.models import AgendaItem, Meeting, Motion, MotionSupport
 from grassroots.meetings.notice import NoticeRule, is_late, notice_deadline
 from grassroots.meetings.procedure import PROCEDURES
 from grassroots.members.models import Member, Unit
@@ -304,3 +304,47 @@ def forward(
         f"“{motion.title}” forwarded to {to.title} ({to.body.name})",
     )
     return sent
+
+
+@transaction.atomic
+def support_motion(
+    motion: Motion, member: Member, *, by: User | None, now: dt.datetime | None = None
+) -> MotionSupport:
+    """A member entitled to attend supports a motion, where the body counts supporters."""
+    motion = (
+        Motion.objects.select_for_update().select_related("meeting__body__unit").get(pk=motion.pk)
+    )
+    meeting = motion.meeting
+    member = Member.objects.select_related("branch").get(pk=member.pk)
+    if by is not None and getattr(by, "pk", None) != member.user_id:
+        raise ActionRefused("members support motions in their own name")
+    if meeting.body.motion_supporters == 0:
+        raise ActionRefused(
+            f"the {meeting.body.name} takes motions with a seconder, not supporters"
+        )
+    if motion.state != "submitted" or motion.kind not in ("motion", "emergency", "composite"):
+        raise ActionRefused(f"“{motion.title}” is not a motion open for support")
+    if motion.mover_id == member.pk:
+        raise ActionRefused("the mover's own motion needs others' support")
+    _entitled(meeting, member, "supporter")
+    if MotionSupport.objects.filter(motion=motion, member=member).exists():
+        raise ActionRefused(f"{member.name} already supports “{motion.title}”")
+    at = now_or(now)
+    if motion.kind != "emergency" and is_late(at, motions_close(meeting)):
+        raise ActionRefused(f"motions for {meeting.title} have closed")
+    support = MotionSupport.objects.create(motion=motion, member=member, supported_at=at)
+    record(
+        by,
+        "meetings.motion.support",
+        _subject(meeting),
+        f"{member.name} supports “{motion.title}”",
+    )
+    return support
+
+
+def support_needed(motion: Motion) -> tuple[int, int]:
+    """(supporters, needed) where the body counts supporters; needed is 0 otherwise."""
+    needed = motion.meeting.body.motion_supporters
+    if needed == 0 or motion.from_unit_id or motion.kind not in ("motion", "emergency"):
+        return (0, 0)
+    return (motion.supporters.count(), needed)

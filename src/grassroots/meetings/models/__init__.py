@@ -7,7 +7,14 @@ earlier version (each stored with its content hash and the moment it was publish
 """
 
 from grassroots.meetings.models.bodies import BODY_KINDS, SEATED_KINDS, Body, Seat
-from grassroots.meetings.models.business import Attendance, Motion, Vote, VoteCast, VoteRoll
+from grassroots.meetings.models.business import (
+    Attendance,
+    Motion,
+    MotionSupport,
+    Vote,
+    VoteCast,
+    VoteRoll,
+)
 from grassroots.meetings.models.floor import MeetingBallot, SpeakerRequest
 from grassroots.meetings.models.meetings import AgendaItem, Meeting, Notice, Paper
 from grassroots.meetings.models.record import DecisionNotToMeet, Minutes, Requisition, Signature
@@ -23,6 +30,7 @@ __all__ = [
     "MeetingBallot",
     "Minutes",
     "Motion",
+    "MotionSupport",
     "Notice",
     "Paper",
     "Requisition",

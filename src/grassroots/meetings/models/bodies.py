@@ -59,6 +59,10 @@ class Body(models.Model):
         ],
         default="none",
     )
+    # a motion goes forward with a seconder, or (when set) with this many supporters instead
+    motion_supporters = models.PositiveIntegerField(
+        default=0, help_text="supporters a motion needs instead of a seconder; 0: a seconder"
+    )
     motions_close_days = models.PositiveIntegerField(
         default=3, help_text="motions close this many clear days before the meeting"
     )

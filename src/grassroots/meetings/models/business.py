@@ -190,3 +190,16 @@ class VoteCast(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vote", "member"], name="one_cast_per_member")
         ]
+
+
+class MotionSupport(models.Model):
+    """A member entitled to attend supporting a motion, where the body counts supporters."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="supporters")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    supported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "member"], name="one_support_per_member")
+        ]

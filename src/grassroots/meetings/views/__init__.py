@@ -11,7 +11,13 @@ from grassroots.meetings.views.public import (
     unit_calendar,
     unit_meetings,
 )
-from grassroots.meetings.views.record import minutes, motion_amend, motion_new, speak
+from grassroots.meetings.views.record import (
+    minutes,
+    motion_amend,
+    motion_new,
+    motion_support,
+    speak,
+)
 from grassroots.meetings.views.requisitions import (
     requisition_branch_sign,
     requisition_call,
@@ -42,6 +48,7 @@ __all__ = [
     "minutes",
     "motion_amend",
     "motion_new",
+    "motion_support",
     "paper_add",
     "paper_file",
     "requisition_branch_sign",

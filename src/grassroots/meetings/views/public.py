@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from grassroots.meetings.actions.motions import motions_close
+from grassroots.meetings.actions.motions import motions_close, support_needed
 from grassroots.meetings.calendar import calendar_for
 from grassroots.meetings.entitlement import entitled_ids, member_standing
 from grassroots.meetings.models import Meeting, Paper
@@ -61,6 +61,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for mo in motions:
         mo.changes = motion_changes(mo)  # type: ignore[attr-defined]
+        mo.support = support_needed(mo)  # type: ignore[attr-defined]
     ctx = {
         "m": m,
         "items": items,

@@ -27,7 +27,8 @@ class MotionForm(forms.Form):
         max_length=32,
         required=False,
         label="Seconder's membership number",
-        help_text="a member entitled to attend, other than you",
+        help_text="a member entitled to attend, other than you; where the body counts "
+        "supporters instead, members support the motion from the meeting's page",
     )
     item = forms.ChoiceField(required=False, label="Agenda item")
     emergency_reason = forms.CharField(
@@ -188,6 +189,24 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def motion_support(request: HttpRequest, pk: int, motion: int) -> HttpResponse:
+    """A member adds their support to a motion, where the body counts supporters."""
+    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
+    target = get_object_or_404(Motion, pk=motion, meeting=m)
+    me = _me(request)
+    if me is None:
+        raise PermissionDenied("motions are supported by members: this login has no membership")
+    try:
+        actions.support_motion(target, me, by=request.user)
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"You support “{target.title}”.")
+    return redirect("meetings:detail", m.pk)
+
+
+@require_POST
+@login_required
 def speak(request: HttpRequest, pk: int) -> HttpResponse:
     """A member asks to speak from the live page (for, against, or on the matter)."""
     m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
@@ -203,4 +222,11 @@ def speak(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meetings:live", m.pk)
 
 
-__all__ = ["minutes", "motion_amend", "motion_changes", "motion_new", "speak"]
+__all__ = [
+    "minutes",
+    "motion_amend",
+    "motion_changes",
+    "motion_new",
+    "motion_support",
+    "speak",
+]
