@@ -155,6 +155,8 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[s
         "--worker-class=gthread",
         "--access-logfile=-",
         "--graceful-timeout=30",
+        # no control socket in the user's home: several servers on one machine would share it
+        "--no-control-socket",
     ]
 
 
