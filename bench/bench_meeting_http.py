@@ -11,8 +11,9 @@ with an online link. The WSGI app runs under gunicorn. Then, through HTTP as a p
 1. check-in: every attendee GETs the live page (reading its CSRF token) and POSTs "Check in
    online"; the time from the first request to the last check-in is the check-in time;
 2. the chair opens the meeting and an online vote (on the chair's page, through HTTP);
-3. voting: every attendee GETs the live panel (reading the vote's form) and POSTs a choice;
-   the POST's latency is the vote latency; a share of attendees post twice (a double tap) and
+3. voting: every attendee GETs the live panel (reading the vote's form) and POSTs a choice as
+   the page's script does (answered with the panel); the POST's latency is the vote latency;
+   a share of attendees post twice (a double tap) and
    must be refused the second time;
 4. the chair closes the vote; the time from the close POST to a member's panel showing the
    result is "result shown".
@@ -159,7 +160,7 @@ def _check_in(job: tuple[str, str, list[str], int]) -> list[tuple[float, float, 
         r = http.post(
             f"{base}/live/check-in/",
             data={"csrfmiddlewaretoken": token.group(1)},
-            headers={"Referer": f"{base}/live/"},
+            headers={"Referer": f"{base}/live/", "HX-Request": "true"},  # as the page's script
             timeout=60,
         )
         ok = "You are checked in" in r.text
@@ -182,13 +183,15 @@ def _vote(
             return (0.0, choice, "no vote form", False)
         url = base.split("/meetings/")[0] + action.group(1)
         data = {"csrfmiddlewaretoken": token.group(1), "choice": choice}
+        # as the live page's script sends it: answered with the panel, in one request
+        hx = {"Referer": f"{base}/live/", "HX-Request": "true"}
         t0 = time.perf_counter()
-        r = http.post(url, data=data, headers={"Referer": f"{base}/live/"}, timeout=60)
+        r = http.post(url, data=data, headers=hx, timeout=60)
         took = time.perf_counter() - t0
         ok = "Your vote is recorded" in r.text
         refused = True
         if double:  # the same tap again: must be refused, never counted twice
-            again = http.post(url, data=data, headers={"Referer": f"{base}/live/"}, timeout=60)
+            again = http.post(url, data=data, headers=hx, timeout=60)
             refused = "already voted" in again.text
         return (took, choice, "" if ok else f"vote not acknowledged ({r.status_code})", refused)
 

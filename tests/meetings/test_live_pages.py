@@ -206,3 +206,34 @@ def test_the_chair_holds_a_secret_ballot_from_the_live_page_and_counts_it_when_d
         f"/meetings/{live.pk}/live/chair/", {"do": "count_ballot", "ballot": ballot.pk}, follow=True
     )
     assert "the ballot is open until" in r.content.decode()
+
+
+def test_from_the_live_pages_script_a_vote_is_answered_with_the_panel_in_one_request(
+    org: Org, live: Meeting
+) -> None:
+    cat = member_actions.create_member(
+        by=None,
+        number="M3",
+        name="Cat",
+        branch=org.hillford,
+        join_date=dt.date(2019, 1, 1),
+        status="full",
+        paid_up_to=dt.date(2030, 1, 1),
+    )
+    member_actions.create_login(username="cat", password=PASSWORD, member=cat, by=None)
+    c = as_user("cat")
+    r = c.post(f"/meetings/{live.pk}/live/check-in/", HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "You are checked in" in r.content.decode()
+    assert r["Cache-Control"] == "no-store" and "<html" not in r.content.decode()
+    actions.open_meeting(live, by=None)
+    vote = actions.open_vote(live, question="Q", method="online", by=None)
+    r = c.post(
+        f"/meetings/{live.pk}/votes/{vote.pk}/cast/", {"choice": "for"}, HTTP_HX_REQUEST="true"
+    )
+    text = r.content.decode()
+    assert r.status_code == 200 and "Your vote is recorded." in text and "You voted for." in text
+    r = c.post(
+        f"/meetings/{live.pk}/votes/{vote.pk}/cast/", {"choice": "for"}, HTTP_HX_REQUEST="true"
+    )
+    assert 'class="no">you have already voted' in r.content.decode()
+    assert VoteCast.objects.count() == 1

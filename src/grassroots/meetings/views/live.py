@@ -103,6 +103,18 @@ def _back(m: Meeting) -> HttpResponse:
     return redirect("meetings:live", m.pk)
 
 
+def _answer(request: HttpRequest, m: Meeting, text: str, ok: bool) -> HttpResponse:
+    """The answer to a member's own action: from the live page's script (htmx), the panel
+    with the outcome in it, in one request; from a plain form, a message and the page."""
+    if request.headers.get("HX-Request") == "true":
+        ctx = {**_context(request, m), "flash": text, "flash_ok": ok}
+        response = render(request, "meetings/_live_panel.html", ctx)
+        response["Cache-Control"] = "no-store"
+        return response
+    (messages.success if ok else messages.error)(request, text)
+    return _back(m)
+
+
 @login_required
 @require_POST
 def check_in_online(request: HttpRequest, pk: int) -> HttpResponse:
@@ -113,10 +125,8 @@ def check_in_online(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.check_in(m, member, by=request.user, how="online")
     except actions.ActionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "You are checked in. Join the call with the link below.")
-    return _back(m)
+        return _answer(request, m, str(exc), False)
+    return _answer(request, m, "You are checked in. Join the call with the link below.", True)
 
 
 @login_required
@@ -134,7 +144,7 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cast(request: HttpRequest, pk: int, vote: int) -> HttpResponse:
-    m = get_object_or_404(Meeting, pk=pk)
+    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
     v = get_object_or_404(Vote, pk=vote, meeting=m)
     member = _member(request)
     if member is None:
@@ -142,10 +152,8 @@ def cast(request: HttpRequest, pk: int, vote: int) -> HttpResponse:
     try:
         actions.cast_online(v, member, request.POST.get("choice", ""), by=request.user)
     except actions.ActionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Your vote is recorded.")
-    return _back(m)
+        return _answer(request, m, str(exc), False)
+    return _answer(request, m, "Your vote is recorded.", True)
 
 
 def _pk(value: str | None) -> int:
