@@ -35,6 +35,13 @@ def _runserver(host: str, port: int) -> None:
     call_command("runserver", f"{host}:{port}", "--insecure", "--noreload")
 
 
+def settings_flag_officer_mfa() -> bool:
+    """Whether officers must set up a second factor (the settings' GRASSROOTS_OFFICER_MFA)."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "GRASSROOTS_OFFICER_MFA", True))
+
+
 def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -77,7 +84,10 @@ def demo(
         logins = seed(members=members)
         typer.echo("Adding demo elections: one open for voting, one counted and published…")
         seed_elections()
-        typer.echo("Adding demo meetings: bodies, a past and an upcoming General Committee…")
+        typer.echo(
+            "Adding demo meetings: bodies, General Committees held and to come, an online "
+            "members' meeting in progress…"
+        )
         seed_meetings()
     typer.echo(f"\ngrassroots demo: http://{host}:{port}/")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -87,6 +97,15 @@ def demo(
         else [("admin", "administrator"), ("secretary", "branch secretary"), ("member", "member")]
     ):
         typer.echo(f"  {name:<10} {role}")
+    if settings_flag_officer_mfa():
+        typer.echo(
+            "  Officers (every login but member and newmember) set up an authenticator app or a"
+            "\n  passkey at their first sign-in, as in production; to skip that in the demo, start"
+            "\n  it with GRASSROOTS_OFFICER_MFA=0."
+        )
+    typer.echo(
+        "  As member: My standing lists the online members' meeting in progress; join and vote."
+    )
     typer.echo("")
     if not no_serve:
         worker = _start_worker()
