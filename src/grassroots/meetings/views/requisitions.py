@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grassroots.jobs.views import started
 from grassroots.meetings import actions
 from grassroots.meetings.forms import MeetingForm
 from grassroots.meetings.models import Body, Requisition
 from grassroots.meetings.record_forms import BranchSignForm, RequisitionForm
 from grassroots.meetings.signing import may_sign, signing_branches, standing_of
+from grassroots.meetings.views.secretary import call_from_form
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can
 
@@ -187,28 +186,8 @@ def requisition_call(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form.fields.pop("purpose")
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        start = dt.datetime.combine(d["date"], d["time"], tzinfo=r.body.zone())
-        try:
-            m = actions.call_requisitioned_meeting(
-                r,
-                title=d["title"],
-                start=start,
-                by=request.user,
-                items=d["agenda"].splitlines(),
-                place=d["place"],
-                join_url=d["join_url"],
-                short_notice_reason=d["short_notice_reason"],
-            )
-        except actions.ActionRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            job = actions.start_notice(m, by=request.user, base_url=request.build_absolute_uri("/"))
-            return started(
-                request,
-                job,
-                "The notice is being sent",
-                done_url=reverse("meetings:detail", args=[m.pk]),
-                prefix="Special meeting called. ",
-            )
+        call = partial(actions.call_requisitioned_meeting, r)
+        answer = call_from_form(request, form, r.body, call, prefix="Special meeting called. ")
+        if answer is not None:
+            return answer
     return render(request, "meetings/requisition_call.html", {"form": form, "r": r})
