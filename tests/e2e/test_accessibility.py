@@ -438,3 +438,15 @@ def test_no_link_within_two_clicks_of_home_fails_with_a_server_error(
     # a link shown to someone who may not follow it is a page built wrong
     refused = sorted(u for u, s in statuses.items() if s == 403)
     assert refused == [], f"as {user}, links offered that answer 403: {refused}"
+
+
+def check_page(page: Any, name: str) -> None:
+    """Fail on the page's serious axe violations or sideways scroll; keep a screenshot by name."""
+    problems = axe_violations(page)
+    sideways = sideways_scroll(page)
+    if sideways:
+        problems.append(sideways)
+    OUT.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"\W+", "-", name)
+    page.screenshot(path=str(OUT / f"{slug}.png"), full_page=True)
+    assert problems == [], f"{name} ({page.url}):\n  " + "\n  ".join(problems)

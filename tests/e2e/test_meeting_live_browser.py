@@ -5,7 +5,6 @@ takes a show-of-hands vote and an online vote; the live panel updates without a 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from django.utils import timezone
 from grassroots.meetings import actions
 from grassroots.meetings.models import Vote
 from grassroots.members import actions as member_actions
-from tests.e2e.test_accessibility import DESKTOP, OUT, PHONE, axe_violations, sideways_scroll
+from tests.e2e.test_accessibility import DESKTOP, PHONE, check_page
 from tests.e2e.test_browser import log_in
 from tests.web.conftest import PASSWORD, Org
 
@@ -54,17 +53,6 @@ def tonight(live_org: Org) -> Any:
     )
 
 
-def check_page(page: Any, name: str) -> None:
-    problems = axe_violations(page)
-    sideways = sideways_scroll(page)
-    if sideways:
-        problems.append(sideways)
-    OUT.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"\W+", "-", name)
-    page.screenshot(path=str(OUT / f"meeting_live_{slug}.png"), full_page=True)
-    assert problems == [], f"{name} ({page.url}):\n  " + "\n  ".join(problems)
-
-
 def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_counts(
     live_server: Any, live_org: Org, tonight: Any, browser: Any
 ) -> None:
@@ -78,7 +66,7 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     door.get_by_label("Find a member by name or membership number").fill("arrears")
     door.get_by_role("button", name="Find").click()
     assert "in arrears" in door.locator(".door-results").inner_text()
-    check_page(door, "door search phone")
+    check_page(door, "meeting live door search phone")
     door.get_by_role("button", name="Paid on the day: check in Ann Arrears").click()
     door.get_by_text("Ann Arrears checked in with a vote (payment on the day recorded).").wait_for()
     door.get_by_role("button", name="Find").click()
@@ -92,7 +80,7 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     cat.goto(f"{base}/meetings/{tonight.pk}/live/")
     cat.get_by_role("button", name="Check in online").click()
     cat.get_by_role("link", name="Join the call").wait_for()
-    check_page(cat, "live as a member phone")
+    check_page(cat, "meeting live live as a member phone")
 
     chair_ctx = browser.new_context(viewport=DESKTOP)
     chair = chair_ctx.new_page()
@@ -118,11 +106,11 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     chair.get_by_label("How").select_option(label="Online")
     chair.get_by_role("button", name="Open the vote").click()
     cat.get_by_role("button", name="For", exact=True).wait_for()  # arrived by htmx polling
-    check_page(cat, "live vote open phone")
+    check_page(cat, "meeting live live vote open phone")
     cat.get_by_role("button", name="For", exact=True).click()
     cat.get_by_text("You voted for.").wait_for()
     chair.get_by_text("1 vote recorded so far.").wait_for()  # the chair's panel refreshed itself
-    check_page(chair, "live as the chair desktop")
+    check_page(chair, "meeting live live as the chair desktop")
     chair.get_by_role("button", name="Close the vote and declare the result").click()
     cat.locator("#decided-h").wait_for()
     cat.get_by_text("That the branch opposes the closure: carried").wait_for()

@@ -5,7 +5,6 @@ meeting on their standing page and reads the papers; every meetings page passes 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from grassroots.meetings import actions
 from grassroots.meetings.models import Meeting, Paper
-from tests.e2e.test_accessibility import DESKTOP, OUT, PHONE, axe_violations, sideways_scroll
+from tests.e2e.test_accessibility import DESKTOP, PHONE, check_page
 from tests.e2e.test_browser import log_in
 from tests.web.conftest import Org
 
@@ -44,17 +43,6 @@ def gc(live_org: Org) -> Any:
     return body
 
 
-def check_page(page: Any, name: str) -> None:
-    problems = axe_violations(page)
-    sideways = sideways_scroll(page)
-    if sideways:
-        problems.append(sideways)
-    OUT.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"\W+", "-", name)
-    page.screenshot(path=str(OUT / f"meetings_{slug}.png"), full_page=True)
-    assert problems == [], f"{name} ({page.url}):\n  " + "\n  ".join(problems)
-
-
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_a_secretary_calls_a_gc_with_papers_and_a_late_paper_and_a_delegate_reads_them(
     live_server: Any, live_org: Org, gc: Any, browser: Any, tmp_path: Path, size: str
@@ -65,9 +53,9 @@ def test_a_secretary_calls_a_gc_with_papers_and_a_late_paper_and_a_delegate_read
     page.set_default_timeout(60000)
     log_in(page, base, "secretary")
     page.goto(f"{base}/units/hillford/meetings/")
-    check_page(page, f"unit meetings {size}")
+    check_page(page, f"meetings unit meetings {size}")
     page.get_by_role("link", name="Call a meeting").click()
-    check_page(page, f"call a meeting {size}")
+    check_page(page, f"meetings call a meeting {size}")
     day = timezone.localdate() + dt.timedelta(days=21)
     page.get_by_label("Title").fill("General Committee, January")
     page.get_by_label("Date").fill(day.isoformat())
@@ -87,13 +75,13 @@ def test_a_secretary_calls_a_gc_with_papers_and_a_late_paper_and_a_delegate_read
     budget = tmp_path / "budget.pdf"
     budget.write_bytes(PDF)
     page.get_by_role("link", name="Add a paper").click()
-    check_page(page, f"add a paper {size}")
+    check_page(page, f"meetings add a paper {size}")
     page.get_by_label("Agenda item").select_option(label="3. Budget for next year")
     page.get_by_label("Title").fill("Draft budget")
     page.get_by_label("File").set_input_files(str(budget))
     page.get_by_role("button", name="Add a paper").click()
     page.get_by_text("Paper “Draft budget” published.").wait_for()
-    check_page(page, f"meeting with papers {size}")
+    check_page(page, f"meetings meeting with papers {size}")
 
     # A second meeting whose notice deadline has passed: its new paper is late, with a reason.
     called = timezone.now() - dt.timedelta(days=10)
@@ -130,7 +118,7 @@ def test_a_secretary_calls_a_gc_with_papers_and_a_late_paper_and_a_delegate_read
     assert "You may attend as Delegate" in card.inner_text()
     card.get_by_role("link", name="General Committee, January").click()
     page.get_by_role("heading", name="General Committee, January").wait_for()
-    check_page(page, f"meeting as a delegate {size}")
+    check_page(page, f"meetings meeting as a delegate {size}")
     assert page.get_by_role("link", name="Join the meeting online").is_visible()
     link = page.get_by_role("link", name="Draft budget")
     response = page.request.get(base + link.get_attribute("href"))
@@ -145,5 +133,5 @@ def test_a_secretary_calls_a_gc_with_papers_and_a_late_paper_and_a_delegate_read
     page.goto(f"{base}/meetings/{meeting.pk}/")
     assert page.get_by_role("link", name="Draft budget").count() == 0
     assert "meet.example.org" not in page.content()
-    check_page(page, f"meeting as a visitor {size}")
+    check_page(page, f"meetings meeting as a visitor {size}")
     ctx.close()

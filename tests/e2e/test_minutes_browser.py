@@ -14,20 +14,9 @@ from django.utils import timezone
 from grassroots.meetings import actions
 from grassroots.meetings.models import Minutes
 from grassroots.members import actions as member_actions
-from tests.e2e.test_accessibility import DESKTOP, OUT, PHONE, axe_violations, sideways_scroll
+from tests.e2e.test_accessibility import DESKTOP, PHONE, check_page
 from tests.e2e.test_browser import log_in
 from tests.web.conftest import Org
-
-
-def check_page(page: Any, name: str) -> None:
-    problems = axe_violations(page)
-    sideways = sideways_scroll(page)
-    if sideways:
-        problems.append(sideways)
-    OUT.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"\W+", "-", name)
-    page.screenshot(path=str(OUT / f"minutes_{slug}.png"), full_page=True)
-    assert problems == [], f"{name} ({page.url}):\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
@@ -91,7 +80,7 @@ def test_minutes_are_drafted_circulated_and_approved_at_the_next_meeting(
     text.fill(text.input_value() + "\nDiscussion: the libraries campaign was welcomed.")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Minutes saved.").wait_for()
-    check_page(page, f"minutes draft {size}")
+    check_page(page, f"minutes minutes draft {size}")
     page.get_by_role("button", name="Circulate the minutes").click()
     page.get_by_label("Put them for approval to").select_option(value=str(nxt.pk))
     page.get_by_role("button", name="Add to its agenda").click()
@@ -119,6 +108,6 @@ def test_minutes_are_drafted_circulated_and_approved_at_the_next_meeting(
     section = visitor.get_by_role("region", name=re.compile("approved"))
     assert approved.sha256 in section.inner_text()
     assert "the libraries campaign was welcomed" in section.inner_text()
-    check_page(visitor, f"approved minutes {size}")
+    check_page(visitor, f"minutes approved minutes {size}")
     visitor.context.close()
     ctx.close()

@@ -5,7 +5,6 @@ meeting's page shows; axe and phone-width checks on the motion pages."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.utils import timezone
@@ -13,19 +12,9 @@ from django.utils import timezone
 from grassroots.meetings import actions
 from grassroots.meetings.models import Motion
 from grassroots.members import actions as member_actions
-from tests.e2e.test_accessibility import OUT, PHONE, axe_violations, sideways_scroll
+from tests.e2e.test_accessibility import PHONE, check_page
 from tests.e2e.test_browser import log_in
 from tests.web.conftest import PASSWORD, Org
-
-
-def check_page(page: Any, name: str) -> None:
-    problems = axe_violations(page)
-    sideways = sideways_scroll(page)
-    if sideways:
-        problems.append(sideways)
-    OUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUT / f"motions_{re.sub(r'[^a-z]+', '-', name)}.png"), full_page=True)
-    assert problems == [], f"{name} ({page.url}):\n  " + "\n  ".join(problems)
 
 
 def test_members_submit_support_and_amend_a_motion_on_a_phone(
@@ -68,7 +57,7 @@ def test_members_submit_support_and_amend_a_motion_on_a_phone(
 
     pia = as_member("pia")
     pia.get_by_role("link", name="Submit a motion").click()
-    check_page(pia, "submit a motion")
+    check_page(pia, "motions submit a motion")
     pia.get_by_label("Title").fill("Save our libraries")
     pia.get_by_label("The motion's text").fill("This branch opposes all library closures.")
     pia.get_by_role("button", name="Submit the motion").click()
@@ -84,7 +73,7 @@ def test_members_submit_support_and_amend_a_motion_on_a_phone(
 
     rae = as_member("rae")
     rae.get_by_role("link", name="Move an amendment").click()
-    check_page(rae, "move an amendment")
+    check_page(rae, "motions move an amendment")
     box = rae.get_by_label("The motion as it would read, amended")
     box.fill("This branch opposes library closures in Hillford.")
     rae.get_by_role("button", name="Submit the amendment").click()
@@ -92,6 +81,6 @@ def test_members_submit_support_and_amend_a_motion_on_a_phone(
     change = rae.locator("p.change").inner_text()
     assert "all" in rae.locator("p.change del").first.inner_text()
     assert "in Hillford" in change
-    check_page(rae, "meeting with motions")
+    check_page(rae, "motions meeting with motions")
     rae.context.close()
     assert Motion.objects.filter(meeting=meeting).count() == 2
