@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "grassroots.members",
     "grassroots.elections",
     "grassroots.meetings",
+    "grassroots.finance",
+    "grassroots.network",
     "grassroots.jobs",
     "grassroots.site",
 ]

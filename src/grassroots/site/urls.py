@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("grassroots.members.urls")),
     path("", include("grassroots.elections.urls")),
     path("", include("grassroots.meetings.urls")),
+    path("", include("grassroots.finance.urls")),
+    path("", include("grassroots.network.urls")),
     path("", include("grassroots.jobs.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Models, one module per concept; each is imported here so Django finds it."""
