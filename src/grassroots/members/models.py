@@ -35,6 +35,8 @@ ROLE_KINDS = (
     ("branch_officer", "Branch officer"),
     ("returning_officer", "Returning officer"),
     ("steward", "Steward"),
+    ("treasurer", "Treasurer"),
+    ("auditor", "Auditor"),
     ("executive", "Executive member"),
     ("administrator", "Administrator"),
 )

@@ -35,6 +35,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_units": frozenset({"administrator"}),
     "manage_roles": frozenset({"administrator"}),
     "view_audit": frozenset({"executive", "administrator"}),
+    # open books: keep the unit's ledger, import bank statements, propose and pay spends
+    "keep_books": frozenset({"treasurer", "administrator"}),
+    # approve a spend (never one's own) and record budgets and accounts' approval
+    "approve_spending": frozenset({"treasurer", "branch_secretary", "executive", "administrator"}),
+    # sign off a unit's accounts as one of its two auditors
+    "audit_accounts": frozenset({"auditor"}),
+    # see budgets, accounts and membership figures on demand (each look logged)
+    "view_books": frozenset({"treasurer", "auditor", "executive", "administrator"}),
 }
 
 User = AbstractBaseUser | AnonymousUser
