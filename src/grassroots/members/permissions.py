@@ -43,6 +43,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit_accounts": frozenset({"auditor"}),
     # see budgets, accounts and membership figures on demand (each look logged)
     "view_books": frozenset({"treasurer", "auditor", "executive", "administrator"}),
+    # subscriptions: record members' payments (by hand or from a file) for the unit's members
+    "record_subscriptions": frozenset({"treasurer", "branch_secretary", "administrator"}),
+    # set the rates and their split from a date (held at the national unit), record remittances
+    "set_subscription_rules": frozenset({"treasurer", "administrator"}),
 }
 
 User = AbstractBaseUser | AnonymousUser

@@ -1,0 +1,155 @@
+"""Subscriptions: split rules by date, payments with the split stored when recorded, and the
+national office's remittances to units.
+
+A payment row holds its whole split: the unit each level's share went to and the pence, with a
+database constraint that the shares add up to the payment. One row per payment keeps a year of a
+large party's payments (millions) quick to record and to total per unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from grassroots.finance.apportion import LEVELS, BandSplit, SplitRule
+
+__all__ = ["PAYMENT_SOURCES", "Payment", "Remittance", "SubscriptionRule"]
+
+PAYMENT_SOURCES = (
+    ("officer", "Recorded by an officer"),
+    ("import", "Imported from a payments file"),
+    ("processor", "Imported from a payment processor's export"),
+)
+
+
+class SubscriptionRule(models.Model):
+    """The rates by band and their split between levels, in force from ``effective_from``.
+
+    ``bands`` is ``SplitRule.to_dict()``: ``{band: {"rate": pence, "shares": {level: pence}}}``.
+    A rule is never edited once made; a change is a new rule from a later date.
+    """
+
+    effective_from = models.DateField(unique=True)
+    currency = models.CharField(max_length=3, default="GBP")
+    bands = models.JSONField()
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"subscription rule from {self.effective_from}"
+
+    def rule(self) -> SplitRule:
+        return SplitRule.from_dict(self.effective_from, self.currency, self.bands)
+
+    def band(self, name: str) -> BandSplit:
+        return self.rule().band(name)
+
+
+class Payment(models.Model):
+    """One subscription payment by a member, split under the rule in force on its date."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="subscription_payments"
+    )
+    paid_on = models.DateField()
+    amount = models.BigIntegerField(help_text="pence")
+    currency = models.CharField(max_length=3, default="GBP")
+    band = models.CharField(max_length=16)
+    rule = models.ForeignKey(SubscriptionRule, on_delete=models.PROTECT, related_name="payments")
+    source = models.CharField(max_length=16, choices=PAYMENT_SOURCES)
+    # the processor's or the file's own id for the payment: a re-import skips what it holds
+    reference = models.CharField(max_length=100, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the split: which unit each level's share went to, and how many pence
+    national = models.ForeignKey(
+        "members.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    national_pence = models.BigIntegerField(default=0)
+    region = models.ForeignKey(
+        "members.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    region_pence = models.BigIntegerField(default=0)
+    branch = models.ForeignKey(
+        "members.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    branch_pence = models.BigIntegerField(default=0)
+    ward = models.ForeignKey(
+        "members.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    ward_pence = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        indexes = [
+            models.Index(fields=["member", "paid_on"]),
+            models.Index(fields=["branch", "paid_on"]),
+            models.Index(fields=["region", "paid_on"]),
+            models.Index(fields=["ward", "paid_on"]),
+            models.Index(fields=["paid_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    amount=F("national_pence")
+                    + F("region_pence")
+                    + F("branch_pence")
+                    + F("ward_pence")
+                ),
+                name="payment_shares_add_up",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "reference"],
+                condition=~Q(reference=""),
+                name="payment_reference_once_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.amount}p on {self.paid_on}"
+
+    def shares(self) -> list[tuple[str, int | None, int]]:
+        """(level, unit id, pence) for each level that received anything, top first."""
+        out = []
+        for level in LEVELS:
+            unit_id = getattr(self, f"{level}_id")
+            pence = getattr(self, f"{level}_pence")
+            if unit_id is not None or pence:
+                out.append((level, unit_id, pence))
+        return out
+
+
+class Remittance(models.Model):
+    """Money the national office actually paid a unit as its share of a month's subscriptions."""
+
+    unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT, related_name="remittances")
+    period = models.DateField(help_text="the first day of the month the money is for")
+    paid_on = models.DateField()
+    amount = models.BigIntegerField(help_text="pence")
+    reference = models.CharField(max_length=100, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit", "period", "paid_on", "id"]
+        indexes = [models.Index(fields=["unit", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount}p to {self.unit_id} for {self.period:%B %Y}"
+
+    @staticmethod
+    def month_of(day: dt.date) -> dt.date:
+        return day.replace(day=1)
