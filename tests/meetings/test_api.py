@@ -224,6 +224,7 @@ def test_a_held_meetings_record_gives_its_attendance_motions_votes_and_minutes(o
         text="We oppose closures.",
         by=None,
         mover=people[0],
+        seconder=people[1],
         now=start - dt.timedelta(days=10),
     )
     for p in people:

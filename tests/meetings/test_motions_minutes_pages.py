@@ -132,3 +132,41 @@ def test_a_member_asks_to_speak_from_the_live_page_and_the_chair_calls_them(org:
     assert SpeakerRequest.objects.get(member=cat_m).called_at is not None
     r = cat.post(f"/meetings/{m.pk}/live/speak/", {"side": "sideways"}, follow=True)
     assert "neither for nor against" in r.content.decode()
+
+
+def test_a_member_seconds_a_motion_from_its_page_and_the_chair_records_one_from_the_floor(
+    org: Org, soon: Meeting
+) -> None:
+    cat, cat_m = member_client(org, "M3", "cat")
+    dan, _ = member_client(org, "M4", "dan")
+    actions.submit_motion(soon, title="Libraries", text="x", by=None, mover=cat_m)
+    actions.submit_motion(soon, title="Parks", text="y", by=None, mover=cat_m)
+    libraries, parks = Motion.objects.order_by("pk")
+    page = cat.get(f"/meetings/{soon.pk}/").content.decode()
+    assert page.count("Awaiting a seconder") == 2
+    assert "Second “Libraries”" not in page  # not for its own mover
+    r = dan.post(f"/meetings/{soon.pk}/motions/{libraries.pk}/second/", follow=True)
+    page = r.content.decode()
+    assert "You second “Libraries”." in page and "seconded by Member M4" in page
+    assert page.count("Awaiting a seconder") == 1
+    r = dan.post(f"/meetings/{soon.pk}/motions/{libraries.pk}/second/", follow=True)
+    assert "already seconded by Member M4" in r.content.decode()
+    chair = Client()
+    assert chair.login(username="secretary", password=PASSWORD)
+    live = chair.get(f"/meetings/{soon.pk}/live/").content.decode()
+    assert f'<option value="{parks.pk}">Parks</option>' in live
+    assert "Record a seconder from the floor" in live
+    r = chair.post(
+        f"/meetings/{soon.pk}/live/chair/",
+        {"do": "second", "motion": str(parks.pk), "number": "NOPE"},
+        follow=True,
+    )
+    assert "no member has the membership number “NOPE”" in r.content.decode()
+    r = chair.post(
+        f"/meetings/{soon.pk}/live/chair/",
+        {"do": "second", "motion": str(parks.pk), "number": "M4"},
+        follow=True,
+    )
+    assert "“Parks” seconded by Member M4." in r.content.decode()
+    parks.refresh_from_db()
+    assert parks.seconder is not None and parks.seconder.number == "M4"

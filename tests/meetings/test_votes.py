@@ -194,7 +194,9 @@ def test_a_procedural_motion_is_decided_before_the_motion_it_applies_to(org: Org
 def test_a_carried_motion_is_forwarded_keeping_its_origin(org: Org) -> None:
     m = meeting(org)
     cat, dan = member(org, "M3", "Cat"), member(org, "M4", "Dan")
-    motion = actions.submit_motion(m, title="Libraries", text="x", by=None, mover=cat, now=BEFORE)
+    motion = actions.submit_motion(
+        m, title="Libraries", text="x", by=None, mover=cat, seconder=dan, now=BEFORE
+    )
     national = actions.create_body(unit=org.national, kind="agm", name="Conference", by=None)
     conference = actions.call_meeting(
         national,
@@ -411,3 +413,68 @@ def test_where_the_body_counts_supporters_a_motion_is_voted_only_once_it_has_the
     other = actions.submit_motion(plain, title="T", text="x", by=None, mover=cat, now=BEFORE)
     with pytest.raises(actions.ActionRefused, match="with a seconder, not supporters"):
         actions.support_motion(other, dan, by=dan.user, now=BEFORE)
+
+
+# --- seconders -------------------------------------------------------------------------------
+
+
+def test_a_motion_without_a_seconder_is_not_put_until_a_member_seconds_it(org: Org) -> None:
+    m = meeting(org)
+    cat = member(org, "M3", "Cat", login=True)
+    dan, eve = member(org, "M4", "Dan", login=True), member(org, "M5", "Eve", login=True)
+    motion = actions.submit_motion(
+        m, title="Libraries", text="x", by=cat.user, mover=cat, now=BEFORE
+    )
+    in_session(org, m, cat, dan, eve)
+    with pytest.raises(actions.ActionRefused, match="“Libraries” has no seconder"):
+        actions.open_vote(m, motion=motion, by=None, now=IN_MEETING)
+    assert not Vote.objects.exists()
+    with pytest.raises(actions.ActionRefused, match="someone other than the mover"):
+        actions.second_motion(motion, cat, by=cat.user)
+    with pytest.raises(actions.ActionRefused, match="in their own name"):
+        actions.second_motion(motion, eve, by=dan.user)
+    with pytest.raises(actions.ActionRefused, match="Bob Moor, is not entitled"):
+        actions.second_motion(motion, org.bob, by=None)
+    actions.second_motion(motion, dan, by=dan.user)
+    with pytest.raises(actions.ActionRefused, match="already seconded by Dan"):
+        actions.second_motion(motion, eve, by=eve.user)
+    vote = actions.open_vote(m, motion=motion, by=None, now=IN_MEETING)
+    assert vote.motion == motion
+    motion.refresh_from_db()
+    assert motion.seconder == dan
+
+
+def test_an_amendment_needs_a_seconder_even_where_the_body_counts_supporters_for_motions(
+    org: Org,
+) -> None:
+    m = meeting(org, motion_supporters=1)
+    cat, dan, eve = member(org, "M3", "Cat"), member(org, "M4", "Dan"), member(org, "M5", "Eve")
+    motion = actions.submit_motion(m, title="Libraries", text="all", by=None, mover=cat, now=BEFORE)
+    with pytest.raises(actions.ActionRefused, match="with supporters, not a seconder"):
+        actions.second_motion(motion, dan, by=None)
+    amendment = actions.amend(motion, new_text="some", by=None, mover=dan)
+    in_session(org, m, cat, dan, eve)
+    with pytest.raises(actions.ActionRefused, match="has no seconder"):
+        actions.open_vote(m, motion=amendment, by=None, now=IN_MEETING)
+    actions.second_motion(amendment, eve, by=None)  # the chair records it from the floor
+    assert actions.open_vote(m, motion=amendment, by=None, now=IN_MEETING).motion == amendment
+
+
+def test_a_body_needing_no_seconder_and_motions_moved_by_a_branch_are_put_without_one(
+    org: Org,
+) -> None:
+    m = meeting(org, motions_seconded=False)
+    cat, dan = member(org, "M3", "Cat"), member(org, "M4", "Dan")
+    alone = actions.submit_motion(m, title="Alone", text="x", by=None, mover=cat, now=BEFORE)
+    with pytest.raises(actions.ActionRefused, match="needs no seconder"):
+        actions.second_motion(alone, dan, by=None)
+    seconded = meeting(org, name="Seconded body")
+    branch = actions.submit_motion(
+        seconded, title="Branch", text="x", by=None, from_unit=org.hillford, now=BEFORE
+    )
+    in_session(org, m, cat, dan)
+    vote = actions.open_vote(m, motion=alone, by=None, now=IN_MEETING)
+    actions.record_hands(vote, for_=2, against=0, abstain=0, by=None)
+    actions.close_vote(vote, by=None, now=IN_MEETING)
+    in_session(org, seconded, cat, dan)
+    assert actions.open_vote(seconded, motion=branch, by=None, now=IN_MEETING).motion == branch

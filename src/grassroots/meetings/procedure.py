@@ -13,7 +13,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["PROCEDURES", "Change", "Procedure", "decide_first", "text_change"]
+__all__ = [
+    "PROCEDURES",
+    "Backing",
+    "Change",
+    "Procedure",
+    "backing_needed",
+    "decide_first",
+    "text_change",
+]
 
 
 @dataclass(frozen=True)
@@ -80,3 +88,37 @@ def text_change(before: str, after: str) -> list[Change]:
         if tag in ("insert", "replace"):
             out.append(Change("insert", "".join(b[j1:j2])))
     return out
+
+
+@dataclass(frozen=True)
+class Backing:
+    """What a motion needs recorded, besides its mover, before it is put to the meeting."""
+
+    seconder: bool  # a seconder entitled to attend
+    supporters: int  # this many supporters entitled to attend (0: none counted)
+
+    def met(self, *, seconded: bool, supporters: int) -> bool:
+        return (seconded or not self.seconder) and supporters >= self.supporters
+
+    def words(self) -> str:
+        if self.supporters:
+            return f"{self.supporters} supporter{'s' if self.supporters != 1 else ''}"
+        return "a seconder" if self.seconder else "nothing more"
+
+
+def backing_needed(
+    kind: str, *, moved_by_body: bool, seconded_rule: bool, supporters_rule: int
+) -> Backing:
+    """What a motion of ``kind`` needs under a body's rules before it is put.
+
+    A member's motion (or emergency motion) needs the supporters the body counts, or else a
+    seconder where the rules ask for one; an amendment always needs a seconder where the rules
+    ask for one (supporters are counted for motions only). A motion moved by a body (a branch's
+    resolution, a forwarded motion, the minutes' approval, a nomination), a composite (agreed by
+    the movers of the motions it merges) and a procedural motion (put by the chair) need none.
+    """
+    if moved_by_body or kind in ("composite", "procedural"):
+        return Backing(False, 0)
+    if kind in ("motion", "emergency") and supporters_rule > 0:
+        return Backing(False, supporters_rule)
+    return Backing(seconded_rule, 0)

@@ -33,6 +33,11 @@ urlpatterns = [
         views.motion_support,
         name="motion_support",
     ),
+    path(
+        "meetings/<id:pk>/motions/<id:motion>/second/",
+        views.motion_second,
+        name="motion_second",
+    ),
     path("meetings/<id:pk>/minutes/", views.minutes, name="minutes"),
     path("meetings/<id:pk>/live/speak/", views.speak, name="speak"),
     path("units/<ident:code>/requisitions/new/", views.requisition_new, name="requisition_new"),

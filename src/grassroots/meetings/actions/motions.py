@@ -13,7 +13,7 @@ from grassroots.meetings.actions._common import ActionRefused, User, check, now_
 from grassroots.meetings.entitlement import member_standing
 from grassroots.meetings.models import AgendaItem, Meeting, Motion, MotionSupport
 from grassroots.meetings.notice import NoticeRule, is_late, notice_deadline
-from grassroots.meetings.procedure import PROCEDURES
+from grassroots.meetings.procedure import PROCEDURES, Backing, backing_needed
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can
 
@@ -342,9 +342,85 @@ def support_motion(
     return support
 
 
+def backing(motion: Motion) -> Backing:
+    """What ``motion`` needs recorded, besides its mover, under its body's rules."""
+    body = motion.meeting.body
+    return backing_needed(
+        motion.kind,
+        moved_by_body=motion.from_unit_id is not None,
+        seconded_rule=body.motions_seconded,
+        supporters_rule=body.motion_supporters,
+    )
+
+
 def support_needed(motion: Motion) -> tuple[int, int]:
     """(supporters, needed) where the body counts supporters; needed is 0 otherwise."""
-    needed = motion.meeting.body.motion_supporters
-    if needed == 0 or motion.from_unit_id or motion.kind not in ("motion", "emergency"):
+    needed = backing(motion).supporters
+    if needed == 0:
         return (0, 0)
     return (motion.supporters.count(), needed)
+
+
+def unbacked(motion: Motion) -> str:
+    """Why ``motion`` may not be put yet (no seconder, too few supporters), or ""."""
+    need = backing(motion)
+    have = motion.supporters.count() if need.supporters else 0
+    if need.met(seconded=motion.seconder_id is not None, supporters=have):
+        return ""
+    if need.supporters:
+        return (
+            f"“{motion.title}” has {have} of the {need.supporters} supporters the "
+            f"{motion.meeting.body.name}'s rules need before it is put"
+        )
+    return (
+        f"“{motion.title}” has no seconder: the {motion.meeting.body.name}'s rules put a "
+        f"{motion.get_kind_display().lower()} to the vote only once it is seconded (a member "
+        "entitled to attend seconds it from the meeting's page, or the chair records a "
+        "seconder from the floor)"
+    )
+
+
+@transaction.atomic
+def second_motion(motion: Motion, seconder: Member, *, by: User | None) -> Motion:
+    """Record a motion's seconder: a member seconding it in their own name, or the chair (or
+    secretary) recording a seconder from the floor. Once seconded it stays seconded."""
+    motion = (
+        Motion.objects.select_for_update().select_related("meeting__body__unit").get(pk=motion.pk)
+    )
+    meeting = motion.meeting
+    seconder = Member.objects.select_related("branch").get(pk=seconder.pk)
+    own = by is not None and getattr(by, "pk", None) == seconder.user_id
+    if (
+        by is not None
+        and not own
+        and not (
+            can(by, "manage_meetings", meeting.body.unit)
+            or can(by, "chair_meetings", meeting.body.unit)
+        )
+    ):
+        raise ActionRefused("members second motions in their own name")
+    if meeting.state not in ("called", "open"):
+        raise ActionRefused(f"{meeting.title} is {meeting.get_state_display().lower()}")
+    if motion.state != "submitted":
+        raise ActionRefused(f"“{motion.title}” is {motion.get_state_display().lower()}")
+    if not backing(motion).seconder:
+        if backing(motion).supporters:
+            raise ActionRefused(
+                f"the {meeting.body.name} takes motions with supporters, not a seconder"
+            )
+        raise ActionRefused(f"“{motion.title}” needs no seconder")
+    if motion.seconder_id is not None:
+        raise ActionRefused(f"“{motion.title}” is already seconded by {motion.seconder}")
+    if motion.mover_id == seconder.pk:
+        raise ActionRefused("the seconder must be someone other than the mover")
+    _entitled(meeting, seconder, "seconder")
+    motion.seconder = seconder
+    motion.save(update_fields=["seconder"])
+    record(
+        by,
+        "meetings.motion.second",
+        _subject(meeting),
+        f"“{motion.title}” seconded by {seconder.name}"
+        + ("" if own else " (recorded by the chair)"),
+    )
+    return motion

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from grassroots.audit.log import record
 from grassroots.meetings.actions._common import ActionRefused, User, check, now_or
-from grassroots.meetings.actions.motions import support_needed
+from grassroots.meetings.actions.motions import unbacked
 from grassroots.meetings.actions.nominating import hand_off
 from grassroots.meetings.actions.record import approve_from_vote
 from grassroots.meetings.cards import CardError, cards_for
@@ -84,13 +84,11 @@ def open_vote(
             or PROCEDURES[first].precedence < PROCEDURES[motion.procedure].precedence
         ):
             raise ActionRefused(f"the procedural motion “{PROCEDURES[first].wording}” comes first")
-        have, needed = support_needed(motion)
-        if have < needed:
-            raise ActionRefused(
-                f"“{motion.title}” has {have} of the {needed} supporters the body's rules need"
-            )
         if motion.kind != "amendment" and motion.amendments.filter(state="submitted").exists():
             raise ActionRefused(f"the amendments to “{motion.title}” are voted on first")
+        why_not = unbacked(motion)
+        if why_not:
+            raise ActionRefused(why_not)
         question = question.strip() or motion.title
     if late_item is not None:
         late_item = AgendaItem.objects.get(pk=late_item.pk)

@@ -63,6 +63,11 @@ class Body(models.Model):
     motion_supporters = models.PositiveIntegerField(
         default=0, help_text="supporters a motion needs instead of a seconder; 0: a seconder"
     )
+    motions_seconded = models.BooleanField(
+        default=True,
+        help_text="a member's motion or amendment needs a seconder before it is put "
+        "(motions count supporters instead where a number is set)",
+    )
     motions_close_days = models.PositiveIntegerField(
         default=3, help_text="motions close this many clear days before the meeting"
     )

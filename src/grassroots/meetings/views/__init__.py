@@ -15,6 +15,7 @@ from grassroots.meetings.views.record import (
     minutes,
     motion_amend,
     motion_new,
+    motion_second,
     motion_support,
     speak,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "minutes",
     "motion_amend",
     "motion_new",
+    "motion_second",
     "motion_support",
     "paper_add",
     "paper_file",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.count.rules import RULES as COUNT_RULES
 from grassroots.meetings import actions
+from grassroots.meetings.actions.motions import backing, unbacked
 from grassroots.meetings.actions.speakers import queue as speaker_queue
 from grassroots.meetings.entitlement import member_standing
 from grassroots.meetings.live import presence
@@ -24,6 +25,7 @@ from grassroots.meetings.models import (
     Attendance,
     Meeting,
     MeetingBallot,
+    Motion,
     Vote,
     VoteCast,
     VoteRoll,
@@ -39,6 +41,15 @@ def _member(request: HttpRequest) -> Member | None:
     return Member.objects.filter(user_id=request.user.pk).select_related("branch").first()
 
 
+def _motions(m: Meeting) -> list[Motion]:
+    """The motions the chair may put, each marked if it awaits a seconder or supporters."""
+    out = list(m.motions.filter(state="submitted").order_by("submitted_at"))
+    for mo in out:
+        mo.unbacked = unbacked(mo)  # type: ignore[attr-defined]
+        mo.needs_seconder = mo.seconder_id is None and backing(mo).seconder  # type: ignore[attr-defined]
+    return out
+
+
 def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
     now = timezone.now()
     member = _member(request)
@@ -46,6 +57,7 @@ def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
     attendance = (
         Attendance.objects.filter(meeting=m, member=member).first() if member is not None else None
     )
+    motions = _motions(m) if chair else []
     current = m.votes.filter(closed_at__isnull=True).select_related("motion").first()
     my_cast = on_roll = None
     if current is not None and member is not None:
@@ -67,7 +79,8 @@ def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
         "closed": m.votes.filter(closed_at__isnull=False)
         .select_related("motion")
         .order_by("-closed_at"),
-        "motions": m.motions.filter(state="submitted").order_by("submitted_at"),
+        "motions": motions,
+        "awaiting_seconder": [mo for mo in motions if mo.needs_seconder],  # type: ignore[attr-defined]
         "rules": [(k, r.name) for k, r in RULES.items()],
         "methods": Vote.METHODS,
         "late_items": m.items.filter(late=True, taken__isnull=True),
@@ -220,6 +233,16 @@ def chair(request: HttpRequest, pk: int) -> HttpResponse:
                 closed = actions.close_vote(v, by=request.user)
                 result = "carried" if closed.carried else "not carried"
                 messages.success(request, f"{closed.question}: {result}.")
+        elif what == "second":
+            motion = m.motions.filter(pk=_pk(p.get("motion"))).first()
+            if motion is None:
+                raise actions.ActionRefused("choose a motion of this meeting")
+            number = p.get("number", "").strip()
+            seconder = Member.objects.filter(number=number).first() if number else None
+            if seconder is None:
+                raise actions.ActionRefused(f"no member has the membership number “{number}”")
+            actions.second_motion(motion, seconder, by=request.user)
+            messages.success(request, f"“{motion.title}” seconded by {seconder.name}.")
         elif what == "call_next":
             called = actions.call_next(m, by=request.user)
             messages.success(

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from grassroots.meetings.actions.motions import motions_close, support_needed
+from grassroots.meetings.actions.motions import backing, motions_close, support_needed
 from grassroots.meetings.calendar import calendar_for
 from grassroots.meetings.entitlement import entitled_ids, member_standing
 from grassroots.meetings.models import Meeting, Paper
@@ -62,10 +62,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for mo in motions:
         mo.changes = motion_changes(mo)  # type: ignore[attr-defined]
         mo.support = support_needed(mo)  # type: ignore[attr-defined]
+        mo.needs_seconder = mo.seconder_id is None and backing(mo).seconder  # type: ignore[attr-defined]
     ctx = {
         "m": m,
         "items": items,
         "standing": standing,
+        "me": member,
         "may_manage": can(request.user, "manage_meetings", m.body.unit),
         "may_read_papers": _may_read_papers(request, m),
         "show_join": standing is not None and standing.may_attend,

@@ -207,6 +207,24 @@ def motion_support(request: HttpRequest, pk: int, motion: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def motion_second(request: HttpRequest, pk: int, motion: int) -> HttpResponse:
+    """A member entitled to attend seconds a motion in their own name."""
+    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
+    target = get_object_or_404(Motion, pk=motion, meeting=m)
+    me = _me(request)
+    if me is None:
+        raise PermissionDenied("motions are seconded by members: this login has no membership")
+    try:
+        actions.second_motion(target, me, by=request.user)
+    except actions.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"You second “{target.title}”.")
+    return redirect("meetings:detail", m.pk)
+
+
+@require_POST
+@login_required
 def speak(request: HttpRequest, pk: int) -> HttpResponse:
     """A member asks to speak from the live page (for, against, or on the matter)."""
     m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
@@ -227,6 +245,7 @@ __all__ = [
     "motion_amend",
     "motion_changes",
     "motion_new",
+    "motion_second",
     "motion_support",
     "speak",
 ]
