@@ -72,7 +72,8 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # the split: which unit each level's share went to, and how many pence
+    # the split: the member's unit at each level when the payment was recorded (null: the
+    # member had none; its share went to the level above) and the pence that unit received
     national = models.ForeignKey(
         "members.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -120,12 +121,12 @@ class Payment(models.Model):
         return f"{self.member_id}: {self.amount}p on {self.paid_on}"
 
     def shares(self) -> list[tuple[str, int | None, int]]:
-        """(level, unit id, pence) for each level that received anything, top first."""
+        """(level, unit id, pence) for each level the member had, top first."""
         out = []
         for level in LEVELS:
             unit_id = getattr(self, f"{level}_id")
             pence = getattr(self, f"{level}_pence")
-            if unit_id is not None or pence:
+            if unit_id is not None:
                 out.append((level, unit_id, pence))
         return out
 

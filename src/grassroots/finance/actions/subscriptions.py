@@ -1,0 +1,270 @@
+"""Subscriptions: setting the rates and their split from a date, recording members' payments (by
+an officer, from a payments file, from a payment processor's export), and the national office's
+remittances to units. Each is atomic, checks the actor's role, and writes an audit entry.
+
+``by=None`` is the operator at the command line (the demo, the benchmark), trusted and recorded
+as "system".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from grassroots.audit.log import record
+from grassroots.finance.apportion import NoRule, RuleError, SplitRule, format_pence
+from grassroots.finance.models import Payment, Remittance, SubscriptionRule
+from grassroots.finance.payments_csv import PaymentsFile
+from grassroots.finance.split import Book, NewPayment, insert_payments, lock_rules, split_rows
+from grassroots.members.actions import ActionRefused
+from grassroots.members.actions._common import User, _check
+from grassroots.members.models import Member, Unit
+
+__all__ = [
+    "ImportOutcome",
+    "create_rule",
+    "import_payments",
+    "national_unit",
+    "record_payment",
+    "record_remittance",
+]
+
+
+def national_unit() -> Unit:
+    """The unit at the top of the tree, where the rules are set and remittances are paid from."""
+    unit = Unit.objects.filter(parent=None, kind="national").order_by("pk").first()
+    if unit is None:
+        raise ActionRefused("there is no national unit yet: add the organisation's tree first")
+    return unit
+
+
+def _user_id(by: User | None) -> int | None:
+    return by.pk if by is not None and by.is_authenticated else None
+
+
+@transaction.atomic
+def create_rule(
+    *,
+    effective_from: dt.date,
+    bands: Mapping[str, Any],
+    currency: str = "GBP",
+    reason: str = "",
+    by: User | None,
+) -> SubscriptionRule:
+    """A new rule from ``effective_from``; payments dated before it keep the rule they had.
+
+    Refused when payments dated on or after ``effective_from`` are already recorded: their
+    stored split would no longer be the rule in force on their date.
+    """
+    national = national_unit()
+    _check(by, "set_subscription_rules", national)
+    lock_rules()
+    try:
+        rule = SplitRule.from_dict(effective_from, currency, bands)
+    except RuleError as e:
+        raise ActionRefused(str(e)) from None
+    if SubscriptionRule.objects.filter(effective_from=effective_from).exists():
+        raise ActionRefused(f"a rule already takes effect on {effective_from}")
+    later = Payment.objects.filter(paid_on__gte=effective_from).order_by("-paid_on").first()
+    if later is not None:
+        raise ActionRefused(
+            f"payments up to {later.paid_on} are already recorded under the rule in force then; "
+            f"a new rule must take effect after {later.paid_on}"
+        )
+    stored = SubscriptionRule.objects.create(
+        effective_from=effective_from,
+        currency=rule.currency,
+        bands=rule.to_dict(),
+        reason=reason,
+        created_by_id=_user_id(by),
+    )
+    record(
+        by,
+        "create_subscription_rule",
+        f"subscription_rule:{stored.pk}",
+        f"subscription rates and split from {effective_from}: "
+        + "; ".join(
+            f"{band} {format_pence(split.rate)} ("
+            + ", ".join(f"{level} {format_pence(p)}" for level, p in split.shares)
+            + ")"
+            for band, split in rule.bands
+        ),
+        reason=reason,
+        detail={
+            "effective_from": str(effective_from),
+            "currency": rule.currency,
+            "bands": rule.to_dict(),
+        },
+    )
+    return stored
+
+
+@transaction.atomic
+def record_payment(
+    member: Member,
+    *,
+    paid_on: dt.date,
+    amount: int,
+    band: str = "",
+    reference: str = "",
+    by: User | None,
+) -> Payment:
+    """Record one payment by ``member``, split under the rule in force on ``paid_on``."""
+    member = Member.objects.select_related("branch").get(pk=member.pk)
+    _check(by, "record_subscriptions", member.branch)
+    if amount <= 0:
+        raise ActionRefused("a payment must be more than nothing")
+    if paid_on > timezone.localdate():
+        raise ActionRefused(f"{paid_on} is in the future: record a payment once it is made")
+    if len(reference) > 100:
+        raise ActionRefused("a reference is at most 100 characters")
+    if reference and Payment.objects.filter(source="officer", reference=reference).exists():
+        raise ActionRefused(f"a payment with the reference {reference} is already recorded")
+    lock_rules()
+    book = Book()
+    new = NewPayment(
+        member.pk, member.branch_id, member.ward_id, paid_on, amount, band or member.rate_band,
+        reference,
+    )  # fmt: skip
+    try:
+        insert_payments(split_rows([new], book, source="officer", recorded_by=_user_id(by)))
+    except (NoRule, RuleError) as e:
+        raise ActionRefused(str(e)) from None
+    payment = Payment.objects.filter(member=member).order_by("-pk").first()
+    assert payment is not None
+    record(
+        by,
+        "record_subscription_payment",
+        f"member:{member.number}",
+        f"{member.name} ({member.number}) paid {format_pence(amount)} on {paid_on} "
+        f"({payment.band} rate), split "
+        + ", ".join(f"{level} {format_pence(p)}" for level, _, p in payment.shares()),
+        detail={"payment": payment.pk, "reference": reference},
+    )
+    return payment
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    recorded: int
+    total: int
+    left_out: int
+
+
+@transaction.atomic
+def import_payments(
+    parsed: PaymentsFile,
+    *,
+    unit: Unit,
+    by: User | None,
+    filename: str = "upload",
+) -> ImportOutcome:
+    """Record a checked payments file (``queries.check_payments``); with any error, nothing.
+
+    Every member is checked again to be in ``unit`` (their branch and ward now), and every
+    reference not already stored.
+    """
+    _check(by, "record_subscriptions", unit)
+    if parsed.errors:
+        raise ActionRefused(
+            f"{len(parsed.errors)} problem(s) in the file: nothing was recorded; fix the file "
+            "and upload it again"
+        )
+    if not parsed.rows:
+        raise ActionRefused("the file holds no payments to record")
+    source = "processor" if parsed.layout == "processor" else "import"
+    lock_rules()
+    allowed = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    ids = {r.member_id for r in parsed.rows}
+    where: dict[int, tuple[int, int | None]] = {}
+    for start in range(0, len(ids), 10000):
+        chunk = sorted(ids)[start : start + 10000]
+        for pk, branch_id, ward_id in Member.objects.filter(pk__in=chunk).values_list(
+            "pk", "branch_id", "ward_id"
+        ):
+            where[pk] = (branch_id, ward_id)
+    for r in parsed.rows:
+        if where.get(r.member_id, (0, None))[0] not in allowed:
+            raise ActionRefused(
+                f"row {r.row}: {r.number} is not a member of {unit.name} now; check the file again"
+            )
+    references = [r.reference for r in parsed.rows if r.reference]
+    for start in range(0, len(references), 10000):
+        taken = Payment.objects.filter(
+            source=source, reference__in=references[start : start + 10000]
+        ).values_list("reference", flat=True)
+        first = next(iter(taken), None)
+        if first is not None:
+            raise ActionRefused(f"{first} is already recorded; check the file again")
+    book = Book()
+    payments = [
+        NewPayment(r.member_id, *where[r.member_id], r.paid_on, r.amount, r.band, r.reference)
+        for r in parsed.rows
+    ]
+    try:
+        count = insert_payments(split_rows(payments, book, source=source, recorded_by=_user_id(by)))
+    except (NoRule, RuleError) as e:
+        raise ActionRefused(f"{e}; nothing was recorded") from None
+    record(
+        by,
+        "import_subscription_payments",
+        f"unit:{unit.pk}",
+        f"recorded {count} payment(s) totalling {format_pence(parsed.total)} for members of "
+        f"{unit.name} from {filename}"
+        + (f", leaving out {len(parsed.left_out)} row(s)" if parsed.left_out else ""),
+        detail={
+            "layout": parsed.layout,
+            "payments": count,
+            "total_pence": parsed.total,
+            "left_out": [str(e) for e in parsed.left_out[:1000]],
+            "file": filename,
+        },
+    )
+    return ImportOutcome(count, parsed.total, len(parsed.left_out))
+
+
+@transaction.atomic
+def record_remittance(
+    unit: Unit,
+    *,
+    period: dt.date,
+    paid_on: dt.date,
+    amount: int,
+    reference: str = "",
+    by: User | None,
+) -> Remittance:
+    """Record money the national office paid ``unit`` as its share of ``period``'s month."""
+    national = national_unit()
+    _check(by, "set_subscription_rules", national)
+    if unit.pk == national.pk or unit.kind not in ("region", "branch", "ward"):
+        raise ActionRefused(f"{unit.name} does not receive remittances from the national office")
+    if amount == 0:
+        raise ActionRefused("a remittance must be an amount (a negative one takes money back)")
+    if paid_on > timezone.localdate():
+        raise ActionRefused(f"{paid_on} is in the future: record a remittance once it is paid")
+    if len(reference) > 100:
+        raise ActionRefused("a reference is at most 100 characters")
+    month = period.replace(day=1)
+    remittance = Remittance.objects.create(
+        unit=unit,
+        period=month,
+        paid_on=paid_on,
+        amount=amount,
+        reference=reference,
+        recorded_at=timezone.now(),
+        recorded_by_id=_user_id(by),
+    )
+    record(
+        by,
+        "record_remittance",
+        f"unit:{unit.pk}",
+        f"the national office paid {unit.name} {format_pence(amount)} on {paid_on} "
+        f"for {month:%B %Y}",
+        detail={"remittance": remittance.pk, "reference": reference},
+    )
+    return remittance

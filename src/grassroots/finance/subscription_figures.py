@@ -1,0 +1,315 @@
+"""The read side of subscriptions: where a member's subscription went, each unit's totals, what
+the national office owes and paid each unit, a unit's income under another split, and checking
+a payments file before it is recorded.
+
+Figures are sums of the splits stored with each payment, so they are the ones recorded; only the
+what-if works a split out again, under the split asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+
+from grassroots.finance.apportion import (
+    LEVELS,
+    RuleBook,
+    SplitRule,
+    fold_absent,
+    largest_remainder,
+    with_share,
+)
+from grassroots.finance.models import Payment, Remittance, SubscriptionRule
+from grassroots.finance.payments_csv import MemberRef, PaymentsFile, parse
+from grassroots.members.csvio import RATE_BANDS
+from grassroots.members.models import Member, Unit
+
+__all__ = [
+    "MemberYear",
+    "RemittanceRow",
+    "UnitYear",
+    "WhatIf",
+    "check_payments",
+    "level_of",
+    "member_year",
+    "remittances",
+    "rule_book",
+    "unit_year",
+    "what_if",
+]
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def level_of(unit: Unit) -> str | None:
+    """The level of the split a unit receives as, or None (an affiliated body)."""
+    return unit.kind if unit.kind in LEVELS else None
+
+
+def rule_book() -> RuleBook:
+    return RuleBook(s.rule() for s in SubscriptionRule.objects.all())
+
+
+def _year(qs: QuerySet[Payment], year: int) -> QuerySet[Payment]:
+    return qs.filter(paid_on__gte=dt.date(year, 1, 1), paid_on__lt=dt.date(year + 1, 1, 1))
+
+
+@dataclass
+class PaymentView:
+    paid_on: dt.date
+    amount: int
+    band: str
+    rule_from: dt.date
+    shares: list[tuple[str, str, int]]  # (level, unit name, pence)
+
+
+@dataclass
+class MemberYear:
+    """Where one member's subscription went in a year, and what their branch received."""
+
+    year: int
+    payments: list[PaymentView]
+    paid: int
+    by_level: list[tuple[str, str, int]]  # (level, unit name, pence), top first
+    branch: Unit
+    branch_received: int  # from every member's subscriptions in the year
+    branch_payers: int
+
+
+def member_year(member: Member, year: int) -> MemberYear:
+    payments = list(
+        _year(Payment.objects.filter(member=member), year)
+        .select_related("rule")
+        .order_by("paid_on", "pk")
+    )
+    ids = {uid for p in payments for _, uid, _ in p.shares()}
+    names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    views = []
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for p in payments:
+        shares = [(level, names.get(uid, "?"), pence) for level, uid, pence in p.shares()]
+        for level, name, pence in shares:
+            totals[(level, name)] += pence
+        views.append(PaymentView(p.paid_on, p.amount, p.band, p.rule.effective_from, shares))
+    by_level = sorted(
+        ((lv, name, pence) for (lv, name), pence in totals.items()),
+        key=lambda t: LEVELS.index(t[0]),
+    )
+    branch = _year(Payment.objects.filter(branch_id=member.branch_id), year).aggregate(
+        received=Sum("branch_pence"), payers=Count("member_id", distinct=True)
+    )
+    return MemberYear(
+        year,
+        views,
+        sum(p.amount for p in payments),
+        by_level,
+        member.branch,
+        branch["received"] or 0,
+        branch["payers"] or 0,
+    )
+
+
+@dataclass
+class UnitYear:
+    """A unit's subscription income in a year: its share of every payment by its members."""
+
+    unit: Unit
+    level: str
+    year: int
+    received: int
+    paid_in: int  # the whole of its members' payments
+    payers: int
+    payments: int
+    months: list[tuple[str, int, int]]  # (month, received, payments)
+    below: list[tuple[Unit, int]] = field(default_factory=list)  # units below and their share
+    levels: list[tuple[str, int]] = field(default_factory=list)  # national: where it all went
+
+
+def unit_year(unit: Unit, year: int) -> UnitYear:
+    level = level_of(unit)
+    if level is None:
+        raise ValueError(f"{unit.name} is an affiliated body: it receives no subscriptions")
+    qs = _year(Payment.objects.filter(**{f"{level}_id": unit.pk}), year)
+    totals = qs.aggregate(
+        received=Sum(f"{level}_pence"),
+        paid_in=Sum("amount"),
+        payers=Count("member_id", distinct=True),
+        payments=Count("pk"),
+    )
+    by_month = {
+        row["month"]: (row["received"], row["n"])
+        for row in qs.annotate(month=ExtractMonth("paid_on"))
+        .values("month")
+        .annotate(received=Sum(f"{level}_pence"), n=Count("pk"))
+        .order_by()
+    }
+    months = [(MONTHS[m - 1], *by_month.get(m, (0, 0))) for m in range(1, 13)]
+    out = UnitYear(
+        unit, level, year, totals["received"] or 0, totals["paid_in"] or 0,
+        totals["payers"] or 0, totals["payments"] or 0, months,
+    )  # fmt: skip
+    below_level = {"national": "region", "region": "branch", "branch": "ward"}.get(level)
+    if below_level is not None:
+        children = {u.pk: u for u in unit.children.filter(kind=below_level)}
+        if children:
+            sums = dict(
+                qs.filter(**{f"{below_level}_id__in": list(children)})
+                .values_list(f"{below_level}_id")
+                .annotate(s=Sum(f"{below_level}_pence"))
+                .order_by()
+            )
+            out.below = [(u, sums.get(pk, 0)) for pk, u in sorted(children.items())]
+    if level == "national":
+        agg = qs.aggregate(**{lv: Sum(f"{lv}_pence") for lv in LEVELS})
+        out.levels = [(lv, agg[lv] or 0) for lv in LEVELS]
+    return out
+
+
+@dataclass(frozen=True)
+class RemittanceRow:
+    period: dt.date
+    owed: int
+    paid: int
+
+    @property
+    def difference(self) -> int:
+        """What is still owed (negative: paid more than owed)."""
+        return self.owed - self.paid
+
+
+def remittances(unit: Unit, year: int) -> list[RemittanceRow]:
+    """Per month of ``year``: the unit's share of its members' payments, what the national
+    office paid it for that month, and the difference."""
+    level = level_of(unit)
+    if level is None or level == "national":
+        raise ValueError(f"{unit.name} receives no remittances from the national office")
+    owed = {
+        row["month"]: row["owed"]
+        for row in _year(Payment.objects.filter(**{f"{level}_id": unit.pk}), year)
+        .annotate(month=ExtractMonth("paid_on"))
+        .values("month")
+        .annotate(owed=Sum(f"{level}_pence"))
+        .order_by()
+    }
+    paid = {
+        row["period"].month: row["paid"]
+        for row in Remittance.objects.filter(unit=unit, period__year=year)
+        .values("period")
+        .annotate(paid=Sum("amount"))
+        .order_by()
+    }
+    return [
+        RemittanceRow(dt.date(year, m, 1), owed.get(m, 0) or 0, paid.get(m, 0) or 0)
+        for m in range(1, 13)
+    ]
+
+
+def remittances_by_unit(national: Unit, year: int) -> list[tuple[Unit, int, int]]:
+    """For the national office: each unit's share owed for the year and what it was paid."""
+    rows: list[tuple[Unit, int, int]] = []
+    paid = dict(
+        Remittance.objects.filter(period__year=year)
+        .values_list("unit_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    for level in ("region", "branch", "ward"):
+        owed = dict(
+            _year(Payment.objects.exclude(**{f"{level}_id": None}), year)
+            .values_list(f"{level}_id")
+            .annotate(s=Sum(f"{level}_pence"))
+            .order_by()
+        )
+        units = Unit.objects.filter(kind=level, path__startswith=national.path)
+        rows.extend(
+            (u, owed.get(u.pk, 0), paid.get(u.pk, 0))
+            for u in units
+            if owed.get(u.pk) or paid.get(u.pk)
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    unit: Unit
+    level: str
+    year: int
+    percent: Fraction
+    actual: int
+    would_be: int
+    paid_in: int
+
+    @property
+    def difference(self) -> int:
+        return self.would_be - self.actual
+
+
+def what_if(unit: Unit, year: int, percent: Fraction) -> WhatIf:
+    """The unit's income in ``year`` had its level received ``percent`` of every payment by its
+    members, the other levels sharing the rest as the rule in force had them, each payment split
+    to the penny by the same rounding rule as the real ones."""
+    level = level_of(unit)
+    if level is None:
+        raise ValueError(f"{unit.name} is an affiliated body: it receives no subscriptions")
+    qs = _year(Payment.objects.filter(**{f"{level}_id": unit.pk}), year)
+    groups = (
+        qs.annotate(
+            has_region=ExpressionWrapper(Q(region__isnull=False), output_field=BooleanField()),
+            has_ward=ExpressionWrapper(Q(ward__isnull=False), output_field=BooleanField()),
+        )
+        .values("rule_id", "band", "amount", "has_region", "has_ward")
+        .annotate(n=Count("pk"), actual=Sum(f"{level}_pence"))
+        .order_by()
+    )
+    rules: dict[int, SplitRule] = {s.pk: s.rule() for s in SubscriptionRule.objects.all()}
+    actual = would_be = paid_in = 0
+    fraction = percent / 100
+    for g in groups:
+        weights = with_share(rules[g["rule_id"]].band(g["band"]), level, fraction)
+        present = ["national", "branch"] + ["region"] * g["has_region"] + ["ward"] * g["has_ward"]
+        shares = dict(largest_remainder(g["amount"], fold_absent(weights, present)))
+        would_be += shares.get(level, 0) * g["n"]
+        actual += g["actual"] or 0
+        paid_in += g["amount"] * g["n"]
+    return WhatIf(unit, level, year, percent, actual, would_be, paid_in)
+
+
+def check_payments(text: str, unit: Unit) -> PaymentsFile:
+    """Check a payments file against ``unit``'s members, the rules, and what is recorded."""
+    subtree = Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
+    members: dict[str, MemberRef] = {}
+    emails: dict[str, MemberRef] = {}
+    for pk, number, name, band, email in Member.objects.filter(branch_id__in=subtree).values_list(
+        "pk", "number", "name", "rate_band", "email"
+    ):
+        ref = MemberRef(pk, number, name, band)
+        members[number] = ref
+        if email:
+            emails.setdefault(email.lower(), ref)
+    book = rule_book()
+    first = parse(text, members=members, emails=emails, rules=book, bands=frozenset(RATE_BANDS))
+    refs = [r.reference for r in first.rows if r.reference]
+    if not refs:
+        return first
+    source = "processor" if first.layout == "processor" else "import"
+    recorded: set[str] = set()
+    for start in range(0, len(refs), 10000):
+        recorded.update(
+            Payment.objects.filter(
+                source=source, reference__in=refs[start : start + 10000]
+            ).values_list("reference", flat=True)
+        )
+    if not recorded:
+        return first
+    return parse(
+        text, members=members, emails=emails, rules=book, recorded=frozenset(recorded),
+        bands=frozenset(RATE_BANDS),
+    )  # fmt: skip
