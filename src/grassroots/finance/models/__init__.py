@@ -1,5 +1,14 @@
 """Models, one module per concept; each is imported here so Django finds it."""
 
+from grassroots.finance.models.bank import BankLine, CsvMapping, Statement  # noqa: F401
+from grassroots.finance.models.budgets import (  # noqa: F401
+    Budget,
+    BudgetLine,
+    PublishedAccounts,
+    SignOff,
+)
+from grassroots.finance.models.ledger import Account, Books, Leg, Transaction  # noqa: F401
+from grassroots.finance.models.spending import Spend  # noqa: F401
 from grassroots.finance.models.subscriptions import (
     PAYMENT_SOURCES,
     Payment,
