@@ -80,6 +80,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("finance", "0001_subscriptions"),
         ("meetings", "0009_motion_supporters"),
         ("members", "0004_treasurer_auditor_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
