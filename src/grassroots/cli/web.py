@@ -70,6 +70,7 @@ def demo(
     os.environ["GRASSROOTS_DEMO"] = "1"  # the development key, plain HTTP, console mail
     _django()
     from grassroots.elections.demo import seed as seed_elections
+    from grassroots.finance.demo_subscriptions import seed as seed_subscriptions
     from grassroots.meetings.demo import seed as seed_meetings
     from grassroots.members.demo import DEMO_PASSWORD, seed
     from grassroots.members.models import Unit
@@ -89,6 +90,11 @@ def demo(
             "members' meeting in progress…"
         )
         seed_meetings()
+        typer.echo(
+            "Adding a year of subscriptions, split by the rule members cite and by a changed "
+            "rule from a later date, and the national office's remittances…"
+        )
+        seed_subscriptions()
     typer.echo(f"\ngrassroots demo: http://{host}:{port}/")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for name, role in (

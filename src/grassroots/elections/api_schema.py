@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grassroots.finance.api_subscriptions_schema import PATHS as SUBSCRIPTION_PATHS
 from grassroots.meetings.api_schema import PATHS as MEETING_PATHS
 
 __all__ = ["OPENAPI"]
@@ -52,7 +53,8 @@ OPENAPI: dict[str, Any] = {
             "Public results and published files of online elections. Anyone may recount: "
             "download the four files (or /elections/{id}/bundle.zip) and run "
             "`grassroots verify`. Public meeting records: each unit's meetings with their "
-            "notice, agenda and papers (with SHA-256), requisitions and decisions not to meet."
+            "notice, agenda and papers (with SHA-256), requisitions and decisions not to meet. "
+            "Subscription rules: rates by band and their split between levels, by date."
         ),
     },
     "paths": {
@@ -222,3 +224,4 @@ OPENAPI: dict[str, Any] = {
     },
 }
 OPENAPI["paths"].update(MEETING_PATHS)  # each app contributes its own paths
+OPENAPI["paths"].update(SUBSCRIPTION_PATHS)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
@@ -313,3 +314,16 @@ def check_payments(text: str, unit: Unit) -> PaymentsFile:
         text, members=members, emails=emails, rules=book, recorded=frozenset(recorded),
         bands=frozenset(RATE_BANDS),
     )  # fmt: skip
+
+
+def standing_section(member: Member) -> Any:
+    """The member's standing page shows this year's subscription and links to the full page."""
+    from grassroots.members.sections import Section
+
+    this = member_year(member, dt.date.today().year)
+    return Section(
+        title="Your subscription",
+        template="finance/subscriptions/_standing.html",
+        items=[this],
+        empty="",
+    )
