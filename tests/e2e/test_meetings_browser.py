@@ -135,3 +135,56 @@ def test_a_secretary_calls_a_gc_with_papers_and_a_late_paper_and_a_delegate_read
     assert "meet.example.org" not in page.content()
     check_page(page, f"meetings meeting as a visitor {size}")
     ctx.close()
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_a_secretary_cancels_a_meeting_after_confirming_and_a_delegate_sees_why(
+    live_server: Any, live_org: Org, gc: Any, browser: Any, size: str
+) -> None:
+    from django.core import mail
+
+    from grassroots.members.models import Member
+
+    Member.objects.filter(pk=live_org.ann.pk).update(email="ann@example.org")
+    meeting = actions.call_meeting(
+        gc,
+        title="General Committee, March",
+        start=timezone.now() + dt.timedelta(days=21),
+        by=None,
+        items=["Apologies"],
+        place="Hillford Community Centre",
+    )
+    actions.send_notice(meeting, by=None)
+    mail.outbox.clear()
+    base = live_server.url
+    ctx = browser.new_context(viewport=SIZES[size])
+    page = ctx.new_page()
+    page.set_default_timeout(60000)
+    log_in(page, base, "secretary")
+    page.goto(f"{base}/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="Cancel the meeting").click()
+    assert "The 1 member sent the notice will be e-mailed" in page.locator("main").inner_text()
+    check_page(page, f"meetings cancel a meeting {size}")
+    page.get_by_label("Reason").fill("the centre is closed for repairs")
+    confirm = page.get_by_label("Yes, cancel this meeting")
+    page.get_by_role("button", name="Cancel the meeting").click()  # not yet confirmed
+    assert confirm.evaluate("box => box.validity.valueMissing")  # the browser asks first
+    assert Meeting.objects.get(pk=meeting.pk).state == "called" and not mail.outbox
+    confirm.check()
+    page.get_by_role("button", name="Cancel the meeting").click()
+    page.get_by_text("Cancellation sent to 1 member.").wait_for()
+    assert "the centre is closed for repairs" in page.locator("#cancelled").inner_text()
+    check_page(page, f"meetings cancelled meeting {size}")
+    (msg,) = mail.outbox
+    assert msg.to == ["ann@example.org"] and msg.attachments[0][2].endswith("method=CANCEL")
+    ctx.close()
+
+    ctx = browser.new_context(viewport=SIZES[size])
+    page = ctx.new_page()
+    page.set_default_timeout(60000)
+    log_in(page, base, "ann")
+    page.goto(f"{base}/me/")
+    card = page.get_by_role("region", name="General Committee, March")
+    assert "Cancelled" in card.inner_text()
+    assert "the centre is closed for repairs" in card.inner_text()
+    ctx.close()

@@ -263,3 +263,63 @@ def test_a_cancelled_meeting_keeps_its_record_and_takes_no_more_papers(org: Org)
     assert m.state == "cancelled" and m.items.count() == 3
     with pytest.raises(actions.ActionRefused, match="cancelled"):
         actions.add_item(m, title="x", by=None, now=NOW)
+
+
+def test_a_cancellation_reaches_each_member_sent_the_notice_once_with_a_calendar_cancel(
+    org: Org, monkeypatch: Any
+) -> None:
+    from django.core.mail.backends.locmem import EmailBackend
+
+    for number, email in [("M3", "bad@example.org"), ("M4", "cat@example.org")]:
+        member_actions.create_member(
+            by=None,
+            number=number,
+            name=f"Member {number}",
+            branch=org.hillford,
+            join_date=dt.date(2019, 1, 1),
+            status="full",
+            email=email,
+        )
+    m = call(branch_meeting(org))
+    assert actions.send_notice(m, by=None, base_url="https://party.example.org/") == (2, 0)
+    notice_uid = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]["uid"]
+    member_actions.create_member(  # joins after the notice: never sent it, so not told
+        by=None,
+        number="M5",
+        name="Member M5",
+        branch=org.hillford,
+        join_date=dt.date(2019, 1, 1),
+        status="full",
+        email="dan@example.org",
+    )
+    with pytest.raises(actions.ActionRefused, match="not cancelled"):
+        actions.send_cancellation(m, by=None)
+    actions.cancel_meeting(m, by=None, reason="the library flooded", now=NOW)
+    mail.outbox.clear()
+    real = EmailBackend.send_messages
+
+    def flaky(self: Any, messages: Any) -> int:
+        if messages[0].to == ["bad@example.org"]:
+            raise OSError("mailbox unavailable")
+        return real(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", flaky)
+    assert actions.send_cancellation(m, by=None, base_url="https://party.example.org/") == (1, 1)
+    (msg,) = mail.outbox
+    assert msg.to == ["cat@example.org"]
+    assert msg.subject == "Cancelled: December branch meeting (Hillford branch meeting)"
+    assert "is CANCELLED" in msg.body and "Why: the library flooded" in msg.body
+    (name, content, mimetype) = msg.attachments[0]
+    assert name == "cancel.ics" and mimetype == "text/calendar; method=CANCEL"
+    cal = Calendar.from_ical(content)
+    event = cal.walk("VEVENT")[0]
+    assert str(cal["method"]) == "CANCEL"
+    assert event["uid"] == notice_uid and int(event["sequence"]) == 1
+    assert str(event["status"]) == "CANCELLED"
+    assert "the library flooded" in str(event["description"])
+    assert Notice.objects.get(member__number="M3").cancel_failure == "mailbox unavailable"
+    monkeypatch.setattr(EmailBackend, "send_messages", real)
+    assert actions.send_cancellation(m, by=None) == (1, 0)  # only the one missed
+    assert actions.send_cancellation(m, by=None) == (0, 0)  # nobody twice
+    assert sorted(x.to[0] for x in mail.outbox) == ["bad@example.org", "cat@example.org"]
+    assert not Notice.objects.filter(meeting=m, cancel_sent_at__isnull=True).exists()

@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from grassroots.meetings import actions
 from grassroots.meetings.models import Meeting, Paper
+from grassroots.members.models import Member
 from tests.meetings.test_calling import PDF
 from tests.web.conftest import PASSWORD, Org
 
@@ -222,3 +223,43 @@ def test_a_members_page_lists_the_meetings_they_missed_and_not_those_they_attend
     assert "Meetings you missed" in text, text[-3000:]
     missed = text[text.index("Meetings you missed") :]
     assert "Missed it" in missed and "Was there" not in missed
+
+
+def test_the_secretary_confirms_a_cancellation_and_members_are_told_and_see_it(org: Org) -> None:
+    from grassroots.jobs import actions as job_actions
+    from grassroots.jobs.models import Job
+
+    Member.objects.filter(pk=org.ann.pk).update(email="ann@example.org")
+    body = actions.create_body(unit=org.hillford, kind="branch", name="Hillford branch", by=None)
+    m = actions.call_meeting(
+        body, title="Winter", start=soon(20), by=None, items=["A"], place="Hall"
+    )
+    actions.send_notice(m, by=None)
+    mail.outbox.clear()
+    c = client_for(org, "secretary")
+    page = c.get(f"/meetings/{m.pk}/cancel/").content.decode()
+    assert "The <strong>1 member</strong> sent the notice will be e-mailed" in page
+    r = c.post(f"/meetings/{m.pk}/cancel/", {"reason": "the hall flooded"})
+    assert r.status_code == 200 and "This field is required" in r.content.decode()
+    m.refresh_from_db()
+    assert m.state == "called" and not mail.outbox  # not confirmed: nothing done
+    r = c.post(
+        f"/meetings/{m.pk}/cancel/", {"reason": "the hall flooded", "confirm": "on"}, follow=True
+    )
+    page = r.content.decode()
+    assert "Meeting cancelled; its record stays, marked so. Cancellation sent to 1 member." in page
+    assert "This meeting is cancelled" in page and "the hall flooded" in page
+    (msg,) = mail.outbox
+    assert msg.to == ["ann@example.org"] and "the hall flooded" in msg.body
+    assert msg.extra_headers["Message-ID"].startswith("<meeting.cancel.")
+    job = Job.objects.get(kind="meeting.cancel")
+    job.state = "failed"  # as if the worker had died: a retry tells nobody twice
+    job.save()
+    job_actions.retry(job, by=org.users["secretary"])
+    assert len(mail.outbox) == 1
+    unit_page = Client().get("/units/hillford/meetings/").content.decode()
+    assert "(cancelled: the hall flooded)" in unit_page
+    ann = Client()
+    assert ann.login(username="ann", password=PASSWORD)
+    me = ann.get("/me/").content.decode()
+    assert "Winter" in me and "Cancelled" in me and "the hall flooded" in me

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 RUNNERS = {
     "election.remind": "grassroots.elections.actions.results.deliver_reminders",
     "election.count": "grassroots.elections.actions.results.run_count",
+    "meeting.cancel": "grassroots.meetings.actions.notices.deliver_cancellation",
     "meeting.notice": "grassroots.meetings.actions.notices.deliver_notice",
     "members.import": "grassroots.members.actions.import_jobs.run_import",
     "signin.invite": "grassroots.signin.actions.deliver_invitations",

@@ -43,6 +43,7 @@ def _meeting_summary(m: Meeting, request: HttpRequest) -> dict[str, Any]:
         "short_notice": m.short_notice,
         "short_notice_reason": m.short_notice_reason,
         "cancel_reason": m.cancel_reason,
+        "cancelled_at": m.cancelled_at.isoformat() if m.cancelled_at else None,
         "url": _url(request, "meetings:detail", m.pk),
         "api": _url(request, "meetings:api_meeting", m.pk),
     }

@@ -48,6 +48,11 @@ _MEETING_FIELDS: dict[str, Any] = {
     "short_notice": {"type": "boolean", "description": "called after its own notice deadline"},
     "short_notice_reason": _STR,
     "cancel_reason": _STR,
+    "cancelled_at": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "when it was cancelled; null unless it is",
+    },
     "url": _URI,
     "api": _URI,
 }

@@ -96,5 +96,6 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}), help_text="members see why it was cancelled"
     )
     confirm = forms.BooleanField(
-        label="Yes, cancel this meeting (its record stays, marked cancelled)"
+        label="Yes, cancel this meeting and tell those sent the notice (its record stays, "
+        "marked cancelled)"
     )

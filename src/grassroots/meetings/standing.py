@@ -17,10 +17,11 @@ MISSED_WITHIN = 180  # days back that "meetings you missed" looks
 
 
 def upcoming_for(member: Member) -> list[Standing]:
-    """Every meeting still to come of a body over the member's branch, with their standing."""
+    """Every meeting still to come of a body over the member's branch, with their standing;
+    one cancelled is listed too, marked so with the reason, until its day has passed."""
     path = member.branch.path
     meetings = (
-        Meeting.objects.filter(start__gte=timezone.now(), state="called")
+        Meeting.objects.filter(start__gte=timezone.now(), state__in=("called", "cancelled"))
         .select_related("body__unit")
         .order_by("start")
     )

@@ -27,7 +27,14 @@ from grassroots.meetings.actions.motions import (
     withdraw,
 )
 from grassroots.meetings.actions.nominating import propose_nomination
-from grassroots.meetings.actions.notices import deliver_notice, send_notice, start_notice
+from grassroots.meetings.actions.notices import (
+    deliver_cancellation,
+    deliver_notice,
+    send_cancellation,
+    send_notice,
+    start_cancellation,
+    start_notice,
+)
 from grassroots.meetings.actions.record import (
     circulate_minutes,
     correct_minutes,
@@ -65,6 +72,7 @@ __all__ = [
     "composite",
     "correct_minutes",
     "create_body",
+    "deliver_cancellation",
     "deliver_notice",
     "draft_minutes",
     "edit_minutes",
@@ -79,8 +87,10 @@ __all__ = [
     "record_decision_not_to_meet",
     "record_hands",
     "second_motion",
+    "send_cancellation",
     "send_notice",
     "sign_requisition",
+    "start_cancellation",
     "start_notice",
     "start_requisition",
     "submit_motion",

@@ -208,8 +208,11 @@ def add_paper(
 
 
 @transaction.atomic
-def cancel_meeting(meeting: Meeting, *, by: User | None, reason: str) -> Meeting:
-    """Cancel a called meeting; its record stays, marked cancelled with the reason."""
+def cancel_meeting(
+    meeting: Meeting, *, by: User | None, reason: str, now: dt.datetime | None = None
+) -> Meeting:
+    """Cancel a called meeting; its record stays, marked cancelled with the reason. Those sent
+    the notice are told by ``start_cancellation`` (the view starts it)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     check(by, "manage_meetings", meeting.body.unit)
     if meeting.state != "called":
@@ -218,6 +221,7 @@ def cancel_meeting(meeting: Meeting, *, by: User | None, reason: str) -> Meeting
         raise ActionRefused("say why the meeting is cancelled: members see the reason")
     meeting.state = "cancelled"
     meeting.cancel_reason = reason.strip()
-    meeting.save(update_fields=["state", "cancel_reason"])
+    meeting.cancelled_at = now_or(now)
+    meeting.save(update_fields=["state", "cancel_reason", "cancelled_at"])
     record(by, "meetings.cancel", _subject(meeting), f"Cancelled {meeting.title}", reason=reason)
     return meeting

@@ -1,4 +1,5 @@
-"""Sending a meeting's notice to everyone entitled, with its iCalendar event attached.
+"""Sending a meeting's notice to everyone entitled, with its iCalendar event attached, and its
+cancellation (if it is cancelled) to everyone who was sent the notice.
 
 Each recipient gets one ``Notice`` row; sending again skips those already sent, so a retry
 after a failure never sends twice, and one bad address is recorded and never stops the rest.
@@ -20,7 +21,7 @@ from grassroots.jobs.mailout import message_id
 from grassroots.jobs.models import Job
 from grassroots.jobs.runner import Progress
 from grassroots.meetings.actions._common import ActionRefused, User, check
-from grassroots.meetings.calendar import calendar_for
+from grassroots.meetings.calendar import calendar_for, cancellation_for
 from grassroots.meetings.entitlement import entitled_ids
 from grassroots.meetings.models import Meeting, Notice
 from grassroots.members.models import Member
@@ -73,6 +74,37 @@ def deliver_notice(job: Job, progress: Progress) -> str:
     )
 
 
+def _mail_each(
+    todo: list[Member],
+    *,
+    done: int,
+    message: Callable[[Member], EmailMessage],
+    mark: Callable[[Member, str], None],
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """Send ``message(member)`` to each of ``todo``; ``mark(member, failure)`` records each
+    outcome ("" when sent) as it happens. One failing address never stops the others."""
+    sent = failed = 0
+    connection = get_connection()
+    if progress is not None:
+        progress.total(done + len(todo))
+        progress.step(done)
+    for member in todo:
+        try:
+            connection.send_messages([message(member)])
+        except Exception as exc:  # any backend's failure for this address: record, go on
+            mark(member, str(exc)[:300])
+            failed += 1
+            if progress is not None:
+                progress.problem(member.number, str(exc)[:300])
+            continue
+        mark(member, "")
+        sent += 1
+        if progress is not None:
+            progress.step(done + sent + failed)
+    return sent, failed
+
+
 def send_notice(
     meeting: Meeting,
     *,
@@ -93,44 +125,128 @@ def send_notice(
     )
     url = f"{base_url.rstrip('/')}/meetings/{meeting.pk}/"
     body = _text(meeting, url)
-    ics = calendar_for([meeting], name=meeting.body.name, base_url=base_url)
+    ics = calendar_for([meeting], name=meeting.body.name, base_url=base_url, method="PUBLISH")
     subject = f"Notice: {meeting.title} ({meeting.body.name})"
     if meeting.short_notice:
         subject += " (short notice)"
     subject = " ".join(subject.split())  # a mail header is one line whatever the title holds
-    sent = failed = 0
-    connection = get_connection()
-    todo = Member.objects.filter(pk__in=[i for i in ids if i not in done]).exclude(email="")
-    if progress is not None:
-        progress.total(len(done) + todo.count())
-        progress.step(len(done))
-    for member in todo.order_by("pk").iterator(chunk_size=2000):
+
+    def message(member: Member) -> EmailMessage:
         msg = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [member.email])
         msg.attach("meeting.ics", ics, "text/calendar; method=PUBLISH")
         if message_id is not None:
             msg.extra_headers["Message-ID"] = message_id(member.pk)
-        try:
-            connection.send_messages([msg])
-        except Exception as exc:  # any backend's failure for this address: record, go on
-            Notice.objects.update_or_create(
-                meeting=meeting, member=member, defaults={"failure": str(exc)[:300]}
-            )
-            failed += 1
-            if progress is not None:
-                progress.problem(member.number, str(exc)[:300])
-            continue
+        return msg
+
+    def mark(member: Member, failure: str) -> None:
+        sent_at = None if failure else timezone.now()
         Notice.objects.update_or_create(
-            meeting=meeting, member=member, defaults={"sent_at": timezone.now(), "failure": ""}
+            meeting=meeting, member=member, defaults={"sent_at": sent_at, "failure": failure}
         )
-        sent += 1
-        if progress is not None:
-            progress.step(len(done) + sent + failed)
+
+    todo = Member.objects.filter(pk__in=[i for i in ids if i not in done]).exclude(email="")
+    sent, failed = _mail_each(
+        list(todo.order_by("pk")), done=len(done), message=message, mark=mark, progress=progress
+    )
     with transaction.atomic():
         record(
             by,
             "meetings.notice",
             f"meeting:{meeting.pk}",
             f"Notice of {meeting.title} sent to {sent} members"
+            + (f"; {failed} could not be sent" if failed else ""),
+        )
+    return sent, failed
+
+
+def start_cancellation(meeting: Meeting, *, by: User | None, base_url: str = "") -> Job:
+    """Put the mail-out of a cancelled meeting's cancellation on the queue."""
+    meeting = Meeting.objects.select_related("body__unit").get(pk=meeting.pk)
+    check(by, "manage_meetings", meeting.body.unit)
+    if meeting.state != "cancelled":
+        raise ActionRefused(f"{meeting.title} is not cancelled")
+    return jobs.start(
+        "meeting.cancel",
+        title=f"Cancellation of {meeting.title} ({meeting.body.name})",
+        params={"meeting": meeting.pk, "base_url": base_url},
+        unit=meeting.body.unit,
+        permission="manage_meetings",
+        by=by,
+        back_url=f"/meetings/{meeting.pk}/",
+    )
+
+
+def deliver_cancellation(job: Job, progress: Progress) -> str:
+    """The cancellation job: ``send_cancellation`` as the member who started it."""
+    meeting = Meeting.objects.select_related("body__unit").get(pk=job.params["meeting"])
+    sent, failed = send_cancellation(
+        meeting,
+        by=job.started_by,
+        base_url=job.params.get("base_url", ""),
+        progress=progress,
+        message_id=lambda member_id: message_id("meeting.cancel", meeting.pk, member_id),
+    )
+    return f"Cancellation sent to {sent} member{'s' if sent != 1 else ''}" + (
+        f"; {failed} could not be sent (listed below)." if failed else "."
+    )
+
+
+def send_cancellation(
+    meeting: Meeting,
+    *,
+    by: User | None,
+    base_url: str = "",
+    progress: Progress | None = None,
+    message_id: Callable[[int], str] | None = None,
+) -> tuple[int, int]:
+    """E-mail everyone who was sent the notice that the meeting is cancelled, with the reason
+    and the calendar event's cancellation; each once (a retry skips those already told)."""
+    meeting = Meeting.objects.select_related("body__unit").get(pk=meeting.pk)
+    check(by, "manage_meetings", meeting.body.unit)
+    if meeting.state != "cancelled":
+        raise ActionRefused(f"{meeting.title} is not cancelled")
+    told = Notice.objects.filter(meeting=meeting, sent_at__isnull=False)
+    done = told.filter(cancel_sent_at__isnull=False).count()
+    todo = [
+        n.member
+        for n in told.filter(cancel_sent_at__isnull=True)
+        .exclude(member__email="")
+        .select_related("member")
+        .order_by("member_id")
+    ]
+    url = f"{base_url.rstrip('/')}/meetings/{meeting.pk}/"
+    when = f"{meeting.local_start():%A %d %B %Y, %H:%M} ({meeting.body.time_zone})"
+    body = "\n".join(
+        [
+            f"{meeting.body.name}: {meeting.title}, called for {when}, is CANCELLED.",
+            "",
+            f"Why: {meeting.cancel_reason}",
+            "",
+            f"The meeting's record stays, marked cancelled: {url}",
+        ]
+    )
+    ics = cancellation_for(meeting, base_url=base_url)
+    subject = " ".join(f"Cancelled: {meeting.title} ({meeting.body.name})".split())
+
+    def message(member: Member) -> EmailMessage:
+        msg = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [member.email])
+        msg.attach("cancel.ics", ics, "text/calendar; method=CANCEL")
+        if message_id is not None:
+            msg.extra_headers["Message-ID"] = message_id(member.pk)
+        return msg
+
+    def mark(member: Member, failure: str) -> None:
+        Notice.objects.filter(meeting=meeting, member=member).update(
+            cancel_sent_at=None if failure else timezone.now(), cancel_failure=failure
+        )
+
+    sent, failed = _mail_each(todo, done=done, message=message, mark=mark, progress=progress)
+    with transaction.atomic():
+        record(
+            by,
+            "meetings.cancel.sent",
+            f"meeting:{meeting.pk}",
+            f"Cancellation of {meeting.title} sent to {sent} members"
             + (f"; {failed} could not be sent" if failed else ""),
         )
     return sent, failed

@@ -41,6 +41,7 @@ class Meeting(models.Model):
     short_notice_reason = models.TextField(blank=True)
     state = models.CharField(max_length=12, choices=STATES, default="called")
     cancel_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     # a nominating meeting: its votes make (or decline) the unit's nominations in this election
     election = models.ForeignKey(
         "elections.Election",
@@ -138,12 +139,16 @@ class Paper(models.Model):
 
 
 class Notice(models.Model):
-    """That a member was sent the notice of a meeting: one row each, so a resend skips them."""
+    """That a member was sent the notice of a meeting (and, if it is cancelled, the
+    cancellation): one row each, so a resend skips them."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="notices")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
     failure = models.CharField(max_length=300, blank=True)  # why it could not be sent
+    # the cancellation, sent to everyone who was sent the notice, once each
+    cancel_sent_at = models.DateTimeField(null=True, blank=True)
+    cancel_failure = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [

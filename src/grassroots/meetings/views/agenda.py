@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.jobs.views import started
 from grassroots.meetings import actions
 from grassroots.meetings.forms import CancelForm, ItemForm, PaperForm
-from grassroots.meetings.models import Meeting, Paper
+from grassroots.meetings.models import Meeting, Notice, Paper
 from grassroots.meetings.papers import MAX_BYTES
 from grassroots.members.permissions import can
 from grassroots.site.uploads import upload_limit
@@ -94,10 +96,19 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.cancel_meeting(m, by=request.user, reason=form.cleaned_data["reason"])
+            m = actions.cancel_meeting(m, by=request.user, reason=form.cleaned_data["reason"])
         except actions.ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Meeting cancelled; its record stays, marked so.")
-            return redirect("meetings:detail", m.pk)
-    return render(request, "meetings/cancel.html", {"form": form, "m": m})
+            job = actions.start_cancellation(
+                m, by=request.user, base_url=request.build_absolute_uri("/")
+            )
+            return started(
+                request,
+                job,
+                "The cancellation is being sent",
+                done_url=reverse("meetings:detail", args=[m.pk]),
+                prefix="Meeting cancelled; its record stays, marked so. ",
+            )
+    told = Notice.objects.filter(meeting=m, sent_at__isnull=False).count()
+    return render(request, "meetings/cancel.html", {"form": form, "m": m, "told": told})
