@@ -5,3 +5,10 @@ class NetworkConfig(AppConfig):
     name = "grassroots.network"
     label = "network"
     verbose_name = "Network of groups"
+
+    def ready(self) -> None:
+        from grassroots.elections import voters
+        from grassroots.network.actions.primaries import resolve_voter
+
+        # a primary's ballot is cast with the voter record its roll made for the person
+        voters.register(resolve_voter)  # type: ignore[arg-type]

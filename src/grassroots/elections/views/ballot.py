@@ -24,6 +24,7 @@ from grassroots.elections import actions, receipt_check, receipts
 from grassroots.elections.models import Election, RollEntry, VoterRecord
 from grassroots.elections.ranking import ballot_order, parse_ranks
 from grassroots.elections.standing import covers, member_election
+from grassroots.elections.voters import voter_for
 from grassroots.members.models import Member
 
 
@@ -32,7 +33,7 @@ from grassroots.members.models import Member
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """The ballot: a number box per candidate in this voter's order; review; cast; receipt."""
     e = get_object_or_404(Election.objects.visible_to(request.user), pk=pk)
-    member = Member.objects.filter(user=request.user).first()
+    member = voter_for(request.user, e)
     if member is None:
         messages.error(request, "Your account is not linked to a membership record.")
         return redirect("elections:detail", pk=pk)
@@ -154,7 +155,7 @@ def check_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 def email_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """E-mail the voter a copy of their receipt, on their request from the receipt page."""
     e = get_object_or_404(Election, pk=pk)
-    member = Member.objects.filter(user=request.user).first()
+    member = voter_for(request.user, e)
     code = request.POST.get("code", "").strip()
     if member is None:
         messages.error(request, "Your account is not linked to a membership record.")
