@@ -118,3 +118,68 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     assert (vote.for_votes, vote.against_votes, vote.carried) == ("1", "0", True)
     for ctx in (steward_ctx, cat_ctx, chair_ctx):
         ctx.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_chair_holds_an_agm_ballot_with_at_least_two_women_elected_and_counts_it(
+    live_server: Any, live_org: Org, tonight: Any, browser: Any, size: str
+) -> None:
+    from grassroots.elections import actions as election_actions
+    from grassroots.meetings.models import MeetingBallot
+
+    people = [
+        member_actions.create_member(
+            by=None,
+            number=f"V{i}",
+            name=f"Voter {i}",
+            branch=live_org.hillford,
+            join_date=dt.date(2019, 1, 1),
+            status="full",
+            paid_up_to=dt.date(2030, 1, 1),
+        )
+        for i in range(9)
+    ]
+    for p in people:
+        actions.check_in(tonight, p, by=None)
+    actions.open_meeting(tonight, by=None)
+    base = live_server.url
+    ctx = browser.new_context(viewport=PHONE if size == "phone" else DESKTOP)
+    chair = ctx.new_page()
+    chair.set_default_timeout(60000)
+    log_in(chair, base, "secretary")
+    chair.goto(f"{base}/meetings/{tonight.pk}/live/")
+    chair.get_by_label("What it elects").fill("Branch officers")
+    chair.get_by_label("Posts to fill").fill("3")
+    chair.get_by_label("Candidates nominated from the floor, one a line").fill(
+        "Ada Ames\nBen Bray\nCy Cole\nDi Dunn"
+    )
+    chair.get_by_label("Of those elected,").select_option(label="at least")
+    chair.get_by_label("how many").fill("2")
+    chair.get_by_label("must be").fill("women")
+    chair.get_by_label("Candidates in that group, one a line, named as above").fill(
+        "Ada Ames\nDi Dunn"
+    )
+    chair.get_by_role("button", name="Open the secret ballot").click()
+    chair.get_by_text("The secret ballot is open to those present with a vote.").wait_for()
+    ballots = chair.locator("#live-panel").get_by_role("region", name="Secret ballots")
+    assert "(at least 2 of those elected must be women)" in ballots.inner_text()
+    check_page(chair, f"meeting live ballot with a representation rule {size}")
+
+    e = MeetingBallot.objects.get().election
+    first = ["Ben Bray"] * 3 + ["Cy Cole"] * 3 + ["Ada Ames"] * 2 + ["Di Dunn"]
+    for p, name in zip(people, first, strict=True):
+        election_actions.cast(e, p, [name])
+    type(e).objects.filter(pk=e.pk).update(voting_close=timezone.now())  # its minutes are up
+    chair.get_by_role("button", name="Close, count and publish").click()
+    chair.get_by_text("counted and published.").wait_for()
+    chair.get_by_role("link", name="the result, every stage of the count").click()
+    chair.wait_for_url(f"**/elections/{e.pk}/**")
+    chair.get_by_text("Di Dunn").first.wait_for()
+    text = chair.locator("main").inner_text()
+    assert "Ada Ames" in text and "Di Dunn" in text
+    e.refresh_from_db()
+    import json
+
+    elected = set(json.loads(e.publication.files["result.json"])["elected"])
+    assert {"Ada Ames", "Di Dunn"} <= elected and len(elected) == 3
+    ctx.close()

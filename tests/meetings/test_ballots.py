@@ -99,8 +99,71 @@ def test_a_ballot_needs_the_chair_a_meeting_in_progress_and_candidates(org: Org)
 
 def test_the_elections_roll_refuses_members_outside_its_unit(org: Org) -> None:
     m, people = agm(org, 2)
-    with pytest.raises(election_actions.ActionRefused, match="outside Hillford"):
+    with pytest.raises(actions.ActionRefused, match="outside Hillford"):
         from grassroots.meetings.models import Attendance
 
         Attendance.objects.filter(member=people[0]).update(member=org.bob)  # a Moorside member
         actions.hold_ballot(m, title="x", seats=1, candidates=["A"], by=None)
+
+
+def test_an_agm_ballot_with_at_least_two_women_elected_is_counted_honouring_it(org: Org) -> None:
+    import json
+
+    m, people = agm(org, 9)
+    first = ["Ben"] * 3 + ["Cy"] * 3 + ["Ada"] * 2 + ["Di"]
+    at = timezone.now()
+    results = []
+    for constraints, groups in [
+        (None, None),
+        ({"minima": {"women": 2}}, {"Ada": ["women"], " Di ": ["women"]}),
+    ]:
+        ballot = actions.hold_ballot(
+            m,
+            title="Officers",
+            seats=3,
+            candidates=["Ada", "Ben", "Cy", "Di"],
+            constraints=constraints,
+            groups=groups,
+            by=None,
+            now=at,
+        )
+        for p, name in zip(people, first, strict=True):
+            election_actions.cast(ballot.election, p, [name], now=at + dt.timedelta(minutes=1))
+        done = actions.close_and_count(ballot, by=None, now=at + dt.timedelta(minutes=10))
+        results.append(set(json.loads(done.publication.files["result.json"])["elected"]))
+    unconstrained, constrained = results
+    assert unconstrained == {"Ben", "Cy", "Ada"}  # preferences alone elect one woman
+    assert {"Ada", "Di"} <= constrained and len(constrained) == 3  # the rule elects two
+    assert done.constraints == {"minima": {"women": 2}}
+    assert {c.name for c in done.candidates.all() if "women" in c.groups} == {"Ada", "Di"}
+
+
+def test_a_ballots_representation_rule_must_be_one_its_candidates_can_meet(org: Org) -> None:
+    from grassroots.elections.models import Election
+
+    m, _ = agm(org, 3)
+    with pytest.raises(actions.ActionRefused, match="“Zed” is given a group but is not among"):
+        actions.hold_ballot(
+            m, title="x", seats=2, candidates=["A", "B"], groups={"Zed": ["women"]}, by=None
+        )
+    with pytest.raises(actions.ActionRefused, match="at least 3 seats for women, but only 2"):
+        actions.hold_ballot(
+            m,
+            title="x",
+            seats=2,
+            candidates=["A", "B", "C"],
+            constraints={"minima": {"women": 3}},
+            groups={"A": ["women"]},
+            by=None,
+        )
+    with pytest.raises(actions.ActionRefused, match="cannot meet the constraints"):
+        actions.hold_ballot(
+            m,
+            title="x",
+            seats=2,
+            candidates=["A", "B", "C"],
+            constraints={"minima": {"women": 2}},
+            groups={"A": ["women"]},
+            by=None,
+        )
+    assert not Election.objects.exists()  # each refusal stored nothing

@@ -237,3 +237,68 @@ def test_from_the_live_pages_script_a_vote_is_answered_with_the_panel_in_one_req
     )
     assert 'class="no">you have already voted' in r.content.decode()
     assert VoteCast.objects.count() == 1
+
+
+def test_the_chair_sets_a_ballots_representation_rule_in_plain_words_on_the_live_page(
+    org: Org, live: Meeting
+) -> None:
+    from grassroots.elections.models import Election
+
+    for i in range(2):
+        m = member_actions.create_member(
+            by=None,
+            number=f"S{i}",
+            name=f"Sam {i}",
+            branch=org.hillford,
+            join_date=dt.date(2019, 1, 1),
+            status="full",
+            paid_up_to=dt.date(2030, 1, 1),
+        )
+        actions.check_in(live, m, by=None, now=timezone.now())
+    chair = as_user("secretary")
+    chair.post(f"/meetings/{live.pk}/live/chair/", {"do": "open_meeting"})
+    page = chair.get(f"/meetings/{live.pk}/live/").content.decode()
+    assert "Of those elected," in page and "Candidates in that group, one a line" in page
+    ballot = {
+        "do": "ballot",
+        "title": "Officers",
+        "seats": "2",
+        "minutes": "10",
+        "rule": "scottish",
+        "candidates": "Ada\nBen\nCy\nDi\n",
+        "bound": "minima",
+    }
+    for extra, refusal in [
+        ({"group_count": "two", "group": "women"}, "how many (a whole number) and the group"),
+        ({"group_count": "2", "group": ""}, "how many (a whole number) and the group"),
+        ({"in_group": "Ada"}, "name the group those candidates are in"),
+        ({"group_count": "2", "group": "women"}, "say which candidates are women"),
+        ({"group_count": "2", "group": "women", "bound": "most"}, "“at least” or “at most”"),
+        (
+            {"group_count": "1", "group": "women", "in_group": "Ada\nZoe"},
+            "“Zoe” is given a group but is not among the candidates",
+        ),
+        (
+            {"group_count": "3", "group": "women", "in_group": "Ada\nDi"},
+            "at least 3 seats for women, but only 2 to fill",
+        ),
+    ]:
+        r = chair.post(f"/meetings/{live.pk}/live/chair/", {**ballot, **extra}, follow=True)
+        assert r.status_code == 200 and refusal in r.content.decode(), extra
+    assert not Election.objects.exists()
+    r = chair.post(
+        f"/meetings/{live.pk}/live/chair/",
+        {**ballot, "group_count": "1", "group": "women", "in_group": "Ada\n Di "},
+        follow=True,
+    )
+    assert "The secret ballot is open" in r.content.decode()
+    e = Election.objects.get()
+    assert e.constraints == {"minima": {"women": 1}}
+    assert {c.name: c.groups for c in e.candidates.all()} == {
+        "Ada": ["women"],
+        "Ben": [],
+        "Cy": [],
+        "Di": ["women"],
+    }
+    panel = Client().get(f"/meetings/{live.pk}/live/panel/").content.decode()
+    assert "(at least 1 of those elected must be women)" in panel

@@ -22,6 +22,15 @@ from grassroots.members.eligibility import RuleSet
 SECOND = dt.timedelta(seconds=1)
 
 
+def constraint_words(constraints: Mapping[str, Any]) -> list[str]:
+    """A ballot's representation rules in words: "at least 2 of those elected must be women"."""
+    out = []
+    for bound, words in (("minima", "at least"), ("maxima", "at most")):
+        for group, n in (constraints.get(bound) or {}).items():
+            out.append(f"{words} {n} of those elected must be {group}")
+    return out
+
+
 @transaction.atomic
 def hold_ballot(
     meeting: Meeting,
@@ -49,6 +58,14 @@ def hold_ballot(
         raise ActionRefused("a candidate is named twice")
     if not names:
         raise ActionRefused("name the candidates nominated from the floor")
+    grouped = {k.strip(): list(v) for k, v in (groups or {}).items()}
+    for name in grouped:
+        if name not in names:
+            raise ActionRefused(f"“{name}” is given a group but is not among the candidates")
+    for bound in ("minima", "maxima"):
+        for group, n in ((constraints or {}).get(bound) or {}).items():
+            if not isinstance(n, int) or n < 0 or not str(group).strip():
+                raise ActionRefused("a representation rule is a group and a whole number")
     if not 1 <= minutes <= 24 * 60:
         raise ActionRefused("a ballot in a meeting lasts between 1 minute and a day")
     now_present = presence(meeting)
@@ -64,38 +81,44 @@ def hold_ballot(
     if not roll:
         raise ActionRefused("nobody present may vote")
     at = now_or(now)
-    election = election_actions.create_election(
-        title=f"{meeting.title}: {title.strip()}",
-        seats=seats,
-        rule=rule,
-        unit=meeting.body.unit,
-        eligibility=RuleSet(on=at.date()),
-        freeze_date=at.date(),
-        nominations_open=at - 2 * SECOND,
-        nominations_close=at - SECOND,
-        voting_open=at,
-        voting_close=at + dt.timedelta(minutes=minutes),
-        threshold={},
-        constraints=constraints,
-        by=None,  # the chair's authority is checked above; this action is the audited one
-        now=at - 2 * SECOND,
-    )
-    for name in names:
-        c = election_actions.add_candidate(
-            election,
-            name=name,
-            groups=list((groups or {}).get(name, ())),
-            by=None,
+    try:  # the elections app's refusals (bounds no ballot could meet, a roll outside the
+        # unit) reach the chair as this action's, with nothing stored
+        election = election_actions.create_election(
+            title=f"{meeting.title}: {title.strip()}",
+            seats=seats,
+            rule=rule,
+            unit=meeting.body.unit,
+            eligibility=RuleSet(on=at.date()),
+            freeze_date=at.date(),
+            nominations_open=at - 2 * SECOND,
+            nominations_close=at - SECOND,
+            voting_open=at,
+            voting_close=at + dt.timedelta(minutes=minutes),
+            threshold={},
+            constraints=constraints,
+            by=None,  # the chair's authority is checked above; this action is the audited one
             now=at - 2 * SECOND,
         )
-        election_actions.consent(
-            c,
-            statement="",
-            on_request=f"nominated from the floor of {meeting.title} and accepted in the meeting",
-            by=None,
-            now=at - 2 * SECOND,
-        )
-    election_actions.open_voting(election, by=None, now=at, roll=roll)
+        for name in names:
+            c = election_actions.add_candidate(
+                election,
+                name=name,
+                groups=grouped.get(name, []),
+                by=None,
+                now=at - 2 * SECOND,
+            )
+            election_actions.consent(
+                c,
+                statement="",
+                on_request=(
+                    f"nominated from the floor of {meeting.title} and accepted in the meeting"
+                ),
+                by=None,
+                now=at - 2 * SECOND,
+            )
+        election_actions.open_voting(election, by=None, now=at, roll=roll)
+    except election_actions.ActionRefused as exc:
+        raise ActionRefused(str(exc)) from None
     ballot = MeetingBallot.objects.create(
         meeting=meeting,
         election=election,
@@ -107,7 +130,8 @@ def hold_ballot(
         "meetings.ballot.open",
         f"meeting:{meeting.pk}",
         f"Secret ballot opened: {title.strip()} ({seats} post(s), {rule}), "
-        f"{len(roll)} present with a vote on its roll, {len(names)} candidates",
+        f"{len(roll)} present with a vote on its roll, {len(names)} candidates"
+        + "".join(f"; {rule}" for rule in constraint_words(constraints or {})),
         reason=continue_inquorate_reason.strip() if not now_present.quorum.quorate else "",
     )
     return ballot

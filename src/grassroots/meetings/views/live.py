@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.count.rules import RULES as COUNT_RULES
 from grassroots.meetings import actions
+from grassroots.meetings.actions.ballots import constraint_words
 from grassroots.meetings.actions.motions import backing, unbacked
 from grassroots.meetings.actions.speakers import queue as speaker_queue
 from grassroots.meetings.entitlement import member_standing
@@ -85,8 +86,9 @@ def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
         "methods": Vote.METHODS,
         "late_items": m.items.filter(late=True, taken__isnull=True),
         "ballots": [
-            (b, b.election, now >= b.election.voting_close)
+            (b, e, now >= e.voting_close, constraint_words(e.constraints))
             for b in m.ballots.select_related("election")
+            for e in (b.election,)
         ],
         "rule_sets": [(k, v[1]) for k, v in COUNT_RULES.items()],
         "queue": speaker_queue(m),
@@ -172,6 +174,30 @@ def cast(request: HttpRequest, pk: int, vote: int) -> HttpResponse:
 def _pk(value: str | None) -> int:
     """A posted id, or 0 (matching nothing) when it is not a plain number."""
     return row_id(value or "") or 0  # never a number too long for the database
+
+
+def _representation(
+    p: Any,
+) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
+    """The hold-ballot form's representation rule ("of those elected, at least 2 must be
+    women", and which candidates are women) as the elections app's constraints and groups."""
+    group = " ".join(p.get("group", "").split())
+    count = p.get("group_count", "").strip()
+    members = [" ".join(n.split()) for n in p.get("in_group", "").splitlines() if n.strip()]
+    if not group and not count:
+        if members:
+            raise actions.ActionRefused("name the group those candidates are in (e.g. women)")
+        return {}, {}
+    if not group or not (count.isascii() and count.isdigit() and len(count) <= 4):
+        raise actions.ActionRefused(
+            "a representation rule needs how many (a whole number) and the group (e.g. women)"
+        )
+    bound = p.get("bound", "minima")
+    if bound not in ("minima", "maxima"):
+        raise actions.ActionRefused("choose “at least” or “at most”")
+    if bound == "minima" and int(count) > 0 and not members:
+        raise actions.ActionRefused(f"say which candidates are {group}, one a line")
+    return {bound: {group: int(count)}}, {name: [group] for name in members}
 
 
 def _chaired(request: HttpRequest, pk: int) -> Meeting:
@@ -266,6 +292,7 @@ def chair(request: HttpRequest, pk: int) -> HttpResponse:
             span = p.get("minutes", "")
             if not (seats.isascii() and seats.isdigit() and span.isascii() and span.isdigit()):
                 raise actions.ActionRefused("give the posts and the minutes as whole numbers")
+            constraints, groups = _representation(p)
             actions.hold_ballot(
                 m,
                 title=p.get("title", "") or "Secret ballot",
@@ -273,6 +300,8 @@ def chair(request: HttpRequest, pk: int) -> HttpResponse:
                 candidates=names,
                 rule=p.get("rule", "scottish"),
                 minutes=int(span),
+                constraints=constraints,
+                groups=groups,
                 continue_inquorate_reason=p.get("inquorate_reason", ""),
                 by=request.user,
             )
