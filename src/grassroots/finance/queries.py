@@ -5,15 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, Sum
 
 from grassroots.finance import ledger
 from grassroots.finance.beancount_export import BookAccount, BookTransaction, export
-from grassroots.finance.models import Account, Leg, Spend, Transaction
+from grassroots.finance.models import Account, Budget, Leg, Spend, Transaction
 from grassroots.members.models import Unit
 
-__all__ = ["account_totals", "beancount_text", "transactions_of"]
+__all__ = [
+    "account_totals",
+    "actual_against_budget",
+    "approval_words",
+    "beancount_text",
+    "transactions_of",
+]
 
 
 def transactions_of(
@@ -31,7 +38,7 @@ def transactions_of(
     )
 
 
-def _approval_words(t: Transaction) -> str:
+def approval_words(t: Transaction) -> str:
     spend: Spend | None = getattr(t, "spend", None)
     if spend is None:
         return ""
@@ -54,7 +61,7 @@ def beancount_text(unit: Unit) -> str:
             t.payee,
             t.description,
             [ledger.Leg(leg.account.code, leg.amount, leg.currency) for leg in t.legs.all()],
-            _approval_words(t),
+            approval_words(t),
         )
         for t in transactions_of(unit)
     ]
@@ -71,3 +78,32 @@ def account_totals(unit: Unit, start: dt.date | None, end: dt.date) -> dict[int,
     for row in qs.values("account_id").annotate(total=Sum("amount")):
         out[row["account_id"]] = row["total"]
     return dict(out)
+
+
+def actual_against_budget(budget: Budget) -> list[dict[str, Any]]:
+    """Each budget line with what was actually received or spent on it in the year, the
+    difference, and bar lengths (percent of the largest figure) for the chart."""
+    start, end = dt.date(budget.year, 1, 1), dt.date(budget.year, 12, 31)
+    totals = account_totals(budget.unit, start, end)
+    rows = []
+    for line in budget.lines.select_related("account").order_by(
+        "account__category", "account__name"
+    ):
+        sign = ledger.normal_balance(line.account.category)  # type: ignore[arg-type]
+        actual = sign * totals.get(line.account_id, Decimal(0))
+        rows.append(
+            {
+                "account": line.account,
+                "budget": line.amount,
+                "actual": actual,
+                "difference": actual - line.amount,
+            }
+        )
+    largest = max(
+        [abs(r["budget"]) for r in rows] + [abs(r["actual"]) for r in rows] + [Decimal(1)]
+    )
+    for i, r in enumerate(rows):
+        r["budget_pct"] = float(abs(r["budget"]) * 100 / largest)
+        r["actual_pct"] = float(abs(r["actual"]) * 100 / largest)
+        r["y"] = i * 56
+    return rows

@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, path
 import grassroots.members.urls  # noqa: F401  (registers the 'id' and 'ident' converters)
 from grassroots.finance.views import subscription_public as subs_public
 from grassroots.finance.views import subscriptions as subs
+from grassroots.finance.views.books_urls import urlpatterns as books_urls
 
 app_name = "finance"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -41,3 +42,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/subscription-rules", subs_public.api_rules, name="api_rules"),
     path("api/subscription-rules/<id:pk>", subs_public.api_rule, name="api_rule"),
 ]
+
+# the books: ledger, bank statements, spending, budgets, published accounts
+urlpatterns += books_urls

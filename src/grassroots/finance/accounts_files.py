@@ -1,0 +1,130 @@
+"""Published accounts as files: CSV (every figure and transaction) and a printable PDF (fpdf2).
+
+Both are made from the frozen content, so they say exactly what was signed off and approved,
+and carry its SHA-256.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from fpdf import FPDF
+
+__all__ = ["accounts_csv", "accounts_pdf"]
+
+
+def accounts_csv(content: dict[str, Any], sha256: str) -> str:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["section", "code", "name", "amount", "opening", "closing", "transactions"])
+    for section in ("income", "expenditure"):
+        for line in content[section]:
+            ids = " ".join(str(i) for i in line["transactions"])
+            w.writerow([section, line["code"], line["name"], line["amount"], "", "", ids])
+    w.writerow(["total income", "", "", content["total_income"], "", "", ""])
+    w.writerow(["total expenditure", "", "", content["total_expenditure"], "", "", ""])
+    w.writerow(["surplus", "", "", content["surplus"], "", "", ""])
+    for b in content["balances"]:
+        ids = " ".join(str(i) for i in b["transactions"])
+        w.writerow(["balance", b["code"], b["name"], "", b["opening"], b["closing"], ids])
+    for b in content["bank"]:
+        w.writerow(["bank", b["code"], b["name"], b["books"], "", b["statement"] or "", ""])
+    w.writerow([])
+    w.writerow(["transaction", "date", "description", "payee", "approval", "legs"])
+    for t in content["transactions"]:
+        legs = "; ".join(f"{code} {amount}" for code, amount in t["legs"])
+        w.writerow([t["id"], t["date"], t["description"], t["payee"], t["approval"], legs])
+    w.writerow([])
+    w.writerow(["sha256", sha256])
+    return out.getvalue()
+
+
+_PLAIN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "−": "-"})
+
+
+def _latin(text: str) -> str:
+    """The PDF's built-in fonts hold Latin-1 only (£ included); anything else becomes '?'."""
+    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+def accounts_pdf(content: dict[str, Any], sha256: str, status: str) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_title(_latin(f"Accounts of {content['unit']}"))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, _latin(f"Accounts of {content['unit']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(
+        0,
+        6,
+        _latin(f"{content['start']} to {content['end']}. {status}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+
+    def table(title: str, rows: list[tuple[str, str]]) -> None:
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 8, _latin(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        for name, amount in rows:
+            pdf.cell(130, 6, _latin(name))
+            pdf.cell(0, 6, _latin(amount), align="R", new_x="LMARGIN", new_y="NEXT")
+
+    cur = "£" if content["currency"] == "GBP" else content["currency"] + " "
+    table(
+        "Income",
+        [(x["name"], cur + x["amount"]) for x in content["income"]]
+        + [("Total income", cur + content["total_income"])],
+    )
+    table(
+        "Expenditure",
+        [(x["name"], cur + x["amount"]) for x in content["expenditure"]]
+        + [("Total expenditure", cur + content["total_expenditure"])],
+    )
+    table("Surplus (deficit)", [("Income less expenditure", cur + content["surplus"])])
+    table(
+        "Balances",
+        [
+            (f"{b['name']} (opening {cur}{b['opening']})", cur + b["closing"])
+            for b in content["balances"]
+        ],
+    )
+    if content["bank"]:
+        table(
+            "Bank",
+            [
+                (
+                    f"{b['name']}: statements {cur}{b['statement'] or 'none imported'}",
+                    cur + b["books"],
+                )
+                for b in content["bank"]
+            ],
+        )
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, "Transactions", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    for t in content["transactions"]:
+        legs = "; ".join(f"{code} {amount}" for code, amount in t["legs"])
+        line = f"#{t['id']} {t['date']} {t['description']}"
+        if t["payee"]:
+            line += f" ({t['payee']})"
+        line += f": {legs}"
+        if t["approval"]:
+            line += f". {t['approval']}"
+        pdf.multi_cell(0, 4.5, _latin(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "", 8)
+    pdf.multi_cell(
+        0, 4.5, f"SHA-256 of the accounts as published: {sha256}", new_x="LMARGIN", new_y="NEXT"
+    )
+    return bytes(pdf.output())
+
+
+def load(text: str) -> dict[str, Any]:
+    content: dict[str, Any] = json.loads(text)
+    return content
