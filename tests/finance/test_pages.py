@@ -268,3 +268,75 @@ def test_a_budget_page_shows_a_table_and_an_accessible_chart(books: Books) -> No
     assert 'role="img" aria-labelledby="chart-title chart-desc"' in page
     assert "Leaflets: budget £300.00, actual £0.00." in page
     assert client(books, None).get(url("budget", year=1999)).status_code == 404
+
+
+HOSTILE = ["", "0", "-1", "abc", "1e9", "99999999999999999999", "<script>", "£1,0.0.0", "1.005"]
+
+
+@pytest.mark.parametrize("who", [None, "member", "treasurer", "chair", "auditor1", "admin"])
+def test_no_books_page_answers_a_server_error_to_hostile_posts(
+    books: Books, who: str | None
+) -> None:
+    from tests.finance.test_accounts import _year_of_books
+
+    _year_of_books(books)
+    spend = spending.propose_spend(
+        books.org.hillford,
+        payee="X",
+        amount="10",
+        purpose="Y",
+        budget_line=books.leaflets,
+        by=books.org.users["chair"],
+    )
+    acc = accounts.prepare_accounts(
+        books.org.hillford,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        by=books.org.users["treasurer"],
+    )
+    st = Statement.objects.get()
+    c = client(books, who)
+    pages = [url(n) for n in ["books", *KEEP_ONLY, "spend_new", "look", "beancount"]]
+    pages += [
+        url("spend", pk=spend.pk),
+        url("accounts", pk=acc.pk),
+        url("budget", year=2025),
+        url("statement", pk=st.pk),
+        url("statement_confirm", pk=st.pk),
+        url("accounts_csv", pk=acc.pk),
+        url("accounts_pdf", pk=acc.pk),
+    ]
+    fields = [
+        "threshold",
+        "code",
+        "name",
+        "category",
+        "bank",
+        "date_column",
+        "account",
+        "format",
+        "mapping",
+        "payee",
+        "amount",
+        "purpose",
+        "budget_line",
+        "decision",
+        "approve",
+        "pay",
+        "date",
+        "line",
+        "lines",
+        "start",
+        "end",
+        "sign",
+        "sha256",
+        "discard",
+        f"line{books.leaflets.pk}",
+        "target",
+    ]
+    for page in pages:
+        assert c.get(page).status_code < 500, page
+        for value in HOSTILE:
+            r = c.post(page, {f: value for f in fields})
+            assert r.status_code < 500, (page, value)
+    assert Spend.objects.get(pk=spend.pk).state in ("proposed", "approved")
