@@ -1,5 +1,12 @@
 """Models, one module per concept; each is imported here so Django finds it."""
 
+from grassroots.network.models.directory import (
+    Consent,
+    ContactMessage,
+    Erasure,
+    GroupProfile,
+)
+from grassroots.network.models.gatherings import Gathering, Registration
 from grassroots.network.models.groups import (
     GROUP_KINDS,
     GROUP_STATUSES,
@@ -12,6 +19,7 @@ from grassroots.network.models.groups import (
     Organiser,
     Person,
 )
+from grassroots.network.models.hub import Resource, Tag
 from grassroots.network.models.primaries import (
     Backing,
     Candidacy,
@@ -32,11 +40,16 @@ __all__ = [
     "MEMBERSHIP_SOURCES",
     "Backing",
     "Candidacy",
+    "Consent",
+    "ContactMessage",
     "Declaration",
+    "Erasure",
+    "Gathering",
     "Group",
     "GroupAdmin",
     "GroupDecision",
     "GroupMembership",
+    "GroupProfile",
     "HustingsAnswer",
     "HustingsQuestion",
     "HustingsTheme",
@@ -48,4 +61,7 @@ __all__ = [
     "PrimaryEntry",
     "PrimaryExclusion",
     "PrimaryGroupFigure",
+    "Registration",
+    "Resource",
+    "Tag",
 ]
