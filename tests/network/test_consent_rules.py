@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grassroots.network import consent
@@ -55,7 +55,7 @@ def consented(gs: list[Grant], group: int, purpose: str, when: dt.datetime) -> s
     return out
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(person, st.sampled_from(GROUPS), st.sampled_from(PURPOSES), st.integers(0, 250).map(at))
 def test_a_disclosure_never_shows_a_field_without_a_current_consent_covering_it(
     p: tuple[dict[str, str], list[Grant]], group: int, purpose: str, when: dt.datetime
@@ -70,7 +70,7 @@ def test_a_disclosure_never_shows_a_field_without_a_current_consent_covering_it(
     assert d.withheld == {f for f in FIELDS if values[f] and f not in allowed}
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(person, max_size=8),
     st.lists(st.sampled_from(FIELDS), min_size=1, max_size=3),
