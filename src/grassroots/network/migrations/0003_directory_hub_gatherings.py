@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("meetings", "0009_motion_supporters"),
-        ("network", "0001_initial"),
+        ("network", "0002_primaries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
