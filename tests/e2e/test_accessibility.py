@@ -250,6 +250,12 @@ KEY_PAGES = [
     KeyPage("receipt check", None, _receipt_check),
     KeyPage("results", None, _results),
     KeyPage("audit checkpoints", None, _go(lambda w: "/audit/checkpoints/")),
+    # subscriptions (tests/e2e/test_subscriptions_browser.py walks them with a year of payments)
+    KeyPage("where your subscription goes", "ann", _go(lambda w: "/me/subscription/")),
+    KeyPage("subscription rules", None, _go(lambda w: "/finance/subscriptions/")),
+    KeyPage("unit subscriptions", None, _go(lambda w: "/finance/units/hillford/subscriptions/")),
+    KeyPage("remittances", None, _go(lambda w: "/finance/units/hillford/remittances/")),
+    KeyPage("what-if split", None, _go(lambda w: "/finance/units/hillford/what-if/?percent=10")),
 ]
 
 # --- the checks ------------------------------------------------------------------------------

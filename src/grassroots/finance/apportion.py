@@ -294,7 +294,9 @@ def parse_pence(text: str) -> int:
         raise ValueError(f"{text.strip()!r} is not an amount of money, e.g. 52.56")
     if not (whole or "0").isdigit() or not (whole or "0").isascii():
         raise ValueError(f"{text.strip()!r} is not an amount of money, e.g. 52.56")
-    if dot and (not frac.isdigit() or not frac.isascii() or len(frac) > 2):
+    if dot and (not frac.isdigit() or not frac.isascii()):
+        raise ValueError(f"{text.strip()!r} is not an amount of money, e.g. 52.56")
+    if len(frac) > 2:
         raise ValueError(f"{text.strip()!r} has more than pence after the point, e.g. 52.56")
     if len(whole) > 8:
         raise ValueError(f"{text.strip()!r} is larger than any subscription")
