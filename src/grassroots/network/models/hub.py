@@ -45,8 +45,8 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
             )
             q = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
             return (
-                self.annotate(rank=SearchRank(vector, q))
-                .filter(rank__gt=0)
+                self.annotate(document=vector, rank=SearchRank(vector, q))
+                .filter(document=q)  # the vector matches the query (@@)
                 .order_by("-rank", "-published_at", "-id")
             )
         qs = self
