@@ -95,6 +95,12 @@ def demo(
             "rule from a later date, and the national office's remittances…"
         )
         seed_subscriptions()
+        # after the network demo (its groups, people and organisers): the directory's consents,
+        # groups' profiles, the hub and gatherings
+        from grassroots.network.demo_directory import seed as seed_directory
+
+        typer.echo("Adding the network's directory shared by consent, its hub and gatherings…")
+        seed_directory(password=DEMO_PASSWORD)
     typer.echo(f"\ngrassroots demo: http://{host}:{port}/")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for name, role in (
