@@ -31,6 +31,7 @@ from grassroots.members import actions as member_actions
 from grassroots.members.eligibility import RuleSet
 from tests.e2e.test_browser import BAD, log_in
 from tests.elections.conftest import DAY, NOW, make_election
+from tests.finance.conftest import published_books
 from tests.web.conftest import TODAY, Org
 
 OUT = Path(__file__).resolve().parents[1] / "out"
@@ -208,6 +209,13 @@ class KeyPage:
     reach: Callable[[Any, str, World], None]
 
 
+def _books(which: str) -> Callable[[Any, str, World], None]:
+    def reach(page: Any, base: str, w: World) -> None:
+        page.goto(base + published_books(w.org)[which])
+
+    return reach
+
+
 KEY_PAGES = [
     KeyPage("home", "ann", _go(lambda w: "/")),
     KeyPage("login", None, _go(lambda w: "/accounts/login/")),
@@ -256,6 +264,10 @@ KEY_PAGES = [
     KeyPage("unit subscriptions", None, _go(lambda w: "/finance/units/hillford/subscriptions/")),
     KeyPage("remittances", None, _go(lambda w: "/finance/units/hillford/remittances/")),
     KeyPage("what-if split", None, _go(lambda w: "/finance/units/hillford/what-if/?percent=10")),
+    # the books (tests/e2e/test_books_browser.py walks the treasurer's, approver's and auditor's pages)
+    KeyPage("a branch's books, with unapproved spending", None, _books("books")),
+    KeyPage("published accounts", None, _books("accounts")),
+    KeyPage("budget, actual and chart", None, _books("budget")),
 ]
 
 # --- the checks ------------------------------------------------------------------------------

@@ -35,9 +35,13 @@ class Books:
 
 @pytest.fixture
 def org(db: None) -> Org:
+    return with_officers(_org())
+
+
+def with_officers(o: Org) -> Org:
+    """Hillford's treasurer, two auditors and an officer (also on its executive)."""
     from grassroots.members import actions
 
-    o = _org()
     for name, kind in [
         ("treasurer", "treasurer"),
         ("auditor1", "auditor"),
@@ -53,6 +57,11 @@ def org(db: None) -> Org:
 
 @pytest.fixture
 def books(org: Org) -> Books:
+    return open_books(org)
+
+
+def open_books(org: Org) -> Books:
+    """Hillford's books open (threshold £500) with a bank account and a few lines."""
     from grassroots.finance.actions import ledger
 
     t = org.users["treasurer"]
@@ -164,3 +173,59 @@ def decision(
         actions.circulate_minutes(minutes, by=None)
     vote.refresh_from_db()
     return vote
+
+
+def published_books(org: Org) -> dict[str, Any]:
+    """Hillford's books with last year's accounts published, a 2026 budget approved and an
+    unapproved spend from the bank: what the public pages show. Returns their addresses."""
+    from decimal import Decimal
+
+    from grassroots.finance.actions import accounts, bank, budgets
+    from grassroots.finance.bank.csvfile import Columns
+    from grassroots.finance.models import BankLine
+
+    with_officers(org)
+    b = open_books(org)
+    users = org.users
+    t = users["treasurer"]
+    u = org.hillford
+    mapping = bank.save_mapping(
+        u,
+        bank="Co-op",
+        by=t,
+        columns=Columns(
+            date="Date",
+            date_format="%d/%m/%Y",
+            description="Description",
+            payee="Payee",
+            amount="Amount",
+        ),
+    )
+    data = (
+        b"Date,Description,Payee,Amount\n01/01/2025,Opening balance,,1000.00\n"
+        b"01/03/2025,Subscriptions,Members,1120.00\n05/03/2025,Leaflets,Print shop,-40.00\n"
+        b"09/09/2025,Legal settlement,Solicitors,-900.00\n"
+    )
+    st, _ = bank.check_statement(
+        b.bank, format="csv", filename="2025.csv", data=data, mapping=mapping, by=t
+    )
+    bank.confirm_statement(st, sha256=st.sha256, by=t)
+    for line, account in zip(
+        BankLine.objects.order_by("date"), [b.funds, b.subs, b.leaflets, b.hall], strict=True
+    ):
+        bank.reconcile_line(line, account=account, by=t)
+    acc = accounts.prepare_accounts(u, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), by=t)
+    accounts.sign_off(acc, sha256=acc.sha256, by=users["auditor1"])
+    accounts.sign_off(acc, sha256=acc.sha256, by=users["auditor2"])
+    agm = decision(org, kind="agm", title="Adopt the accounts")
+    accounts.approve_accounts(acc, decision=agm, by=t)
+    budget = budgets.set_budget(
+        u, year=2025, lines={b.subs: Decimal("1200"), b.leaflets: Decimal("300")}, by=t
+    )
+    budgets.approve_budget(budget, decision=decision(org, title="Adopt the budget"), by=t)
+    base = "/finance/units/hillford/books/"
+    return {
+        "books": base,
+        "accounts": f"{base}accounts/{acc.pk}/",
+        "budget": f"{base}budgets/2025/",
+    }
