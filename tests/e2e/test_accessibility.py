@@ -264,7 +264,7 @@ KEY_PAGES = [
     KeyPage("unit subscriptions", None, _go(lambda w: "/finance/units/hillford/subscriptions/")),
     KeyPage("remittances", None, _go(lambda w: "/finance/units/hillford/remittances/")),
     KeyPage("what-if split", None, _go(lambda w: "/finance/units/hillford/what-if/?percent=10")),
-    # the books (tests/e2e/test_books_browser.py walks the treasurer's, approver's and auditor's pages)
+    # the books (tests/e2e/test_books_browser.py walks the treasurer's, approver's, auditor's)
     KeyPage("a branch's books, with unapproved spending", None, _books("books")),
     KeyPage("published accounts", None, _books("accounts")),
     KeyPage("budget, actual and chart", None, _books("budget")),
