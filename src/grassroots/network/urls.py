@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 import grassroots.members.urls  # noqa: F401  (registers the 'id' and 'ident' converters)
-from grassroots.network.views import directory, gatherings, hub, mydata
+from grassroots.network.views import directory, gatherings, groups, hub, mydata, primaries
 
 app_name = "network"
 urlpatterns: list[URLPattern | URLResolver] = []
@@ -30,4 +30,27 @@ urlpatterns += [
     path(f"{N}gatherings/<id:pk>/register/", gatherings.register, name="gathering_register"),
     path(f"{N}gatherings/<id:pk>/cancel/", gatherings.cancel, name="gathering_cancel"),
     path(f"{N}gatherings/<id:pk>/remind/", gatherings.remind, name="gathering_remind"),
+]
+
+# groups (applying, organisers' decisions, lists, sign-ups) and primaries: docs/network.md
+urlpatterns += [
+    path(f"{N}groups/apply/", groups.apply, name="group_apply"),
+    path(f"{N}groups/", groups.organise, name="organise"),
+    path(f"{N}groups/<slug:group>/decide/", groups.decide, name="group_decide"),
+    path(f"{N}groups/<slug:group>/settings/", groups.settings, name="group_settings"),
+    path(f"{N}groups/<slug:group>/members/", groups.members, name="group_members"),
+    path(f"{N}groups/<slug:group>/members/<id:pk>/remove/", groups.remove, name="group_remove"),
+    path(f"{N}groups/<slug:group>/import/", groups.import_list, name="group_import"),
+    path(f"{N}groups/<slug:group>/join/", groups.join, name="group_join"),
+    path(f"{N}join/<str:token>/", groups.join_confirm, name="join_confirm"),
+    path(f"{N}primaries/", primaries.primary_list, name="primaries"),
+    path(f"{N}primaries/new/", primaries.primary_new, name="primary_new"),
+    path(f"{N}primaries/<id:pk>/", primaries.primary_detail, name="primary"),
+    path(f"{N}primaries/<id:pk>/nominate/", primaries.nominate, name="primary_nominate"),
+    path(f"{N}primaries/<id:pk>/back/", primaries.back, name="primary_back"),
+    path(f"{N}primaries/<id:pk>/ask/", primaries.ask, name="primary_ask"),
+    path(f"{N}primaries/<id:pk>/hustings/", primaries.hustings, name="primary_hustings"),
+    path(f"{N}primaries/<id:pk>/answer/<id:theme>/", primaries.answer, name="primary_answer"),
+    path(f"{N}primaries/<id:pk>/vote/", primaries.vote, name="primary_vote"),
+    path(f"{N}primaries/<id:pk>/<slug:name>/", primaries.step, name="primary_step"),
 ]

@@ -63,6 +63,7 @@ __all__ = [
     "self_nominate",
     "slate_summary",
     "start_theme",
+    "threshold_words",
     "voter_card",
 ]
 
@@ -214,6 +215,14 @@ class BackingOutcome:
     ok: bool
     reasons: tuple[str, ...]
     groups: tuple[str, ...]
+
+
+def threshold_words(primary: Primary) -> str:
+    """The backing threshold in words ("2 group nominations", or none needed)."""
+    words = thresholds.describe(primary.backing_threshold)
+    return words.replace("group nominations", "groups backing").replace(
+        "no nominations required", "no groups' backing needed"
+    )
 
 
 def backing_outcome(candidacy: Candidacy) -> BackingOutcome:
