@@ -12,7 +12,7 @@ from pathlib import Path
 
 from grassroots.count.errors import BallotFileError
 
-__all__ = ["decode", "read_text", "split_lines"]
+__all__ = ["decode", "read_bytes", "read_text", "split_lines"]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -28,14 +28,18 @@ def decode(raw: bytes, source: str) -> str:
         ) from None
 
 
-def read_text(path: str | Path) -> str:
-    """The text of a ballot file, or ``BallotFileError`` saying why it cannot be read."""
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a ballot file, or ``BallotFileError`` saying why it cannot be read."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise BallotFileError(str(p), None, f"cannot read the file: {exc.strerror}") from None
-    return decode(raw, str(p))
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a ballot file, or ``BallotFileError`` saying why it cannot be read."""
+    return decode(read_bytes(path), str(path))
 
 
 def split_lines(text: str) -> list[str]:

@@ -31,7 +31,7 @@ from typing import TextIO
 
 from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
-from grassroots.count.formats._text import read_text, split_lines
+from grassroots.count.formats._text import decode, read_bytes, split_lines
 from grassroots.count.limits import MAX_BALLOTS, too_many_ballots
 
 __all__ = ["dump", "dumps", "loads", "read"]
@@ -50,8 +50,14 @@ _REFUSED_OPTIONS = {
 
 
 def read(path: str | Path) -> Election:
-    """Read a BLT file from disk."""
-    return loads(read_text(path), source=str(path))
+    """Read a BLT file from disk: the fast reader first, the careful one where it gives up."""
+    raw = read_bytes(path)
+    from grassroots.count.formats import blt_fast  # numpy, only when a file is read
+
+    election = blt_fast.loads(raw, source=str(path))
+    if election is not None:
+        return election
+    return loads(decode(raw, str(path)), source=str(path))
 
 
 def _is_number(token: str) -> bool:
@@ -83,9 +89,10 @@ def _unquote(token: str, source: str, line: int, what: str) -> str:
 class _Reader:
     """One pass over the lines of a BLT file."""
 
-    def __init__(self, text: str, source: str) -> None:
+    def __init__(self, text: str, source: str, *, offset: int = 0) -> None:
         self.source = source
         self.lines = split_lines(text)
+        self.offset = offset  # lines of the file before ``text`` (the fast reader's names)
         self.pos = 0  # index of the next line to read
         self.n = 0
         self.nicks: dict[str, int] = {}
@@ -100,7 +107,7 @@ class _Reader:
             self.pos += 1
             tokens = _tokens(self.lines[self.pos - 1])
             if tokens:
-                return self.pos, tokens
+                return self.pos + self.offset, tokens
         return None
 
     def candidate(self, token: str, line: int) -> int:
@@ -189,13 +196,33 @@ class _Reader:
                 ranking.append(tuple(rank))
         return tuple(ranking), problems
 
+    def preamble(self, withdrawn: set[int]) -> int:
+        """Option and withdrawn lines before the first ballot, stopping before it.
+
+        Returns the number of the last line read that had tokens (the header's if none).
+        """
+        last = self.pos + self.offset
+        while True:
+            start = self.pos
+            got = self.next_tokens()
+            if got is None:
+                return last
+            line, tokens = got
+            if tokens[0].startswith("["):
+                self.option(line, tokens, withdrawn)
+            elif tokens[0].startswith("-"):
+                self.withdrawn_line(line, tokens, withdrawn)
+            else:
+                self.pos = start
+                return last
+            last = line
+
     def ballots(self, withdrawn: set[int]) -> list[tuple[Ranking, int]]:
+        last_line = self.preamble(withdrawn)
         pairs: list[tuple[Ranking, int]] = []
         # number -> rank, prebuilt for speed (a huge header number must not allocate)
         singles: list[Rank] = [(), *((c,) for c in range(min(self.n, _PREBUILT)))]
         n = self.n
-        before_first_ballot = True
-        last_line = self.pos
         total = 0  # the weights so far, refused where they pass MAX_BALLOTS
         lines = self.lines
         while self.pos < len(lines):
@@ -207,14 +234,6 @@ class _Reader:
                 continue
             last_line = line
             first = tokens[0]
-            if before_first_ballot:
-                if first.startswith("["):
-                    self.option(line, tokens, withdrawn)
-                    continue
-                if first.startswith("-"):
-                    self.withdrawn_line(line, tokens, withdrawn)
-                    continue
-                before_first_ballot = False
             prefs = tokens[1:-1]
             joined = "".join(tokens)
             if joined.isdigit() and joined.isascii() and tokens[-1] == "0" and len(tokens) > 1:
@@ -277,7 +296,7 @@ class _Reader:
                     title = _unquote(tok, self.source, line, "the title")
                 else:
                     rest = " ".join(tokens[i:])
-                    more = len(self.lines) - line
+                    more = len(self.lines) + self.offset - line
                     tail = f" (and {more} more lines)" if more else ""
                     self.irregular.append(
                         f"{self.source}:{line}: text after the title is not used: {rest!r}{tail}"

@@ -1,0 +1,248 @@
+"""The vectorised fast path shared by the readers: plain numbers in bulk, with numpy.
+
+A ballot file of ten million lines spends nearly all of a careful reader's time in a Python
+loop over lines. The fast readers (``blt_fast``, ``preflib_fast``, ``csv_fast``) find the part
+of a file that holds only ballots, check with numpy that every line of it is well formed in
+the plainest sense (numbers where numbers go, each candidate in range and ranked once, a
+positive weight), and build the same ``Election`` the careful reader would. Anything else (a
+comment, a ranking with ties, a repeated mark, a number out of range, a line out of shape) makes
+the fast path give up and return ``None``: the careful reader then reads the whole file and
+reports the first problem with its line exactly as it always has. The fast path never raises
+an error of its own about the file.
+
+This module holds the pieces that do not depend on the format: splitting a byte region into
+number tokens (``scan``), merging identical rankings in first-seen order (``group_rows``) and
+making the ``Election`` (``election_from_rows``). numpy is imported only by these modules,
+which the readers import only when they read a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from grassroots.count.ballots import Election, Rank, Ranking
+from grassroots.count.limits import MAX_BALLOTS
+from grassroots.count.packed import PackedBallots
+
+__all__ = ["CHUNK", "Rows", "Tokens", "chunks", "election_from_rows", "group_rows", "scan"]
+
+Ints = npt.NDArray[np.int64]
+CHUNK = 1 << 23  # bytes scanned at a time (at a line break): bounds the working memory
+MAX_DIGITS = 18  # longer numbers are left to the careful reader (10**18 < 2**63)
+_INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The runs of ASCII digits in a byte region, in order, with the line each is on."""
+
+    starts: Ints  # byte offset of each token in the region
+    ends: Ints  # one past its last digit
+    values: Ints  # its value
+    line: Ints  # index of the line (0-based, counted in the region) holding it
+    lines: int  # how many line breaks the region has
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Ballot rows: weights, and the 0-based candidates of each row end to end."""
+
+    weights: Ints
+    lengths: Ints
+    prefs: npt.NDArray[np.int32]
+
+
+def chunks(data: bytes, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` pieces of ``data[start:end]`` of about ``CHUNK`` bytes, cut after a
+    line break (``data[end - 1]`` must be one, or ``start == end``)."""
+    while start < end:
+        stop = end if end - start <= CHUNK else data.rfind(b"\n", start, start + CHUNK) + 1
+        if stop <= start:  # a line longer than a chunk: take it whole
+            stop = data.find(b"\n", start + CHUNK, end) + 1 or end
+        yield start, stop
+        start = stop
+
+
+def scan(data: bytes, start: int, end: int) -> Tokens | None:
+    """The number tokens of ``data[start:end]``, or None if one has more than 18 digits."""
+    a = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    digit = a - np.uint8(48)  # wraps below '0', so one comparison finds the digits
+    is_digit = digit < 10
+    edges = np.flatnonzero(is_digit[1:] != is_digit[:-1]) + 1
+    if is_digit.shape[0] and is_digit[0]:
+        edges = np.concatenate(([0], edges))
+    if is_digit.shape[0] and is_digit[-1]:
+        edges = np.concatenate((edges, [is_digit.shape[0]]))
+    starts, ends = edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)
+    sizes = ends - starts
+    widest = int(sizes.max()) if sizes.size else 0
+    if widest > MAX_DIGITS:
+        return None
+    values = np.zeros(starts.shape[0], dtype=np.int64)
+    last = a.shape[0] - 1
+    for k in range(widest):
+        more = sizes > k
+        d = digit[np.minimum(starts + k, last)].astype(np.int64)
+        values = np.where(more, values * 10 + d, values)
+    breaks = np.cumsum(a == 10, dtype=np.int64)  # line breaks up to and including each byte
+    line = breaks[starts]  # a token's own bytes are never a line break
+    return Tokens(starts, ends, values, line, int(breaks[-1]) if breaks.shape[0] else 0)
+
+
+def line_bounds(line: Ints) -> tuple[Ints, Ints]:
+    """Index of the first and of the last token of each line that has tokens."""
+    if not line.shape[0]:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    new = np.flatnonzero(np.diff(line, prepend=-1) != 0)
+    last = np.empty_like(new)
+    last[:-1] = new[1:] - 1
+    last[-1] = line.shape[0] - 1
+    return new, last
+
+
+def distinct_within_rows(prefs: npt.NDArray[np.int32], lengths: Ints, n: int) -> bool:
+    """Whether no row names a candidate twice (bit sets up to 256 candidates, else a sort)."""
+    if not prefs.shape[0]:
+        return True
+    if n <= 256:
+        filled = lengths > 0
+        starts = (np.cumsum(lengths) - lengths)[filled]
+        present = np.zeros(int(filled.sum()), dtype=np.int64)
+        word = prefs >> 6
+        bit = np.left_shift(np.uint64(1), (prefs & 63).astype(np.uint64))
+        for w in range(int(word.max()) + 1):
+            bits = np.where(word == w, bit, np.uint64(0))
+            present += np.bitwise_count(np.bitwise_or.reduceat(bits, starts)).astype(np.int64)
+        return bool(np.array_equal(present, lengths[filled]))
+    rows = np.repeat(np.arange(lengths.shape[0], dtype=np.int64), lengths)
+    keys = np.sort(rows * (n + 1) + prefs)
+    return not bool((np.diff(keys) == 0).any())
+
+
+def total_of(weights: Ints) -> int:
+    """The exact sum of positive int64 weights."""
+    if not weights.shape[0]:
+        return 0
+    if int(weights.max()) <= _INT64_MAX // weights.shape[0]:
+        return int(weights.sum())
+    return sum(weights.tolist())
+
+
+def concat(parts: Sequence[Rows]) -> Rows:
+    """Rows of several chunks, end to end."""
+    if len(parts) == 1:
+        return parts[0]
+    return Rows(
+        np.concatenate([p.weights for p in parts]) if parts else np.zeros(0, np.int64),
+        np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0, np.int64),
+        np.concatenate([p.prefs for p in parts]) if parts else np.zeros(0, np.int32),
+    )
+
+
+def group_rows(rows: Rows) -> Rows | None:
+    """Identical rows merged, weights summed, in order of first appearance.
+
+    Rows are told apart by a 64-bit hash of their candidates and length, and every row is then
+    compared with the first row of its group, so the result is exact: should two different
+    rows ever share a hash, None is returned and the careful reader takes over.
+    """
+    size = rows.lengths.shape[0]
+    if not size:
+        return rows
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(rows.lengths, out=offsets[1:])
+    pos = np.arange(rows.prefs.shape[0], dtype=np.int64) - np.repeat(offsets[:-1], rows.lengths)
+    widest = int(rows.lengths.max())
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(np.full(widest + 1, 0x9E3779B97F4A7C15, dtype=np.uint64))
+        mixed = (rows.prefs.astype(np.uint64) + np.uint64(1)) * powers[pos]
+        running = np.zeros(mixed.shape[0] + 1, dtype=np.uint64)
+        np.cumsum(mixed, out=running[1:])
+        keys = running[offsets[1:]] - running[offsets[:-1]]
+        keys += rows.lengths.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    del mixed, running
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    order = np.argsort(first, kind="stable")  # groups in order of first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.shape[0])
+    group = rank[inverse]
+    leaders = first[order]
+    leader_of_row = leaders[group]
+    if not np.array_equal(rows.lengths[leader_of_row], rows.lengths):
+        return None
+    mirror = np.repeat(offsets[:-1][leader_of_row], rows.lengths) + pos
+    if not np.array_equal(rows.prefs[mirror], rows.prefs):
+        return None
+    del mirror, pos
+    if total_of(rows.weights) < 2**53:  # float64 sums of integers are exact below 2**53
+        summed = np.bincount(group, weights=rows.weights).astype(np.int64)
+    else:
+        summed = np.zeros(leaders.shape[0], dtype=np.int64)
+        np.add.at(summed, group, rows.weights)
+    lengths = rows.lengths[leaders]
+    keep = np.zeros(size, dtype=bool)
+    keep[leaders] = True
+    return Rows(summed, lengths, rows.prefs[np.repeat(keep, rows.lengths)])
+
+
+def election_from_rows(
+    rows: Rows,
+    names: Sequence[str],
+    seats: int,
+    *,
+    title: str,
+    withdrawn: frozenset[int],
+    irregularities: Sequence[str],
+    source: str,
+) -> Election:
+    """The ``Election`` of grouped strict rows, as ``Election.from_pairs`` would make it.
+
+    Its packed ballots are filled in from the same arrays when no candidate withdrew, so a
+    count does not pack the rankings again.
+    """
+    n = len(names)
+    flat = rows.prefs.tolist()
+    if n <= 1 << 20:
+        singles: list[Rank] = [(c,) for c in range(n)]
+        marks = list(map(singles.__getitem__, flat))
+    else:
+        marks = [(c,) for c in flat]
+    bounds = np.zeros(rows.lengths.shape[0] + 1, dtype=np.int64)
+    np.cumsum(rows.lengths, out=bounds[1:])
+    cut = bounds.tolist()
+    rankings: tuple[Ranking, ...] = tuple(
+        tuple(marks[cut[i] : cut[i + 1]]) for i in range(len(cut) - 1)
+    )
+    del marks
+    election = Election(
+        candidates=tuple(names),
+        seats=seats,
+        rankings=rankings,
+        weights=tuple(rows.weights.tolist()),
+        title=title,
+        withdrawn=withdrawn,
+        irregularities=tuple(irregularities),
+        source=source,
+    )
+    if not withdrawn:
+        kept = rows.lengths > 0
+        lengths = rows.lengths[kept]
+        offsets = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        election.__dict__["packed"] = PackedBallots(
+            prefs=np.ascontiguousarray(rows.prefs, dtype=np.int32),
+            offsets=offsets,
+            weights=rows.weights[kept],
+        )
+    return election
+
+
+def within_limit(total: int) -> bool:
+    """Whether the ballots are few enough to count (else the careful reader says so)."""
+    return total <= MAX_BALLOTS

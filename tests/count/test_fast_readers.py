@@ -1,0 +1,179 @@
+"""The fast (numpy) readers against the careful ones: identical elections, identical errors.
+
+Each fast reader either returns exactly the ``Election`` its careful reader makes from the same
+bytes, or None, and then ``read`` hands the file to the careful reader, which reports the
+first problem with file, line and problem. Checked on every ballot file in tests/data and
+../shared/data (skipped with a message when ../shared is absent), on every bad-input fixture,
+and on files Hypothesis writes and then damages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grassroots.count.ballots import Election
+from grassroots.count.errors import BallotFileError, InputError
+from grassroots.count.formats import _fast, blt, blt_fast, read_ballots
+from grassroots.count.formats._text import decode
+from tests.shared_data import SHARED_DATA, require_shared, shared_available
+from tests.strategies import ballot_file_elections
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+BAD = DATA / "formats" / "bad"
+
+Fast = Callable[[bytes, str], Election | None]
+Careful = Callable[[str, str], Election]
+READERS: dict[str, tuple[Fast, Careful]] = {
+    "blt": (
+        lambda raw, source: blt_fast.loads(raw, source=source),
+        lambda text, source: blt.loads(text, source=source),
+    ),
+}
+SUFFIXES = {".blt": "blt"}
+ELECTIONS = SHARED_DATA / "elections"
+DATASETS = sorted(p.name for p in ELECTIONS.iterdir() if p.is_dir()) if shared_available() else []
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def careful_result(kind: str, raw: bytes, source: str) -> Election | InputError:
+    """What the careful reader makes of the bytes: an election or its error."""
+    try:
+        return READERS[kind][1](decode(raw, source), source)
+    except InputError as exc:
+        return exc
+
+
+def compare(kind: str, raw: bytes, source: str) -> bool:
+    """Check the fast reader against the careful one on these bytes; whether it read them."""
+    fast = READERS[kind][0](raw, source)
+    careful = careful_result(kind, raw, source)
+    if fast is None:
+        return False
+    assert isinstance(careful, Election), f"{source}: fast read a file the careful one refuses"
+    assert fast == careful, source
+    assert fast.source == careful.source
+    if "packed" in fast.__dict__:  # filled in by the fast reader: as packing would make it
+        again = Election.from_pairs(
+            fast.candidates, fast.seats, zip(fast.rankings, fast.weights, strict=True)
+        ).packed
+        for field in ("prefs", "offsets", "weights"):
+            assert (getattr(fast.packed, field) == getattr(again, field)).all(), source
+        assert fast.packed.cut_at_equal == again.cut_at_equal == 0
+    return True
+
+
+def check_folder(files: list[Path]) -> tuple[int, int]:
+    """Compare on every file; (files read fast, files the careful reader accepts)."""
+    fast = accepted = 0
+    for path in files:
+        kind = SUFFIXES[path.suffix.lower()]
+        raw = path.read_bytes()
+        fast += compare(kind, raw, str(path))
+        accepted += isinstance(careful_result(kind, raw, str(path)), Election)
+    return fast, accepted
+
+
+def ballot_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
+def test_fast_and_careful_readers_make_the_same_election_of_every_file_in_tests_data() -> None:
+    files = [p for p in ballot_files(DATA) if BAD not in p.parents]
+    fast, accepted = check_folder(files)
+    assert len(files) >= 50
+    # the fast path really runs: it reads all but the few files with ties, comments or options
+    assert fast >= accepted * 3 // 4, (fast, accepted)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("dataset", DATASETS or ["(shared data absent)"])
+def test_fast_and_careful_readers_make_the_same_election_of_every_shared_file(
+    dataset: str,
+) -> None:
+    folder = require_shared("elections", dataset)
+    fast, accepted = check_folder(ballot_files(folder))
+    assert accepted and fast >= accepted // 2, (fast, accepted)
+
+
+@pytest.mark.shared
+def test_fast_and_careful_readers_agree_on_droops_test_ballots() -> None:
+    folder = require_shared("reference", "droop", "blt")
+    fast, accepted = check_folder(ballot_files(folder))
+    assert accepted >= 40 and fast > 0
+
+
+@pytest.mark.parametrize("path", ballot_files(BAD), ids=lambda p: p.name)
+def test_a_bad_file_gets_the_careful_readers_error_word_for_word(path: Path) -> None:
+    kind = SUFFIXES[path.suffix.lower()]
+    raw = path.read_bytes()
+    assert READERS[kind][0](raw, str(path)) is None
+    careful = careful_result(kind, raw, str(path))
+    assert isinstance(careful, BallotFileError)
+    with pytest.raises(BallotFileError) as caught:
+        read_ballots(path)
+    assert str(caught.value) == str(careful)
+    assert (caught.value.source, caught.value.line) == (careful.source, careful.line)
+
+
+def test_a_file_spanning_many_chunks_reads_as_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = DATA / "formats" / "good" / "shetland_2017_ward6.blt"
+    raw = path.read_bytes()
+    whole = blt_fast.loads(raw, source="f.blt")
+    monkeypatch.setattr(_fast, "CHUNK", 64)
+    assert whole is not None and blt_fast.loads(raw, source="f.blt") == whole
+    assert compare("blt", raw, "f.blt")
+
+
+def test_the_careful_reader_names_the_line_of_a_problem_far_into_a_large_file(
+    tmp_path: Path,
+) -> None:
+    lines = ["3 2", *(f"1 {1 + i % 3} {1 + (i + 1) % 3} 0" for i in range(20_000))]
+    lines[15_001] = "1 2 2 4 0"  # candidate 4 of 3, on line 15,002
+    path = tmp_path / "big.blt"
+    path.write_text("\n".join([*lines, "0", '"A"', '"B"', '"C"', '"T"']) + "\n")
+    with pytest.raises(BallotFileError) as caught:
+        read_ballots(path)
+    assert str(caught.value) == f"{path}:15002: candidate 4 is not one of 1..3"
+
+
+# --- files Hypothesis writes, then damages ---------------------------------------------------
+
+_DAMAGE = st.sampled_from([*list('0123456789 -=,:{}[]#"\\\n\r\t;x'), "\r\n", "\ufeff", "é", "\x0b"])
+
+
+@FUZZ
+@given(ballot_file_elections(equal_ranks=False))
+def test_the_fast_blt_reader_reads_every_file_the_writer_writes_with_no_ties(
+    election: Election,
+) -> None:
+    raw = blt.dumps(election).encode("utf-8")
+    assert compare("blt", raw, "f.blt")
+    assert blt_fast.loads(raw, source="f.blt") == election
+
+
+@FUZZ
+@given(ballot_file_elections(), st.lists(st.tuples(st.integers(0, 10**6), _DAMAGE), max_size=4))
+def test_the_fast_blt_reader_agrees_with_the_careful_one_on_damaged_files(
+    election: Election, damage: list[tuple[int, str]]
+) -> None:
+    text = blt.dumps(election)
+    for at, piece in damage:
+        cut = at % (len(text) + 1)
+        text = text[:cut] + piece + text[cut:]
+    compare("blt", text.encode("utf-8"), "f.blt")
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_the_fast_blt_reader_agrees_with_the_careful_one_on_any_bytes(raw: bytes) -> None:
+    try:
+        decode(raw, "f.blt")
+    except BallotFileError:
+        assert blt_fast.loads(raw, source="f.blt") is None
+        return
+    compare("blt", raw, "f.blt")
