@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from grassroots.count.ballots import Election
 from grassroots.count.errors import BallotFileError, InputError
-from grassroots.count.formats import _fast, blt, blt_fast, read_ballots
+from grassroots.count.formats import _fast, blt, blt_fast, preflib, preflib_fast, read_ballots
 from grassroots.count.formats._text import decode
 from tests.shared_data import SHARED_DATA, require_shared, shared_available
 from tests.strategies import ballot_file_elections
@@ -33,8 +33,18 @@ READERS: dict[str, tuple[Fast, Careful]] = {
         lambda raw, source: blt_fast.loads(raw, source=source),
         lambda text, source: blt.loads(text, source=source),
     ),
+    "preflib": (
+        lambda raw, source: preflib_fast.loads(raw, source=source),
+        lambda text, source: preflib.loads(text, source=source),
+    ),
 }
-SUFFIXES = {".blt": "blt"}
+SUFFIXES = {
+    ".blt": "blt",
+    ".soi": "preflib",
+    ".toi": "preflib",
+    ".soc": "preflib",
+    ".toc": "preflib",
+}
 ELECTIONS = SHARED_DATA / "elections"
 DATASETS = sorted(p.name for p in ELECTIONS.iterdir() if p.is_dir()) if shared_available() else []
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -177,3 +187,38 @@ def test_the_fast_blt_reader_agrees_with_the_careful_one_on_any_bytes(raw: bytes
         assert blt_fast.loads(raw, source="f.blt") is None
         return
     compare("blt", raw, "f.blt")
+
+
+@FUZZ
+@given(ballot_file_elections(equal_ranks=False, withdrawn=False))
+def test_the_fast_preflib_reader_reads_every_file_the_writer_writes_with_no_ties(
+    election: Election,
+) -> None:
+    raw = preflib.dumps(election).encode("utf-8")
+    assert compare("preflib", raw, "f.soi")
+
+
+@FUZZ
+@given(
+    ballot_file_elections(withdrawn=False),
+    st.lists(st.tuples(st.integers(0, 10**6), _DAMAGE), max_size=4),
+)
+def test_the_fast_preflib_reader_agrees_with_the_careful_one_on_damaged_files(
+    election: Election, damage: list[tuple[int, str]]
+) -> None:
+    text = preflib.dumps(election)
+    for at, piece in damage:
+        cut = at % (len(text) + 1)
+        text = text[:cut] + piece + text[cut:]
+    compare("preflib", text.encode("utf-8"), "f.soi")
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_the_fast_preflib_reader_agrees_with_the_careful_one_on_any_bytes(raw: bytes) -> None:
+    try:
+        decode(raw, "f.soi")
+    except BallotFileError:
+        assert preflib_fast.loads(raw, source="f.soi") is None
+        return
+    compare("preflib", raw, "f.soi")

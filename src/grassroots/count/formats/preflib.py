@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
-from grassroots.count.formats._text import read_text, split_lines
+from grassroots.count.formats._text import decode, read_bytes, split_lines
 from grassroots.count.limits import MAX_BALLOTS, too_many_ballots
 
 __all__ = ["dump", "dumps", "loads", "read"]
@@ -35,8 +34,18 @@ _NAME_KEY = re.compile(r"ALTERNATIVE NAME (\d+)$")
 
 
 def read(path: str | Path, *, seats: int = 0) -> Election:
-    """Read a PrefLib file from disk (``seats`` is not in the file: say how many)."""
-    return loads(read_text(path), source=str(path), seats=seats)
+    """Read a PrefLib file from disk (``seats`` is not in the file: say how many).
+
+    The fast reader reads it when its orders are plain; otherwise, and for every error, the
+    careful one does."""
+    raw = read_bytes(path)
+    if seats >= 0:
+        from grassroots.count.formats import preflib_fast  # numpy, only when a file is read
+
+        election = preflib_fast.loads(raw, source=str(path), seats=seats)
+        if election is not None:
+            return election
+    return loads(decode(raw, str(path)), source=str(path), seats=seats)
 
 
 def _is_number(token: str) -> bool:
@@ -151,29 +160,40 @@ class _Reader:
             return self.read_current(seats)
         return self.read_old(seats, first)
 
-    def read_current(self, seats: int) -> Election:
+    def read_header(self) -> tuple[dict[str, tuple[int, str]], dict[int, str], int]:
+        """The ``# KEY: value`` lines: the header, the names, and the index of the next line."""
         header: dict[str, tuple[int, str]] = {}
         names: dict[int, str] = {}
-        pairs: list[tuple[Ranking, int]] = []
         for i, text in enumerate(self.lines):
             line = self.line = i + 1
             stripped = text.strip()
             if not stripped:
                 continue
-            if stripped.startswith("#"):
-                if pairs:
-                    raise self.fail(line, "a header line '#' after the orders began")
-                m = _HEADER.match(stripped)
-                if m is None:
-                    continue  # a comment, not a KEY: value line
-                key, value = m.group(1).upper(), m.group(2).strip()
-                if key in header or key == "":
-                    raise self.fail(line, f"the header key {m.group(1)!r} appears twice")
-                header[key] = (line, value)
-                named = _NAME_KEY.match(key)
-                if named:
-                    names[int(named.group(1))] = value
+            if not stripped.startswith("#"):
+                return header, names, i
+            m = _HEADER.match(stripped)
+            if m is None:
+                continue  # a comment, not a KEY: value line
+            key, value = m.group(1).upper(), m.group(2).strip()
+            if key in header or key == "":
+                raise self.fail(line, f"the header key {m.group(1)!r} appears twice")
+            header[key] = (line, value)
+            named = _NAME_KEY.match(key)
+            if named:
+                names[int(named.group(1))] = value
+        return header, names, len(self.lines)
+
+    def read_current(self, seats: int) -> Election:
+        header, names, start = self.read_header()
+        pairs: list[tuple[Ranking, int]] = []
+        for i in range(start, len(self.lines)):
+            text = self.lines[i]
+            line = self.line = i + 1
+            stripped = text.strip()
+            if not stripped:
                 continue
+            if stripped.startswith("#"):
+                raise self.fail(line, "a header line '#' after the orders began")
             if not self.n:
                 self.start_orders(header, names, line)
             count, sep, order = stripped.partition(":")
@@ -182,7 +202,7 @@ class _Reader:
             pairs.append((self.order(order, line), self.count_of(count, line)))
         if not self.n:
             self.start_orders(header, names, len(self.lines))
-        self.check_totals(header, pairs)
+        self.check_totals(header, sum(w for _, w in pairs), len(pairs))
         title = header.get("TITLE", (0, ""))[1]
         return self.election([names[k] for k in range(1, self.n + 1)], seats, pairs, title)
 
@@ -206,12 +226,11 @@ class _Reader:
                 f"alternative {extra[0]} is not one of 1..{self.n}",
             )
 
-    def check_totals(
-        self, header: dict[str, tuple[int, str]], pairs: Sequence[tuple[Ranking, int]]
-    ) -> None:
+    def check_totals(self, header: dict[str, tuple[int, str]], voters: int, orders: int) -> None:
+        """The header's ``NUMBER VOTERS`` and ``NUMBER UNIQUE ORDERS`` against the orders."""
         for key, actual, what in (
-            ("NUMBER VOTERS", sum(w for _, w in pairs), "the orders' counts add up to"),
-            ("NUMBER UNIQUE ORDERS", len(pairs), "the file has order lines:"),
+            ("NUMBER VOTERS", voters, "the orders' counts add up to"),
+            ("NUMBER UNIQUE ORDERS", orders, "the file has order lines:"),
         ):
             if key in header:
                 at, value = header[key]
