@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 
 from grassroots.count.ballots import Election
 from grassroots.count.errors import BallotFileError, InputError
-from grassroots.count.formats import _fast, blt, blt_fast, preflib, preflib_fast, read_ballots
+from grassroots.count.formats import (
+    _fast,
+    blt,
+    blt_fast,
+    csv_fast,
+    preflib,
+    preflib_fast,
+    read_ballots,
+)
+from grassroots.count.formats import csv as csv_format
 from grassroots.count.formats._text import decode
 from tests.shared_data import SHARED_DATA, require_shared, shared_available
 from tests.strategies import ballot_file_elections
@@ -36,6 +45,10 @@ READERS: dict[str, tuple[Fast, Careful]] = {
     "preflib": (
         lambda raw, source: preflib_fast.loads(raw, source=source),
         lambda text, source: preflib.loads(text, source=source),
+    ),
+    "csv": (
+        lambda raw, source: csv_fast.loads(raw, source=source),
+        lambda text, source: csv_format.loads(text, source=source),
     ),
 }
 SUFFIXES = {
@@ -222,3 +235,56 @@ def test_the_fast_preflib_reader_agrees_with_the_careful_one_on_any_bytes(raw: b
         assert preflib_fast.loads(raw, source="f.soi") is None
         return
     compare("preflib", raw, "f.soi")
+
+
+@st.composite
+def candidate_layout_csv(draw: st.DrawFn) -> str:
+    """A CSV file of the candidates layout: one column per candidate holding rank numbers."""
+    n = draw(st.integers(1, 7))
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    weighted = draw(st.booleans())
+    header = [f"Cand {i}" for i in range(n)]
+    at = draw(st.integers(0, n)) if weighted else None
+    if at is not None:
+        header.insert(at, draw(st.sampled_from(["weight", "Count", "votes"])))
+    lines = [delimiter.join(header)]
+    for _ in range(draw(st.integers(0, 12))):
+        order = draw(st.permutations(range(n)))[: draw(st.integers(0, n))]
+        cells = [""] * n
+        for rank, c in enumerate(order, start=1):
+            cells[c] = draw(st.sampled_from([str(rank), f" {rank}", f"0{rank}"]))
+        if at is not None:
+            cells.insert(at, str(draw(st.integers(1, 10**6))))
+        lines.append(delimiter.join(cells))
+    if draw(st.booleans()):
+        lines.insert(draw(st.integers(1, len(lines))), "")
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    return ending.join(lines) + (ending if draw(st.booleans()) else "")
+
+
+@FUZZ
+@given(candidate_layout_csv())
+def test_the_fast_csv_reader_reads_every_plain_file_of_the_candidates_layout(text: str) -> None:
+    assert compare("csv", text.encode("utf-8"), "f.csv")
+
+
+@FUZZ
+@given(candidate_layout_csv(), st.lists(st.tuples(st.integers(0, 10**6), _DAMAGE), max_size=4))
+def test_the_fast_csv_reader_agrees_with_the_careful_one_on_damaged_files(
+    text: str, damage: list[tuple[int, str]]
+) -> None:
+    for at, piece in damage:
+        cut = at % (len(text) + 1)
+        text = text[:cut] + piece + text[cut:]
+    compare("csv", text.encode("utf-8"), "f.csv")
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_the_fast_csv_reader_agrees_with_the_careful_one_on_any_bytes(raw: bytes) -> None:
+    try:
+        decode(raw, "f.csv")
+    except BallotFileError:
+        assert csv_fast.loads(raw, source="f.csv") is None
+        return
+    compare("csv", raw, "f.csv")

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Literal
 
 from grassroots.count.ballots import Election, Rank, Ranking
 from grassroots.count.errors import BallotFileError, InputError
-from grassroots.count.formats._text import read_text
+from grassroots.count.formats._text import decode, read_bytes
 from grassroots.count.limits import MAX_BALLOTS, too_many_ballots
 
 if TYPE_CHECKING:
@@ -61,9 +61,27 @@ def read(
     seats: int = 0,
     title: str = "",
 ) -> Election:
-    """Read a CSV ballot file from disk (see ``loads`` for the options)."""
+    """Read a CSV ballot file from disk (see ``loads`` for the options).
+
+    The fast reader reads plain files of the ``candidates`` layout; otherwise, and for every
+    error, the careful one does."""
+    raw = read_bytes(path)
+    from grassroots.count.formats import csv_fast  # numpy, only when a file is read
+
+    election = csv_fast.loads(
+        raw,
+        source=str(path),
+        layout=layout,
+        candidates=candidates,
+        weight_column=weight_column,
+        skipped=skipped,
+        seats=seats,
+        title=title,
+    )
+    if election is not None:
+        return election
     return loads(
-        read_text(path),
+        decode(raw, str(path)),
         source=str(path),
         layout=layout,
         candidates=candidates,
