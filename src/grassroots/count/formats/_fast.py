@@ -82,14 +82,15 @@ def scan(data: bytes, start: int, end: int) -> Tokens | None:
     widest = int(sizes.max()) if sizes.size else 0
     if widest > MAX_DIGITS:
         return None
-    values = np.zeros(starts.shape[0], dtype=np.int64)
-    last = a.shape[0] - 1
-    for k in range(widest):
-        more = sizes > k
-        d = digit[np.minimum(starts + k, last)].astype(np.int64)
-        values = np.where(more, values * 10 + d, values)
-    breaks = np.cumsum(a == 10, dtype=np.int64)  # line breaks up to and including each byte
-    line = breaks[starts]  # a token's own bytes are never a line break
+    values = digit[starts].astype(np.int64)
+    longer = np.flatnonzero(sizes > 1)  # the tokens with a k-th digit still to add
+    k = 1
+    while longer.shape[0]:
+        values[longer] = values[longer] * 10 + digit[starts[longer] + k]
+        k += 1
+        longer = longer[sizes[longer] > k]
+    breaks = np.cumsum(a == 10, dtype=np.int32)  # line breaks up to and including each byte
+    line = breaks[starts].astype(np.int64)  # a token's own bytes are never a line break
     return Tokens(starts, ends, values, line, int(breaks[-1]) if breaks.shape[0] else 0)
 
 
@@ -156,30 +157,41 @@ def group_rows(rows: Rows) -> Rows | None:
         return rows
     offsets = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(rows.lengths, out=offsets[1:])
-    pos = np.arange(rows.prefs.shape[0], dtype=np.int64) - np.repeat(offsets[:-1], rows.lengths)
-    widest = int(rows.lengths.max())
+    starts = offsets[:-1]
+    # Column by column over the rows still that long: rankings are short, so this touches
+    # each preference once without arrays as long as all the preferences.
+    keys = rows.lengths.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    multiplier = np.uint64(0x9E3779B97F4A7C15)
+    longer = np.flatnonzero(rows.lengths > 0)
+    k = 0
     with np.errstate(over="ignore"):
-        powers = np.cumprod(np.full(widest + 1, 0x9E3779B97F4A7C15, dtype=np.uint64))
-        mixed = (rows.prefs.astype(np.uint64) + np.uint64(1)) * powers[pos]
-        running = np.zeros(mixed.shape[0] + 1, dtype=np.uint64)
-        np.cumsum(mixed, out=running[1:])
-        keys = running[offsets[1:]] - running[offsets[:-1]]
-        keys += rows.lengths.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-    del mixed, running
+        while longer.shape[0]:
+            mark = rows.prefs[starts[longer] + k].astype(np.uint64) + np.uint64(1)
+            keys[longer] = (keys[longer] ^ mark) * multiplier
+            k += 1
+            longer = longer[rows.lengths[longer] > k]
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    del keys
     inverse = inverse.reshape(-1)
     order = np.argsort(first, kind="stable")  # groups in order of first appearance
     rank = np.empty_like(order)
     rank[order] = np.arange(order.shape[0])
     group = rank[inverse]
+    del inverse, rank
     leaders = first[order]
     leader_of_row = leaders[group]
     if not np.array_equal(rows.lengths[leader_of_row], rows.lengths):
         return None
-    mirror = np.repeat(offsets[:-1][leader_of_row], rows.lengths) + pos
-    if not np.array_equal(rows.prefs[mirror], rows.prefs):
-        return None
-    del mirror, pos
+    # Exact: every row equals the first row of its group, preference by preference.
+    longer = np.flatnonzero((rows.lengths > 0) & (leader_of_row != np.arange(size)))
+    k = 0
+    while longer.shape[0]:
+        mine = rows.prefs[starts[longer] + k]
+        if not np.array_equal(mine, rows.prefs[starts[leader_of_row[longer]] + k]):
+            return None
+        k += 1
+        longer = longer[rows.lengths[longer] > k]
+    del leader_of_row
     if total_of(rows.weights) < 2**53:  # float64 sums of integers are exact below 2**53
         summed = np.bincount(group, weights=rows.weights).astype(np.int64)
     else:
