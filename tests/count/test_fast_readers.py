@@ -9,6 +9,8 @@ and on files Hypothesis writes and then damages.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -162,6 +164,17 @@ def test_the_careful_reader_names_the_line_of_a_problem_far_into_a_large_file(
     with pytest.raises(BallotFileError) as caught:
         read_ballots(path)
     assert str(caught.value) == f"{path}:15002: candidate 4 is not one of 1..3"
+
+
+def test_the_command_line_and_the_readers_load_numpy_only_when_a_file_is_read() -> None:
+    code = (
+        "import sys, grassroots.cli.main, grassroots.count.formats as f\n"
+        "print('numpy' in sys.modules)\n"
+        f"f.read_ballots({str(DATA / 'formats' / 'good' / '42u.blt')!r})\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
 
 
 # --- files Hypothesis writes, then damages ---------------------------------------------------
