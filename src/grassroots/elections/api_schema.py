@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grassroots.finance.api_books_schema import PATHS as BOOKS_PATHS
 from grassroots.finance.api_subscriptions_schema import PATHS as SUBSCRIPTION_PATHS
 from grassroots.meetings.api_schema import PATHS as MEETING_PATHS
 
@@ -54,7 +55,8 @@ OPENAPI: dict[str, Any] = {
             "download the four files (or /elections/{id}/bundle.zip) and run "
             "`grassroots verify`. Public meeting records: each unit's meetings with their "
             "notice, agenda and papers (with SHA-256), requisitions and decisions not to meet. "
-            "Subscription rules: rates by band and their split between levels, by date."
+            "Subscription rules: rates by band and their split between levels, by date. "
+            "Each unit's published accounts, every figure down to its transactions."
         ),
     },
     "paths": {
@@ -225,3 +227,4 @@ OPENAPI: dict[str, Any] = {
 }
 OPENAPI["paths"].update(MEETING_PATHS)  # each app contributes its own paths
 OPENAPI["paths"].update(SUBSCRIPTION_PATHS)
+OPENAPI["paths"].update(BOOKS_PATHS)

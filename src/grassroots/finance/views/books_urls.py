@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from grassroots.finance.views import accounts, bank, books, budgets, spends
+from grassroots.finance.views import accounts, api_books, bank, books, budgets, spends
 
 B = "finance/units/<ident:code>/books/"
 
@@ -25,4 +25,6 @@ urlpatterns: list[URLPattern] = [
     path(B + "accounts/<id:pk>/accounts.csv", accounts.accounts_csv_file, name="accounts_csv"),
     path(B + "accounts/<id:pk>/accounts.pdf", accounts.accounts_pdf_file, name="accounts_pdf"),
     path(B + "look/", accounts.look, name="look"),
+    path("api/units/<ident:code>/accounts", api_books.api_unit_accounts, name="api_unit_accounts"),
+    path("api/accounts/<id:pk>", api_books.api_accounts, name="api_accounts"),
 ]
