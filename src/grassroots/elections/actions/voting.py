@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import secrets
 import time
 import uuid
@@ -365,24 +366,42 @@ def _forget_old_ballot_rows() -> None:
         )
 
 
-def _vacuum_full_ballots(cur: Any) -> None:
-    """``VACUUM FULL`` of the ballot table once no older snapshot can still see the old rows.
+# how often the close runs VACUUM FULL while a snapshot still holds dead ballots back, and the
+# first pause between tries (doubled each time: 0.5 + 1 + 2 + 4 s at most)
+VACUUM_ATTEMPTS = 5
+VACUUM_RETRY_PAUSE = 0.5
+_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
+# sessions that can keep the ballots as cast alive: a snapshot in this database, or a
+# transaction holding an id in any database of the server (every snapshot taken while it runs,
+# this close's own included, counts it as running)
+_HOLDS_BACK = (
+    "pid <> pg_backend_pid() AND ((datname = current_database() AND backend_xmin IS NOT NULL)"
+    " OR backend_xid IS NOT NULL)"
+)
+
+
+def _vacuum_full_ballots(cur: Any) -> int:
+    """``VACUUM FULL`` of the ballot table until it keeps no dead row; returns how many it
+    still kept after its last try (0: none).
 
     VACUUM FULL copies a dead row that a transaction begun before the close could still read
     (an autovacuum's ANALYZE, a report, a backup), so first wait, up to ``VACUUM_WAIT``
-    seconds, for every transaction of this database holding a snapshot from before now; one
-    still running then is named in the log. It locks the ballot table while it runs (seconds
-    for a million ballots): casts in other elections wait, none fails. If it cannot have that
-    lock within ``VACUUM_LOCK_TIMEOUT`` (a long transaction reads the table), a plain VACUUM,
-    which blocks no cast, frees the dead rows instead, and the log says to run VACUUM FULL later.
+    seconds, for every transaction begun before now that holds a snapshot of this database or
+    a transaction id in any database of the server (every snapshot, the close's own included,
+    treats that id as running and keeps what it could see). Even then a session can hold the
+    rows back (one that outlasts the wait, or a snapshot taken just after the close): VACUUM
+    FULL says how many dead row versions it had to keep, and while it keeps any it runs again
+    after a pause, ``VACUUM_ATTEMPTS`` times in all; if the last still keeps some, the log
+    names the sessions holding them back and asks the operator to run it by hand. It locks
+    the ballot table while it runs (seconds for a million ballots): casts in other elections
+    wait, none fails. If it cannot have that lock within ``VACUUM_LOCK_TIMEOUT`` (a long
+    transaction reads the table), a plain VACUUM, which blocks no cast, frees the dead rows
+    instead, and the log says to run VACUUM FULL later.
     """
     table = connection.ops.quote_name(Ballot._meta.db_table)
     cur.execute("SELECT clock_timestamp()")
     (closed_at,) = cur.fetchone()
-    older = (
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-        " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND xact_start < %s"
-    )
+    older = f"SELECT pid FROM pg_stat_activity WHERE {_HOLDS_BACK} AND xact_start < %s"
     deadline = time.monotonic() + VACUUM_WAIT
     while True:
         cur.execute(older, [closed_at])
@@ -390,16 +409,50 @@ def _vacuum_full_ballots(cur: Any) -> None:
         if not waiting_for or time.monotonic() > deadline:
             break
         time.sleep(0.1)
-    if waiting_for:
-        logger.warning(
-            "transactions begun before voting closed (server process %s) may keep dead copies "
-            "of the ballots: run VACUUM FULL %s after they end",
-            ", ".join(map(str, waiting_for)),
-            table,
-        )
+    kept = 0
+    for attempt in range(1, VACUUM_ATTEMPTS + 1):
+        if attempt > 1:
+            time.sleep(VACUUM_RETRY_PAUSE * 2 ** (attempt - 2))
+        found = _vacuum_full_once(cur, table)
+        if found is None:  # fell back to a plain VACUUM, and said so
+            return 0
+        kept = found
+        if not kept:
+            if attempt > 1:
+                logger.info(
+                    "VACUUM FULL %s removed every dead ballot row at its try %d", table, attempt
+                )
+            return 0
+    cur.execute(
+        "SELECT pid, coalesce(datname, '') FROM pg_stat_activity"
+        f" WHERE {_HOLDS_BACK} ORDER BY xact_start"
+    )
+    holders = ", ".join(f"{pid} ({db or 'no database'})" for pid, db in cur.fetchall())
+    logger.warning(
+        "VACUUM FULL %s still kept %d dead row versions of ballots after %d tries, held back by "
+        "another session's snapshot (server processes %s): run VACUUM FULL %s after they end",
+        table,
+        kept,
+        VACUUM_ATTEMPTS,
+        holders or "none now",
+        table,
+    )
+    return kept
+
+
+def _vacuum_full_once(cur: Any, table: str) -> int | None:
+    """One ``VACUUM (FULL, VERBOSE)``: the dead row versions it had to keep, from its report,
+    or None if it could not have its lock and a plain VACUUM ran instead."""
+    reports: list[str] = []
+
+    def note(diag: Any) -> None:
+        reports.append(f"{diag.message_primary or ''} {diag.message_detail or ''}")
+
+    raw = connection.connection
+    raw.add_notice_handler(note)
     cur.execute("SELECT set_config('lock_timeout', %s, false)", [VACUUM_LOCK_TIMEOUT])
     try:
-        cur.execute(f"VACUUM FULL {table}")
+        cur.execute(f"VACUUM (FULL, VERBOSE) {table}")
     except OperationalError:
         cur.execute(f"VACUUM {table}")
         logger.warning(
@@ -408,5 +461,8 @@ def _vacuum_full_ballots(cur: Any) -> None:
             table,
             table,
         )
+        return None
     finally:
         cur.execute("RESET lock_timeout")
+        raw.remove_notice_handler(note)
+    return sum(int(m.group(1)) for r in reports for m in _KEPT.finditer(r))
