@@ -301,3 +301,60 @@ def test_the_fast_csv_reader_agrees_with_the_careful_one_on_any_bytes(raw: bytes
         assert csv_fast.loads(raw, source="f.csv") is None
         return
     compare("csv", raw, "f.csv")
+
+
+@st.composite
+def rank_layout_csv(draw: st.DrawFn) -> tuple[str, list[str] | None]:
+    """A CSV file of the ranks layout (a candidate's name per rank column), and maybe the
+    candidates to pass as fixed."""
+    names = draw(
+        st.lists(
+            st.text(st.characters(exclude_characters=',;\t"\r\n\x00'), min_size=1, max_size=6)
+            .map(str.strip)
+            .filter(bool),
+            min_size=1,
+            max_size=6,
+            unique=True,
+        )
+    )
+    k = draw(st.integers(1, len(names)))
+    delimiter = ","
+    header = [draw(st.sampled_from([f"rank{i}", str(i), f"Pref {i}"])) for i in range(1, k + 1)]
+    header = draw(st.permutations(header))
+    at = draw(st.one_of(st.none(), st.integers(0, k)))
+    if at is not None:
+        header.insert(at, "weight")
+    lines = [delimiter.join(header)]
+    for _ in range(draw(st.integers(0, 10))):
+        order = draw(st.permutations(names))[: draw(st.integers(0, k))]
+        by_number = {i: (order[i - 1] if i <= len(order) else "") for i in range(1, k + 1)}
+        cells = []
+        for h in header:
+            if h == "weight":
+                cells.append(str(draw(st.integers(1, 1000))))
+                continue
+            number = int("".join(ch for ch in h if ch.isdigit()))
+            cells.append(draw(st.sampled_from(["", " "])) + by_number[number])
+        lines.append(delimiter.join(cells))
+    fixed = draw(st.one_of(st.none(), st.permutations(names)))
+    return "\n".join(lines) + "\n", fixed
+
+
+@FUZZ
+@given(rank_layout_csv(), st.lists(st.tuples(st.integers(0, 10**6), _DAMAGE), max_size=3))
+def test_the_fast_csv_reader_agrees_with_the_careful_one_on_the_ranks_layout(
+    made: tuple[str, list[str] | None], damage: list[tuple[int, str]]
+) -> None:
+    text, fixed = made
+    raw = text.encode("utf-8")
+    fast = csv_fast.loads(raw, source="f.csv", candidates=fixed)
+    careful = csv_format.loads(text, source="f.csv", candidates=fixed)
+    if not damage:
+        assert fast == careful  # a plain file is read by the fast reader
+    for at, piece in damage:
+        cut = at % (len(text) + 1)
+        text = text[:cut] + piece + text[cut:]
+    raw = text.encode("utf-8")
+    fast = csv_fast.loads(raw, source="f.csv", candidates=fixed)
+    if fast is not None:
+        assert fast == csv_format.loads(text, source="f.csv", candidates=fixed)

@@ -1,20 +1,24 @@
-"""The fast CSV reader: the ``candidates`` layout's plain rows in bulk with numpy.
+"""The fast CSV reader: plain rows of either layout in bulk, checked with numpy.
 
 ``loads(raw, source, ...)`` returns the same ``Election`` as ``csv.loads`` with the same
 options, or None: then ``csv.read`` reads the file again carefully, which reports the first
 problem with its line and column. It reads only files whose header is the first line (no
-quotes) and lays out one column per candidate (an optional weight column), and whose rows hold
-nothing but rank numbers, blanks and the delimiter, every row as wide as the header, with
-rank numbers 1, 2, ... k each given once (no ties, no gaps: those are recorded irregularities,
-left to the careful reader) and a positive weight where there is a weight column. The ``ranks``
-layout (candidates' names in the cells) and anything else are left to the careful reader.
+quotes) and whose rows are as wide as the header and plain. In the ``candidates`` layout the
+rows hold nothing but rank numbers, blanks and the delimiter, with rank numbers 1, 2, ... k
+each given once (no ties, no gaps: those are recorded irregularities, left to the careful
+reader); in the ``ranks`` layout each row names candidates in an unbroken run from rank 1,
+none twice, with no quote or NUL anywhere. A weight column must hold a positive number on
+every row. Anything else is left to the careful reader.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import methodcaller
 
 import numpy as np
+import numpy.typing as npt
 
 from grassroots.count.ballots import Election
 from grassroots.count.errors import InputError
@@ -87,6 +91,70 @@ def _rows(
     return _fast.concat(parts)
 
 
+def _rank_rows(
+    body: bytes,
+    delimiter: str,
+    width: int,
+    weight_at: int | None,
+    columns: list[int],
+    fixed: list[str] | None,
+) -> tuple[_fast.Rows, list[str]] | None:
+    """The rows of the ``ranks`` layout (a name per rank column) and the candidates' names.
+
+    The cells are split and stripped by the string methods in bulk (no quotes, no NUL: the
+    ``csv`` module would read each line the same way), then checked with numpy: every row as
+    wide as the header, its names an unbroken run from rank 1, none twice, a positive weight.
+    Names are numbered in order of first appearance unless ``fixed`` names them.
+    """
+    if b"\x00" in body or b'"' in body:
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = [line for line in text.replace("\r\n", "\n").split("\n") if line]
+    if set(map(methodcaller("count", delimiter), lines)) - {width - 1}:
+        return None  # a row not as wide as the header
+    grid: npt.NDArray[np.object_] | None = None
+    if weight_at is None and columns == list(range(width)):
+        # Rank columns in order and no weight: only the filled cells at the front of each
+        # row are split and stripped; a blank among them is a gap, left to the careful reader.
+        fronts = [line.rstrip(delimiter + " \t") for line in lines]
+        cells = [front.split(delimiter) if front else [] for front in fronts]
+        marks = list(map(str.strip, chain.from_iterable(cells)))
+        if not all(marks):
+            return None
+        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+    else:
+        grid = np.array(
+            list(map(str.strip, chain.from_iterable(line.split(delimiter) for line in lines))),
+            dtype=object,
+        ).reshape(len(lines), width)
+        ranked = grid[:, columns]
+        filled = ranked != ""
+        lengths = filled.sum(axis=1).astype(np.int64)
+        if not np.array_equal(filled, np.arange(len(columns))[None, :] < lengths[:, None]):
+            return None  # a blank rank before a filled one: the careful reader records the gap
+        marks = ranked[filled].tolist()
+    names = fixed if fixed is not None else list(dict.fromkeys(marks))
+    index = {name: i for i, name in enumerate(names)}
+    if len(index) != len(names) or not index.keys() >= set(marks):
+        return None  # a repeated or an unknown name: the careful reader says so
+    prefs = np.fromiter(map(index.__getitem__, marks), dtype=np.int32, count=len(marks))
+    if not _fast.distinct_within_rows(prefs, lengths, len(names)):
+        return None
+    if weight_at is None or grid is None:
+        weights = np.ones(len(lines), dtype=np.int64)
+    else:
+        given: list[str] = grid[:, weight_at].tolist()
+        if not all(w.isascii() and w.isdigit() and len(w) <= _fast.MAX_DIGITS for w in given):
+            return None
+        weights = np.array(list(map(int, given)), dtype=np.int64)
+        if weights.shape[0] and int(weights.min()) < 1:
+            return None
+    return _fast.Rows(weights, lengths, prefs), names
+
+
 def loads(
     raw: bytes,
     *,
@@ -100,8 +168,6 @@ def loads(
 ) -> Election | None:
     """The election of CSV bytes read in bulk, or None where the careful reader must."""
     raw = raw.removeprefix(b"\xef\xbb\xbf")
-    if layout == "ranks" or candidates is not None:
-        return None
     if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
         return None
     if not raw.endswith(b"\n"):
@@ -133,18 +199,29 @@ def loads(
     except InputError:
         return None
     others = [k for k in range(len(header)) if k != weight_at]
-    if list(head.candidates) != [header[k] for k in others]:
-        return None  # the ranks layout (its candidates come from the rows)
+    numbers = [careful._rank_number(header[k]) for k in others]
+    if layout is None:
+        layout = "ranks" if all(number is not None for number in numbers) else "candidates"
     start, end = nl + 1, len(raw)
-    rows = _rows(raw, start, end, ord(delimiter), len(header), weight_at)
-    if rows is None or not _fast.within_limit(_fast.total_of(rows.weights)):
+    names: list[str] | None = list(head.candidates)
+    if layout == "ranks":
+        known = [number for number in numbers if number is not None]
+        if len(known) != len(others):
+            return None
+        columns = [k for _, k in sorted(zip(known, others, strict=True))]
+        fixed = list(candidates) if candidates is not None else None
+        got = _rank_rows(raw[start:end], delimiter, len(header), weight_at, columns, fixed)
+        rows, names = got if got is not None else (None, None)
+    else:
+        rows = _rows(raw, start, end, ord(delimiter), len(header), weight_at)
+    if rows is None or names is None or not _fast.within_limit(_fast.total_of(rows.weights)):
         return None
     grouped = _fast.group_rows(rows)
     if grouped is None:
         return None
     return _fast.election_from_rows(
         grouped,
-        list(head.candidates),
+        names,
         seats,
         title=title,
         withdrawn=frozenset(),
