@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.core import mail
 from django.utils import timezone
 
 from grassroots.network.actions import directory, gatherings, hub
@@ -36,6 +38,58 @@ def new_page(browser: Any, size: dict[str, int]) -> Any:
     pg = ctx.new_page()
     pg.set_default_timeout(60000)
     return pg
+
+
+def test_a_person_joins_two_groups_shares_their_email_with_one_and_withdraws_it(
+    live_server: Any, transactional_db: None, browser: Any
+) -> None:
+    w = build()
+    User.objects.create_user("cara", "cara@accounts.example.org", PASSWORD)
+    base = live_server.url
+    cara = new_page(browser, PHONE)
+    log_in(cara, base, "cara")
+    for group in (w.a, w.b):
+        mail.outbox.clear()
+        cara.goto(f"{base}/networks/left/groups/{group.slug}/join/")
+        cara.get_by_label("Your name").fill("Cara Cedar")
+        cara.get_by_label("Your e-mail address").fill("cara.private@example.org")
+        cara.get_by_label("Phone (optional)").fill("07700 900333")
+        cara.get_by_role("button", name=re.compile("join", re.I)).click()
+        (message,) = mail.outbox
+        link = re.search(r"https?://\S+", message.body)
+        assert link is not None
+        cara.goto(link.group(0))
+        cara.get_by_role("button", name="Confirm").click()
+        cara.get_by_text(f"You are on {group.name}'s list in {w.net.name}.").wait_for()
+
+    cara.goto(f"{base}/networks/left/consent/")
+    check_page(cara, "network consent page, nothing shared, phone")
+    cara.get_by_label("Which group may see them").select_option(label=w.a.name)
+    cara.get_by_label("E-mail address").check()
+    cara.get_by_label("What for").select_option(label="The group's news")
+    cara.get_by_role("button", name="I agree: share these details").click()
+    cara.get_by_text("Your consent is recorded.").wait_for()
+    check_page(cara, "network consent page, one shared, phone")
+
+    admin = new_page(browser, DESKTOP)
+    log_in(admin, base, w.admin_a.username)
+    admin.goto(f"{base}/networks/left/directory/{w.a.slug}/shared/")
+    row = admin.get_by_role("row", name=re.compile("Cara Cedar"))
+    assert "cara.private@example.org" in row.inner_text()
+    assert "07700 900333" not in admin.content()  # the phone was never shared
+    check_page(admin, "network details shared with a group, desktop")
+    other = new_page(browser, DESKTOP)
+    log_in(other, base, w.admin_b.username)
+    other.goto(f"{base}/networks/left/directory/{w.b.slug}/shared/")
+    assert "cara.private@example.org" not in other.content()
+
+    cara.get_by_role("button", name=re.compile(f"Withdraw consent for {w.a.name}")).click()
+    cara.get_by_text(f"You withdrew your consent for {w.a.name}.").wait_for()
+    history = cara.locator("table").last.inner_text()
+    assert w.a.name in history
+    admin.reload()
+    assert "cara.private@example.org" not in admin.content()
+    assert "Nobody has shared contact details" in admin.content()
 
 
 def _rich(w: World) -> dict[str, str]:
