@@ -95,6 +95,13 @@ def demo(
             "rule from a later date, and the national office's remittances…"
         )
         seed_subscriptions()
+        from grassroots.finance.demo_books import seed as seed_books
+
+        typer.echo(
+            "Adding the home branch's books: last year's statement reconciled, spends approved "
+            "at minuted meetings, one unapproved, accounts published; a statement to import…"
+        )
+        logins += seed_books()
         # after the network demo (its groups, people and organisers): the directory's consents,
         # groups' profiles, the hub and gatherings
         from grassroots.network.demo_directory import seed as seed_directory
