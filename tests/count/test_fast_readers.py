@@ -154,6 +154,17 @@ def test_a_file_spanning_many_chunks_reads_as_in_one(monkeypatch: pytest.MonkeyP
     assert compare("blt", raw, "f.blt")
 
 
+def test_long_rankings_are_grouped_exactly_as_the_careful_reader_groups_them() -> None:
+    n = 150
+    orders = [list(range(1, n + 1)), list(range(n, 0, -1)), list(range(1, 80)), [5, 4, 3]]
+    lines = [f"{n} 3", *(f"{1 + i % 5} {' '.join(map(str, orders[i % 4]))} 0" for i in range(40))]
+    lines += ["0", *(f'"C{i}"' for i in range(n)), '"Long"']
+    raw = ("\n".join(lines) + "\n").encode()
+    assert compare("blt", raw, "long.blt")
+    election = blt_fast.loads(raw, source="long.blt")
+    assert election is not None and election.weights == (30, 30, 30, 30)
+
+
 def test_the_careful_reader_names_the_line_of_a_problem_far_into_a_large_file(
     tmp_path: Path,
 ) -> None:

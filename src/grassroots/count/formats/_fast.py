@@ -145,6 +145,52 @@ def concat(parts: Sequence[Rows]) -> Rows:
     )
 
 
+_BY_COLUMN = 64  # rankings up to this long are hashed column by column, longer ones flat
+
+
+def _row_keys(rows: Rows, starts: Ints) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each row's candidates and length."""
+    keys = rows.lengths.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    multiplier = np.uint64(0x9E3779B97F4A7C15)
+    widest = int(rows.lengths.max())
+    with np.errstate(over="ignore"):
+        if widest > _BY_COLUMN:  # a few long rankings: one pass over all the preferences
+            pos = np.arange(rows.prefs.shape[0], dtype=np.int64) - np.repeat(starts, rows.lengths)
+            powers = np.cumprod(np.full(widest + 1, multiplier, dtype=np.uint64))
+            mixed = (rows.prefs.astype(np.uint64) + np.uint64(1)) * powers[pos]
+            running = np.zeros(mixed.shape[0] + 1, dtype=np.uint64)
+            np.cumsum(mixed, out=running[1:])
+            summed: npt.NDArray[np.uint64] = running[starts + rows.lengths] - running[starts]
+            return keys + summed
+        # Column by column over the rows still that long: rankings are short, so this touches
+        # each preference once without arrays as long as all the preferences.
+        longer = np.flatnonzero(rows.lengths > 0)
+        k = 0
+        while longer.shape[0]:
+            mark = rows.prefs[starts[longer] + k].astype(np.uint64) + np.uint64(1)
+            keys[longer] = (keys[longer] ^ mark) * multiplier
+            k += 1
+            longer = longer[rows.lengths[longer] > k]
+    return keys
+
+
+def _rows_equal(rows: Rows, starts: Ints, leader: Ints) -> bool:
+    """Whether every row equals row ``leader[i]``, preference by preference (same lengths)."""
+    if int(rows.lengths.max()) > _BY_COLUMN:
+        pos = np.arange(rows.prefs.shape[0], dtype=np.int64) - np.repeat(starts, rows.lengths)
+        mirror = np.repeat(starts[leader], rows.lengths) + pos
+        return bool(np.array_equal(rows.prefs[mirror], rows.prefs))
+    longer = np.flatnonzero((rows.lengths > 0) & (leader != np.arange(leader.shape[0])))
+    k = 0
+    while longer.shape[0]:
+        mine = rows.prefs[starts[longer] + k]
+        if not np.array_equal(mine, rows.prefs[starts[leader[longer]] + k]):
+            return False
+        k += 1
+        longer = longer[rows.lengths[longer] > k]
+    return True
+
+
 def group_rows(rows: Rows) -> Rows | None:
     """Identical rows merged, weights summed, in order of first appearance.
 
@@ -158,18 +204,7 @@ def group_rows(rows: Rows) -> Rows | None:
     offsets = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(rows.lengths, out=offsets[1:])
     starts = offsets[:-1]
-    # Column by column over the rows still that long: rankings are short, so this touches
-    # each preference once without arrays as long as all the preferences.
-    keys = rows.lengths.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-    multiplier = np.uint64(0x9E3779B97F4A7C15)
-    longer = np.flatnonzero(rows.lengths > 0)
-    k = 0
-    with np.errstate(over="ignore"):
-        while longer.shape[0]:
-            mark = rows.prefs[starts[longer] + k].astype(np.uint64) + np.uint64(1)
-            keys[longer] = (keys[longer] ^ mark) * multiplier
-            k += 1
-            longer = longer[rows.lengths[longer] > k]
+    keys = _row_keys(rows, starts)
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     del keys
     inverse = inverse.reshape(-1)
@@ -182,15 +217,8 @@ def group_rows(rows: Rows) -> Rows | None:
     leader_of_row = leaders[group]
     if not np.array_equal(rows.lengths[leader_of_row], rows.lengths):
         return None
-    # Exact: every row equals the first row of its group, preference by preference.
-    longer = np.flatnonzero((rows.lengths > 0) & (leader_of_row != np.arange(size)))
-    k = 0
-    while longer.shape[0]:
-        mine = rows.prefs[starts[longer] + k]
-        if not np.array_equal(mine, rows.prefs[starts[leader_of_row[longer]] + k]):
-            return None
-        k += 1
-        longer = longer[rows.lengths[longer] > k]
+    if not _rows_equal(rows, starts, leader_of_row):
+        return None
     del leader_of_row
     if total_of(rows.weights) < 2**53:  # float64 sums of integers are exact below 2**53
         summed = np.bincount(group, weights=rows.weights).astype(np.int64)
