@@ -147,3 +147,42 @@ def test_an_entry_a_published_count_needs_is_kept_anonymised_saying_why(w: World
     assert (p.name, p.email, p.phone, p.postcode, p.user_id) == ("(erased)", "", "", "", None)
     assert any("published count" in why and "network" in why for _what, why in erasure.kept)
     assert not Consent.objects.filter(person_id=w.alice.pk).exists()
+
+
+def test_erasing_someone_on_a_primarys_roll_keeps_the_roll_and_its_size_without_them() -> None:
+    from grassroots.elections.models import RollEntry
+    from grassroots.network.actions import primaries as pa
+    from grassroots.network.models import PrimaryEntry
+    from tests.network.builders import DAY, NOW, join, network, user
+    from tests.network.test_primaries import make_primary
+
+    net = network()
+    leeds, unite = net.groups["Leeds Left"], net.groups["Unite Branch 7"]
+    ann = user("ann", "ann@example.org")
+    mine = join(leeds, "Ann Ash", "ann@example.org", account=ann)
+    Person.objects.filter(pk=mine.pk).update(email_confirmed_at=NOW)
+    join(unite, "Ann A.", "ANN@example.org")  # the union's own list names her too
+    join(leeds, "Bob", "bob@example.org")
+    p = make_primary(net, constraints={})
+    for name in ("Cy", "Di"):
+        account = user(name.lower())
+        join(leeds, name, f"{name.lower()}@example.org", account=account)
+        cand = pa.self_nominate(
+            p, by=account, name=name, statement="Vote for me", now=NOW - 5 * DAY
+        )
+        for g in (leeds, unite):
+            pa.back_candidate(cand, g, by=net.admins[g.name], now=NOW - 5 * DAY)
+    pa.open_primary(p, by=net.organiser)
+    p.refresh_from_db()
+    size = p.election.roll_size
+    card = PrimaryEntry.objects.filter(person__user=ann).first().card
+    assert card.name == "Ann Ash" or card.email == "ann@example.org"
+
+    erasure = erase_me(ann, net.network, confirm="ERASE")
+    card.refresh_from_db()
+    assert (card.name, card.email, card.user_id) == ("(erased)", "", None)
+    assert RollEntry.objects.filter(election=p.election).count() == size
+    assert not PrimaryEntry.objects.filter(person__email__iexact="ann@example.org").exists()
+    assert PrimaryEntry.objects.filter(card=card, person__isnull=True).count() == 2  # both lists
+    assert not Person.objects.filter(email__iexact="ann@example.org").exists()
+    assert any("voter record on the roll of" in what for what, _why in erasure.kept)

@@ -13,6 +13,7 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from grassroots.audit.log import record
+from grassroots.members.models import Member
 from grassroots.network import consent as rules
 from grassroots.network.actions.access import ActionRefused, User, entries_of
 from grassroots.network.models import (
@@ -22,6 +23,7 @@ from grassroots.network.models import (
     GroupMembership,
     Network,
     Person,
+    PrimaryEntry,
     Registration,
 )
 
@@ -172,6 +174,7 @@ def erase_me(by: User, network: Network, *, confirm: str) -> Erasure:
             "messages sent to groups": _messages(network, emails).delete()[0],
         }
         kept = [list(k) for k in ALWAYS_KEPT]
+        kept += _anonymise_roll_cards(ids)
         deleted = anonymised = 0
         for p in people:
             try:
@@ -200,6 +203,25 @@ def erase_me(by: User, network: Network, *, confirm: str) -> Erasure:
             + ", ".join(f"{v} {k}" for k, v in removed.items()),
         )
     return erasure
+
+
+def _anonymise_roll_cards(ids: list[int]) -> list[list[str]]:
+    """A primary's roll keeps one voter record (a card) per person; the published roll size,
+    turnout and recount need it, so it stays, without the name and address copied onto it."""
+    entries = PrimaryEntry.objects.filter(person_id__in=ids).select_related("primary")
+    cards = {e.card_id for e in entries}
+    if not cards:
+        return []
+    titles = sorted({str(e.primary) for e in entries})
+    Member.objects.filter(pk__in=cards).update(name="(erased)", email="", user=None)
+    return [
+        [
+            f"Your voter record on the roll of {', '.join(titles)}: kept with no name, address "
+            "or account.",
+            "The primary's roll size and turnout are published and a recount needs every voter "
+            "record; the groups' entries that listed you no longer point to you.",
+        ]
+    ]
 
 
 def _anonymise(p: Person) -> None:
