@@ -13,7 +13,7 @@ from django.test import Client
 
 from grassroots.audit.models import AuditEntry
 from grassroots.network.actions import directory
-from grassroots.network.actions.mydata import erase_me
+from grassroots.network.actions.mydata import erase_me, my_data
 from grassroots.network.models import (
     Consent,
     ContactMessage,
@@ -178,6 +178,11 @@ def test_erasing_someone_on_a_primarys_roll_keeps_the_roll_and_its_size_without_
     card = PrimaryEntry.objects.filter(person__user=ann).first().card
     assert card.name == "Ann Ash" or card.email == "ann@example.org"
 
+    held = my_data(ann, net.network)["primaries"]
+    assert sorted(r["listed_by"] for r in held if r["record"] == "on the roll") == [
+        "Leeds Left",
+        "Unite Branch 7",
+    ]
     erasure = erase_me(ann, net.network, confirm="ERASE")
     card.refresh_from_db()
     assert (card.name, card.email, card.user_id) == ("(erased)", "", None)

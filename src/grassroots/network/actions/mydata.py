@@ -17,10 +17,12 @@ from grassroots.members.models import Member
 from grassroots.network import consent as rules
 from grassroots.network.actions.access import ActionRefused, User, entries_of
 from grassroots.network.models import (
+    Candidacy,
     Consent,
     ContactMessage,
     Erasure,
     GroupMembership,
+    HustingsQuestion,
     Network,
     Person,
     PrimaryEntry,
@@ -106,6 +108,7 @@ def my_data(by: User, network: Network) -> dict[str, Any]:
             }
             for r in Registration.objects.filter(person_id__in=ids).select_related("gathering")
         ],
+        "primaries": _primaries(by, network, ids),
         "messages_sent_to_groups": [
             {
                 "group": m.group.name,
@@ -143,9 +146,38 @@ def my_data_csv(by: User, network: Network) -> str:
                     text = "'" + text
                 w.writerow([section, n, key, text])
 
-    for section in ("entries", "consents", "gatherings", "messages_sent_to_groups"):
+    for section in ("entries", "consents", "gatherings", "primaries", "messages_sent_to_groups"):
         rows(section, data[section])
     return out.getvalue()
+
+
+def _primaries(by: User, network: Network, ids: list[int]) -> list[dict[str, Any]]:
+    """The primaries' records about the person: roll entries, candidacies, questions asked."""
+    out: list[dict[str, Any]] = []
+    for e in PrimaryEntry.objects.filter(person_id__in=ids).select_related("primary", "group"):
+        out.append({"primary": str(e.primary), "record": "on the roll", "listed_by": e.group.name})
+    for c in Candidacy.objects.filter(primary__network=network, user_id=by.pk).select_related(
+        "primary", "candidate"
+    ):
+        out.append(
+            {
+                "primary": str(c.primary),
+                "record": "candidate",
+                "name": c.candidate.name,
+                "statement": c.candidate.statement,
+                "nominated_at": _iso(c.nominated_at),
+            }
+        )
+    for q in HustingsQuestion.objects.filter(primary__network=network, asked_by_id=by.pk):
+        out.append(
+            {
+                "primary": str(q.primary),
+                "record": "question asked",
+                "question": q.text,
+                "asked_at": _iso(q.asked_at),
+            }
+        )
+    return out
 
 
 def _messages(network: Network, emails: set[str]) -> Any:
@@ -175,6 +207,22 @@ def erase_me(by: User, network: Network, *, confirm: str) -> Erasure:
         }
         kept = [list(k) for k in ALWAYS_KEPT]
         kept += _anonymise_roll_cards(ids)
+        asked = HustingsQuestion.objects.filter(primary__network=network, asked_by_id=by.pk)
+        if asked.update(asked_by=None):
+            kept.append(
+                [
+                    "The questions you asked at hustings, no longer linked to you.",
+                    "They were published with the candidates' answers.",
+                ]
+            )
+        if Candidacy.objects.filter(primary__network=network, user_id=by.pk).exists():
+            kept.append(
+                [
+                    "Your candidacy in a primary: your name and statement as published.",
+                    "A candidate's name and statement are part of the primary's published "
+                    "result; ask the network's organisers about a primary still under way.",
+                ]
+            )
         deleted = anonymised = 0
         for p in people:
             try:
