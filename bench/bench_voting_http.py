@@ -77,6 +77,10 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.server_threads} threads; {args.clients} client process(es) x {args.threads} "
         f"threads; {connection.vendor}"
     )
+    from django.core.management import call_command
+
+    # production settings serve static files from a collected, hashed manifest (whitenoise)
+    call_command("collectstatic", interactive=False, verbosity=0)
     e, _ = open_bench_election(args.voters, args.branches, logins=True)
     t0 = time.perf_counter()
     sessions = log_in_every_voter()

@@ -39,12 +39,15 @@ STATES = (
 class ElectionQuerySet(models.QuerySet["Election"]):
     def visible_to(self, user: object) -> ElectionQuerySet:
         """Announced elections, and drafts only for those who manage them (issue 9.2)."""
-        from grassroots.members.permissions import units_where
+        from grassroots.members.permissions import paths_where
 
-        managed = units_where(user, "manage_occasions")  # type: ignore[arg-type]
-        return self.filter(
-            models.Q(announced_at__isnull=False) | models.Q(unit__in=managed.values("pk"))
-        )
+        managed = paths_where(user, "manage_occasions")  # type: ignore[arg-type]
+        if managed is None:  # a superuser manages every unit
+            return self.all()
+        q = models.Q(announced_at__isnull=False)
+        for path in managed:  # the units where the user manages occasions, and those below
+            q |= models.Q(unit__path__startswith=path)
+        return self.filter(q)
 
 
 class Election(models.Model):

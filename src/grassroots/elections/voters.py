@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from grassroots.elections.models import Election
 from grassroots.members.models import Member
 
-__all__ = ["NOT_MINE", "register", "voter_for"]
+__all__ = ["NOT_MINE", "elsewhere", "register", "voter_for"]
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -35,12 +35,21 @@ def register(resolver: Resolver) -> None:
         _resolvers.append(resolver)
 
 
-def voter_for(user: User, election: Election) -> Member | None:
-    """The membership record ``user`` votes with in ``election``, or None."""
+def elsewhere(user: User, election: Election) -> Member | _NotMine | None:
+    """What the first registered resolver that knows ``election`` answers; ``NOT_MINE`` if
+    none does (the user's own record is then the one)."""
     for resolver in _resolvers:
         found = resolver(user, election)
         if not isinstance(found, _NotMine):
             return found
+    return NOT_MINE
+
+
+def voter_for(user: User, election: Election) -> Member | None:
+    """The membership record ``user`` votes with in ``election``, or None."""
+    found = elsewhere(user, election)
+    if not isinstance(found, _NotMine):
+        return found
     if not user.is_authenticated:
         return None
     return Member.objects.filter(user_id=user.pk).first()

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from grassroots.members.models import Role, Unit
 
-__all__ = ["PERMISSIONS", "NotAllowed", "can", "require", "units_where"]
+__all__ = [
+    "PERMISSIONS",
+    "NotAllowed",
+    "can",
+    "held_roles",
+    "holds_any",
+    "paths_where",
+    "remember_roles",
+    "require",
+    "units_where",
+]
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view_register": frozenset(
@@ -56,10 +67,56 @@ class NotAllowed(PermissionDenied):
     """The user's roles do not cover this; the message says what was refused and where."""
 
 
+# set on a request's user (``RolesOnceMiddleware``): its roles, read at most once a request
+_MEMO = "_grassroots_roles"
+
+
+def remember_roles(user: User) -> None:
+    """Let ``user`` (a request's own user object) keep its roles once they are read.
+
+    Every permission check during the request then reads the roles from that one query (kind
+    and unit path of each) instead of one query per check. A user object made anywhere else
+    (an action's caller, a test's) reads them afresh at every check, as before.
+    """
+    if user.is_authenticated:
+        setattr(user, _MEMO, None)
+
+
+def held_roles(user: User) -> list[tuple[str, str]] | None:
+    """``(kind, unit path)`` of each of a request user's roles, read once; ``None`` for a user
+    object that does not keep them (see ``remember_roles``)."""
+    if not hasattr(user, _MEMO):
+        return None
+    roles: list[tuple[str, str]] | None = getattr(user, _MEMO)
+    if roles is None:
+        # plain SQL: asked at every signed-in request, it cost more to build with the ORM
+        # than to answer
+        sql = (
+            f"SELECT r.kind, u.path FROM {Role._meta.db_table} r"
+            f" JOIN {Unit._meta.db_table} u ON u.id = r.unit_id WHERE r.user_id = %s"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [user.pk])
+            roles = [(str(kind), str(path)) for kind, path in cur.fetchall()]
+        setattr(user, _MEMO, roles)
+    return roles
+
+
 def _roles(user: User, perm: str) -> QuerySet[Role]:
     if perm not in PERMISSIONS:
         raise KeyError(f"unknown permission {perm!r}")
     return Role.objects.filter(user_id=user.pk, kind__in=PERMISSIONS[perm])
+
+
+def _paths(user: User, perm: str) -> list[str]:
+    """The paths of the units where ``user`` holds a role that gives ``perm``."""
+    held = held_roles(user)
+    if held is None:
+        return list(_roles(user, perm).values_list("unit__path", flat=True))
+    if perm not in PERMISSIONS:
+        raise KeyError(f"unknown permission {perm!r}")
+    kinds = PERMISSIONS[perm]
+    return [path for kind, path in held if kind in kinds]
 
 
 def can(user: User | None, perm: str, unit: Unit) -> bool:
@@ -68,8 +125,7 @@ def can(user: User | None, perm: str, unit: Unit) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    paths = _roles(user, perm).values_list("unit__path", flat=True)
-    return any(unit.path.startswith(p) for p in paths)
+    return any(unit.path.startswith(p) for p in _paths(user, perm))
 
 
 def require(user: User | None, perm: str, unit: Unit) -> None:
@@ -79,13 +135,37 @@ def require(user: User | None, perm: str, unit: Unit) -> None:
         raise NotAllowed(f"{who} may not {perm.replace('_', ' ')} for {unit.name}")
 
 
+def paths_where(user: User | None, perm: str) -> list[str] | None:
+    """The paths of the units where ``user`` holds ``perm`` (each unit under one of them too);
+    ``None`` for a superuser, who holds every permission everywhere."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        if perm not in PERMISSIONS:
+            raise KeyError(f"unknown permission {perm!r}")
+        return []
+    if getattr(user, "is_superuser", False):
+        return None
+    return _paths(user, perm)
+
+
 def units_where(user: User | None, perm: str) -> QuerySet[Unit]:
     """Every unit over which ``user`` holds ``perm``."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Unit.objects.none()
-    if getattr(user, "is_superuser", False):
+    paths = paths_where(user, perm)
+    if paths is None:
         return Unit.objects.all()
+    if not paths:
+        return Unit.objects.none()
     q = Q(pk__in=[])
-    for p in _roles(user, perm).values_list("unit__path", flat=True):
+    for p in paths:
         q |= Q(path__startswith=p)
     return Unit.objects.filter(q)
+
+
+def holds_any(user: User | None, perms: tuple[str, ...]) -> bool:
+    """Whether ``user`` holds any of ``perms`` over any unit at all."""
+    for perm in perms:
+        paths = paths_where(user, perm)
+        if paths is None:
+            return Unit.objects.exists()
+        if paths:
+            return True
+    return False

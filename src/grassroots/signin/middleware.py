@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from grassroots.members.models import Role
-from grassroots.members.permissions import PERMISSIONS
+from grassroots.members.permissions import PERMISSIONS, held_roles
 
 __all__ = ["OFFICER_ROLES", "OfficerSecondFactorMiddleware", "needs_second_factor"]
 
@@ -35,8 +35,11 @@ def needs_second_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether ``user`` holds an officer role (or is a superuser) and has no second factor."""
     if not user.is_authenticated:
         return False
+    held = held_roles(user)  # a request's user: its roles, read once for the whole request
     officer = getattr(user, "is_superuser", False) or (
-        Role.objects.filter(user_id=user.pk, kind__in=OFFICER_ROLES).exists()
+        any(kind in OFFICER_ROLES for kind, _ in held)
+        if held is not None
+        else Role.objects.filter(user_id=user.pk, kind__in=OFFICER_ROLES).exists()
     )
     if not officer:
         return False

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from grassroots.members.models import Member
-from grassroots.members.permissions import units_where
+from grassroots.members.permissions import holds_any
+from grassroots.members.requester import member_of
 
 
 def _nav(request: HttpRequest) -> dict[str, bool]:
@@ -15,11 +15,10 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
         return {"standing": False, "registers": False}
     return {
         # my standing is a membership record's page
-        "standing": Member.objects.filter(user=user).exists(),
+        "standing": member_of(user) is not None,
         # the registers page lists units whose register, delegates or occasions one may see
-        "registers": any(
-            units_where(user, perm).exists()
-            for perm in ("view_register", "view_delegates", "view_eligibility", "manage_units")
+        "registers": holds_any(
+            user, ("view_register", "view_delegates", "view_eligibility", "manage_units")
         ),
     }
 

@@ -75,10 +75,15 @@ MIDDLEWARE = [
     "grassroots.site.uploads.NulRefusingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the signed-in person's roles and membership record: read once per request, not per check
+    "grassroots.members.requester.RequesterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "grassroots.site.csp.StrictCSPMiddleware",
 ]
+
+# Django's database sessions, read in one plain SQL statement (site/sessions.py)
+SESSION_ENGINE = "grassroots.site.sessions"
 
 ROOT_URLCONF = "grassroots.site.urls"
 WSGI_APPLICATION = "grassroots.site.wsgi.application"

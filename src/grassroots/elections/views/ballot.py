@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -21,19 +22,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from grassroots.elections import actions, receipt_check, receipts
-from grassroots.elections.models import Election, RollEntry, VoterRecord
+from grassroots.elections.models import Candidate, Election, RollEntry, VoterRecord
 from grassroots.elections.ranking import ballot_order, parse_ranks
 from grassroots.elections.standing import covers, member_election
-from grassroots.elections.voters import voter_for
+from grassroots.elections.voters import NOT_MINE, elsewhere, voter_for
 from grassroots.members.models import Member
+from grassroots.members.requester import remember_member
 
 
 @never_cache
 @login_required
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """The ballot: a number box per candidate in this voter's order; review; cast; receipt."""
-    e = get_object_or_404(Election.objects.visible_to(request.user), pk=pk)
-    member = voter_for(request.user, e)
+    e = _election(request, pk)
+    member = _voter(e, request.user)
     if member is None:
         messages.error(request, "Your account is not linked to a membership record.")
         return redirect("elections:detail", pk=pk)
@@ -46,9 +48,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             return _already_voted(request, e, member, token)
         messages.error(request, "Voting in this election is not open.")
         return redirect("elections:detail", pk=pk)
-    if VoterRecord.objects.filter(election=e, member=member).exists():
+    if member.voted:
         return _already_voted(request, e, member, token if posted else None)
-    if not RollEntry.objects.filter(election=e, member=member).exists():
+    if not member.on_roll:
         # said before any ballot is shown, with the reasons: never a ballot that cannot be cast
         standing = member_election(member, e) if covers(e, member) else None
         ctx = {"e": e, "member": member, "standing": standing}
@@ -57,19 +59,15 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     order = ballot_order(e.ballot, f"{e.pk}:{member.pk}:{e.seed}")
     fields = {name: f"rank-{e.ballot.index(name)}" for name in order}
     values = {name: request.POST.get(fields[name], "") for name in order}
-    photos = {
-        name: reverse("elections:photo", args=[e.pk, cid])
-        for name, cid in e.candidates.filter(name__in=order, photo__isnull=False).values_list(
-            "name", "pk"
-        )
-    }
     ctx: dict[str, Any] = {"e": e, "token": token}
     if request.method != "POST" or request.POST.get("step") == "change":
         # a fresh ballot, or "Change my ballot" from the review page with the ranking kept
-        ctx["rows"] = _rows(order, fields, values, photos, {})
+        ctx["rows"] = _rows(order, fields, values, _photos(e, order), {})
         return render(request, "elections/ballot.html", ctx)
     parsed = parse_ranks(order, values)
-    ctx["rows"] = _rows(order, fields, values, photos, parsed.boxes)
+    if parsed.errors or request.POST.get("step") != "cast":
+        # the rows are shown again (ballot with its problems, or the review page)
+        ctx["rows"] = _rows(order, fields, values, _photos(e, order), parsed.boxes)
     if parsed.errors:
         ctx["errors"] = parsed.errors
         return render(request, "elections/ballot.html", ctx, status=400)
@@ -82,8 +80,63 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         return _already_voted(request, e, member, token if posted else None)
     except actions.ActionRefused as exc:
         ctx["errors"] = (str(exc),)
+        ctx["rows"] = _rows(order, fields, values, _photos(e, order), parsed.boxes)
         return render(request, "elections/ballot.html", ctx, status=400)
     return _receipt(request, e, code)
+
+
+def _election(request: HttpRequest, pk: int) -> Election:
+    """The election, if this user may see it (``Election.objects.visible_to``).
+
+    An announced election is visible to everyone: read in plain SQL, as the ballot page and
+    every cast ask for it. A draft is looked up through ``visible_to`` (its managers only).
+    """
+    found = list(
+        Election.objects.raw(f"SELECT * FROM {Election._meta.db_table} WHERE id = %s", [pk])
+    )
+    if found and found[0].announced_at is not None:
+        return found[0]
+    return get_object_or_404(Election.objects.visible_to(request.user), pk=pk)
+
+
+def _voter(e: Election, user: Any) -> Member | None:
+    """The record ``user`` votes with in ``e`` (``voters.voter_for``), with ``on_roll`` and
+    ``voted`` for ``e`` read in the same query.
+
+    Written as SQL: the ORM took longer to build this query than the database to answer it,
+    and it is asked at every ballot page and every cast.
+    """
+    found = elsewhere(user, e)  # an app keeping this election's voters (network primaries)
+    if found is None:
+        return None
+    column, value = ("m.user_id", user.pk) if found is NOT_MINE else ("m.id", found.pk)
+    sql = (
+        f"SELECT m.*, EXISTS (SELECT 1 FROM {RollEntry._meta.db_table} r"
+        " WHERE r.election_id = %s AND r.member_id = m.id) AS on_roll,"
+        f" EXISTS (SELECT 1 FROM {VoterRecord._meta.db_table} v"
+        " WHERE v.election_id = %s AND v.member_id = m.id) AS voted"
+        f" FROM {Member._meta.db_table} m WHERE {column} = %s ORDER BY m.id LIMIT 1"
+    )
+    rows = list(Member.objects.raw(sql, [e.pk, e.pk, value]))
+    member = rows[0] if rows else None
+    if found is NOT_MINE:
+        remember_member(user, member)  # the user's own record: the navigation reads it too
+    return member
+
+
+def _photos(e: Election, order: list[str]) -> dict[str, str]:
+    """Each candidate with a photo: the photo's address (asked only when rows are shown)."""
+    sql = (
+        f"SELECT id, name FROM {Candidate._meta.db_table}"
+        " WHERE election_id = %s AND photo IS NOT NULL"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [e.pk])
+        found = cur.fetchall()
+    shown = set(order)
+    return {
+        name: reverse("elections:photo", args=[e.pk, cid]) for cid, name in found if name in shown
+    }
 
 
 def _rows(
