@@ -19,7 +19,7 @@ which the readers import only when they read a file.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -240,13 +240,18 @@ def election_from_rows(
     withdrawn: frozenset[int],
     irregularities: Sequence[str],
     source: str,
-) -> Election:
+) -> Election | None:
     """The ``Election`` of grouped strict rows, as ``Election.from_pairs`` would make it.
 
-    Its packed ballots are filled in from the same arrays when no candidate withdrew, so a
-    count does not pack the rankings again.
+    The fast readers have checked with numpy what ``Election.__post_init__`` checks (weights
+    positive and within ``MAX_BALLOTS``, every candidate in range), so the election is made
+    without that pass over every preference; only the names are checked here (None if one
+    repeats: the careful reader says so). Its packed ballots are filled in from the same
+    arrays when no candidate withdrew, so a count does not pack the rankings again.
     """
     n = len(names)
+    if len(set(names)) != n or seats < 0:
+        return None
     flat = rows.prefs.tolist()
     if n <= 1 << 20:
         singles: list[Rank] = [(c,) for c in range(n)]
@@ -260,16 +265,20 @@ def election_from_rows(
         tuple(marks[cut[i] : cut[i + 1]]) for i in range(len(cut) - 1)
     )
     del marks
-    election = Election(
-        candidates=tuple(names),
-        seats=seats,
-        rankings=rankings,
-        weights=tuple(rows.weights.tolist()),
-        title=title,
-        withdrawn=withdrawn,
-        irregularities=tuple(irregularities),
-        source=source,
-    )
+    parts = {
+        "candidates": tuple(names),
+        "seats": seats,
+        "rankings": rankings,
+        "weights": tuple(rows.weights.tolist()),
+        "title": title,
+        "withdrawn": withdrawn,
+        "irregularities": tuple(irregularities),
+        "source": source,
+    }
+    assert set(parts) == {f.name for f in fields(Election)}  # every field, when one is added
+    election = object.__new__(Election)
+    for name, value in parts.items():
+        object.__setattr__(election, name, value)
     if not withdrawn:
         kept = rows.lengths > 0
         lengths = rows.lengths[kept]
