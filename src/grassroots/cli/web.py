@@ -107,7 +107,12 @@ def demo(
         from grassroots.network.demo_directory import seed as seed_directory
 
         typer.echo("Adding the network's directory shared by consent, its hub and gatherings…")
-        seed_directory(password=DEMO_PASSWORD)
+        shared = seed_directory(password=DEMO_PASSWORD)
+        sharers = shared.get("sharers") or []
+        if sharers:
+            from grassroots.members.demo import DemoLogin
+
+            logins.append(DemoLogin(str(sharers[0]), "a network member sharing some details"))
     typer.echo(f"\ngrassroots demo: http://{host}:{port}/")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for name, role in (
