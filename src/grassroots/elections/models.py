@@ -162,9 +162,21 @@ class Nomination(models.Model):
 class RollEntry(models.Model):
     """One member on the electoral roll, frozen when voting opens."""
 
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="roll")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    branch = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # for turnout
+    # Freezing a national roll writes 500,000 rows in one transaction. Database foreign keys
+    # made PostgreSQL look up and lock the member, branch and election of every row at the
+    # commit (most of a minute), and each column's own index cost as much again at the insert.
+    # The rows are copied from the members read under the election's lock; Django still
+    # refuses to delete a member or unit on a roll (PROTECT) and deletes an election's roll
+    # with it (CASCADE). Lookups go by the election and member (the unique constraint).
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="roll", db_index=False, db_constraint=False
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    branch = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )  # for turnout
 
     class Meta:
         constraints = [

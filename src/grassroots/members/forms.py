@@ -20,7 +20,7 @@ from grassroots.members.fieldrules import (
 )
 from grassroots.members.identifiers import code_problem, number_problem
 from grassroots.members.models import Unit
-from grassroots.site.widgets import DayInput
+from grassroots.site.widgets import DayInput, QuickSelect
 
 DATE = DayInput()  # day/month/year, the app's own format (site/widgets.py)
 
@@ -83,8 +83,9 @@ class MemberForm(forms.Form):
     )
     name = forms.CharField(max_length=NAME_MAX, validators=[one_line("name", NAME_MAX)])
     email = forms.EmailField(required=False, max_length=EMAIL_MAX, validators=[valid_email])
-    branch = forms.ModelChoiceField(queryset=Unit.objects.none())
-    ward = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False)
+    # an administrator chooses among every branch and ward: the quick widget
+    branch = forms.ModelChoiceField(queryset=Unit.objects.none(), widget=QuickSelect)
+    ward = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=QuickSelect)
     join_date = DayField(widget=DATE, label="Join date")
     status = forms.ChoiceField(
         choices=[(s, s.capitalize()) for s in STATUSES], initial="provisional"

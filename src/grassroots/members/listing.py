@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from grassroots.members.eligibility import STATUSES
 from grassroots.members.models import Member
@@ -50,6 +50,7 @@ class Listing:
     arrears_counts: dict[str, int]  # likewise for in arrears / paid up
     any_status: int  # with the other filters as chosen, whatever the status
     any_arrears: int  # with the other filters as chosen, paid up or not
+    total: int  # members listed: every filter as chosen
 
     def params(self, **changes: str) -> dict[str, str]:
         """The page's query parameters with ``changes`` made (empty values left out)."""
@@ -69,16 +70,32 @@ def list_register(members: QuerySet[Member], params: Mapping[str, str], today: d
     sort = sort if sort.removeprefix("-") in SORTS else "number"
     if q:
         members = members.filter(Q(name__icontains=q) | Q(number=q) | Q(email__iexact=q))
-    by_arrears = members.filter(_arrears_q(arrears, today)) if arrears else members
-    by_status = members.filter(status=status) if status else members
-    status_counts = dict.fromkeys(STATUSES, 0)
-    for row in by_arrears.order_by().values("status").annotate(n=Count("id")):
-        status_counts[row["status"]] = row["n"]
-    counted = by_status.order_by().aggregate(
-        paid_up=Count("id", filter=_arrears_q("paid_up", today)),
-        in_arrears=Count("id", filter=_arrears_q("in_arrears", today)),
-        total=Count("id"),
+    # one pass over the members searched for: how many in each status, paid up or not; every
+    # count the page shows is a sum of these cells (a national register is read once, not
+    # once for the status counts, once for the arrears counts and once for the pages)
+    cells: dict[tuple[str, bool], int] = {}
+    rows = (
+        members.order_by()
+        .annotate(paid=Case(When(_arrears_q("paid_up", today), then=True), default=False))
+        .values_list("status", "paid")
+        .annotate(n=Count("id"))
     )
+    for s, paid, n in rows:
+        cells[(s, bool(paid))] = cells.get((s, bool(paid)), 0) + n
+
+    def arrears_ok(paid: bool) -> bool:
+        return not arrears or (arrears == "paid_up") == paid
+
+    status_counts = dict.fromkeys(STATUSES, 0)
+    for (s, paid), n in cells.items():
+        if arrears_ok(paid) and s in status_counts:
+            status_counts[s] += n
+    by_status = [(paid, n) for (s, paid), n in cells.items() if not status or s == status]
+    arrears_counts = {
+        "paid_up": sum(n for paid, n in by_status if paid),
+        "in_arrears": sum(n for paid, n in by_status if not paid),
+    }
+    by_arrears = members.filter(_arrears_q(arrears, today)) if arrears else members
     chosen = by_arrears.filter(status=status) if status else by_arrears
     fields = SORTS[sort.removeprefix("-")][1]
     order = [("-" + f) if sort.startswith("-") else f for f in fields]
@@ -89,7 +106,8 @@ def list_register(members: QuerySet[Member], params: Mapping[str, str], today: d
         sort=sort,
         members=chosen.select_related("branch", "ward").order_by(*order),
         status_counts=status_counts,
-        arrears_counts={k: counted[k] for k in ARREARS},
+        arrears_counts=arrears_counts,
         any_status=sum(status_counts.values()),
-        any_arrears=counted["total"],
+        any_arrears=sum(arrears_counts.values()),
+        total=sum(n for paid, n in by_status if arrears_ok(paid)),
     )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import connection, models
+from django.db.models.functions import Upper
 
 from grassroots.members.eligibility import STATUSES, MemberFacts, RuleSet
 
@@ -18,6 +19,7 @@ __all__ = [
     "Occasion",
     "Role",
     "Unit",
+    "in_unit",
     "registered_numbers",
 ]
 
@@ -91,7 +93,11 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["number"]
-        indexes = [models.Index(fields=["branch", "status"])]
+        indexes = [
+            models.Index(fields=["branch", "status"]),
+            # the register's search by address (``email__iexact``)
+            models.Index(Upper("email"), name="member_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.number})"
@@ -137,6 +143,18 @@ def registered_numbers(numbers: Sequence[str], chunk: int = 10000) -> set[str]:
             cur.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", part)
             found.update(n for (n,) in cur.fetchall())
     return found
+
+
+def in_unit(unit: Unit) -> models.Q:
+    """Members whose branch is ``unit`` or a unit below it.
+
+    The units are looked up first and named by id (a branch is one id, the national unit every
+    one): PostgreSQL then knows from its statistics how many members a branch holds and reads
+    a branch's few hundred through the branch index, where a join on the path prefix left it
+    guessing and scanning the whole register for a search or a sorted page.
+    """
+    ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    return models.Q(branch_id__in=ids)
 
 
 class Role(models.Model):

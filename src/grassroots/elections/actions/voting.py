@@ -9,7 +9,7 @@ import re
 import secrets
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -96,9 +96,7 @@ def open_voting(
         )
         if len(entries) != len(set(roll)):
             raise ActionRefused(f"the roll names members outside {e.unit.name}")
-    RollEntry.objects.bulk_create(
-        [RollEntry(election=e, member_id=m, branch_id=b) for m, _, b in entries], batch_size=5000
-    )
+    _write_roll(e, entries)
     e.roll_size = len(entries)
     e.roll_fingerprint = receipts.fingerprint(n for _, n, _ in entries)
     e.ballot = [c.name for c in on_ballot]
@@ -113,6 +111,31 @@ def open_voting(
     )
     election.refresh_from_db()
     return e
+
+
+def _write_roll(e: Election, entries: Sequence[tuple[int, str, int]]) -> None:
+    """The frozen roll's rows. On PostgreSQL one statement from two arrays (an electorate of
+    500,000 in seconds, where building half a million model instances took most of a
+    minute); bulk inserts elsewhere."""
+    if connection.vendor != "postgresql":
+        RollEntry.objects.bulk_create(
+            [RollEntry(election=e, member_id=m, branch_id=b) for m, _, b in entries],
+            batch_size=5000,
+        )
+        return
+    table = connection.ops.quote_name(RollEntry._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (election_id, member_id, branch_id) "
+            "SELECT %s, m, b FROM unnest(%s::bigint[], %s::bigint[]) AS r(m, b)",
+            [e.pk, _array(m for m, _, _ in entries), _array(b for _, _, b in entries)],
+        )
+
+
+def _array(ids: Iterable[int]) -> str:
+    """Ids as PostgreSQL's text form of an array: written at once, where the driver's list
+    adapter took seconds for half a million."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def _lock_for_casting(election_id: int) -> Election:

@@ -21,7 +21,7 @@ from grassroots.members.forms import (
     StatusForm,
 )
 from grassroots.members.listing import ARREARS, SORTS, list_register
-from grassroots.members.models import Member, Occasion
+from grassroots.members.models import Member, Occasion, in_unit
 from grassroots.members.permissions import can, require, units_where
 from grassroots.members.views._common import _unit
 
@@ -32,10 +32,10 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
     each choice, sorting by any column, a page at a time."""
     unit = _unit(code)
     require(request.user, "view_register", unit)
-    listing = list_register(
-        Member.objects.filter(branch__path__startswith=unit.path), request.GET, dt.date.today()
-    )
-    page = Paginator(listing.members, 50).get_page(request.GET.get("page"))
+    listing = list_register(Member.objects.filter(in_unit(unit)), request.GET, dt.date.today())
+    paginator = Paginator(listing.members, 50)
+    paginator.count = listing.total  # counted with the filters' figures: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     columns = []
     for key, (label, _) in SORTS.items():
         current = listing.sort.removeprefix("-") == key
