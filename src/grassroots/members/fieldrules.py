@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 __all__ = [
     "EARLIEST",
@@ -39,12 +38,19 @@ _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
 _TOP = re.compile(r"[A-Za-z0-9-]{2,63}", re.ASCII)
 
 
+# every character of Unicode's categories Cc (controls), Zl and Zp (line and paragraph
+# separators): one search per value, where asking the category of each character took most of
+# the time of checking a 500,000-row register file
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _control(value: str) -> str | None:
     """The first line break or other control character in ``value``, described, or None."""
-    for ch in value:
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
-            return "a line break" if ch in "\r\n\u2028\u2029\x0b\x0c\x85" else f"U+{ord(ch):04X}"
-    return None
+    found = _CONTROLS.search(value)
+    if found is None:
+        return None
+    ch = found.group()
+    return "a line break" if ch in "\r\n\u2028\u2029\x0b\x0c\x85" else f"U+{ord(ch):04X}"
 
 
 def line_problem(what: str, value: str, longest: int) -> str | None:

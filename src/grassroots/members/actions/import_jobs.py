@@ -3,6 +3,8 @@ imports it. The job checks the file again and imports only the plan the user was
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from grassroots.jobs import actions as jobs
@@ -14,6 +16,9 @@ from grassroots.members.actions.imports import ImportOutcome, import_members
 from grassroots.members.models import Unit
 from grassroots.members.permissions import units_where
 
+# rows checked between two looks at the job's progress (written at most once a second)
+PROGRESS_EVERY = 2000
+
 
 def describe(out: ImportOutcome) -> str:
     """What an import did, in one sentence."""
@@ -23,7 +28,7 @@ def describe(out: ImportOutcome) -> str:
     return f"Imported {out.created} member(s){updated}{unchanged}{skipped}."
 
 
-def check_file(unit: Unit, user: Any, text: str) -> csvio.ParseResult:
+def check_file(unit: Unit, user: Any, text: str | Iterable[str]) -> csvio.ParseResult:
     """The file checked against the register, with the branches ``user`` may import into."""
     units = Unit.objects.all() if user is None else units_where(user, "edit_register")
     allowed = set(units.filter(path__startswith=unit.path).values_list("pk", flat=True))
@@ -57,15 +62,24 @@ def run_import(job: Job, progress: Progress) -> str:
         raise ActionRefused(
             "the uploaded file has expired or was imported already; upload it again"
         )
-    parsed = check_file(unit, job.started_by, raw.decode("utf-8-sig"))
+    text = raw.decode("utf-8-sig")
+    progress.total(text.count("\n"))  # about one row a line: the job page's measure
+
+    def lines() -> Iterator[str]:
+        """The file's lines as the checker reads them, its progress shown as it goes."""
+        for i, line in enumerate(io.StringIO(text)):
+            if i % PROGRESS_EVERY == 0:
+                progress.step(i)
+            yield line
+
+    parsed = check_file(unit, job.started_by, lines())
     if parsed.plan_digest() != p["plan"]:
         raise ActionRefused(
             "the register changed since the file was checked: upload it again to see what it "
             "would now do (nothing was imported)"
         )
-    rows = len(parsed.rows) + len(parsed.updates)
-    progress.total(rows)
     out = import_members(parsed, unit=unit, by=job.started_by, import_valid=True, source=p["name"])
     staging.discard(p["token"])
-    progress.step(rows)
+    progress.total(parsed.total)
+    progress.step(parsed.total)
     return describe(out)
