@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -116,10 +118,12 @@ def _send(
     *,
     job: Job | None = None,
     progress: Progress | None = None,
+    done: int = 0,
 ) -> int:
     """Send each unsent invitation, ``BATCH`` to a connection, marking each sent as it goes.
     In a job, a message the mail server refuses is listed on the job page and does not stop
-    the others; its row stays unsent for the next run."""
+    the others; its row stays unsent for the next run. ``done``: how many the job had already
+    sent (its progress counts on from there)."""
     sent = 0
     batch: list[Invitation] = []
 
@@ -150,19 +154,71 @@ def _send(
                     progress.problem(inv.member.number, f"the mail server refused it: {exc}"[:300])
                     continue
                 if delivered:  # without a mail server nothing goes: the row stays unsent
-                    Invitation.objects.filter(pk=inv.pk).update(sent_at=timezone.now())
+                    mark.execute(marked, [adapt(timezone.now()), inv.pk])
                     sent += 1
                     if progress is not None:
-                        progress.step(sent)
+                        progress.step(done + sent)
         batch.clear()
 
-    for inv in invitations:
-        batch.append(inv)
-        if len(batch) >= BATCH:
+    # one statement per message, sent as written (the ORM's update took as long to build)
+    marked = (
+        f"UPDATE {connection.ops.quote_name(Invitation._meta.db_table)} "
+        "SET sent_at = %s WHERE id = %s"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with _quick_commits(), connection.cursor() as mark:
+        for inv in invitations:
+            batch.append(inv)
+            if len(batch) >= BATCH:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
     return sent
+
+
+@contextmanager
+def _quick_commits() -> Iterator[None]:
+    """On PostgreSQL, this connection's commits return without waiting for the disk
+    (``synchronous_commit = off``) while a mail-out marks its rows sent, one commit per
+    message.
+
+    Each mark is committed the moment its message is handed over, so a worker killed at any
+    point leaves every message it sent marked, and the next run sends nobody twice. Waiting
+    for each commit to reach the disk held a mail-out to about 70 messages a second here.
+    Without the wait, the marks of the last fraction of a second are lost only if the database
+    server itself crashes; those messages would then go again, with the same Message-ID.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("RESET synchronous_commit")
+
+
+def _insert_invitations(
+    fresh: QuerySet[Member], *, unit: Unit | None, by: Any, now: dt.datetime
+) -> int:
+    """One unsent row for each of ``fresh``, written by the database in one statement
+    (``INSERT … SELECT``): half a million rows in seconds, with no member loaded in Python."""
+    columns = fresh.order_by().values(invitee=F("pk"), address=F("email"))
+    sql, params = columns.query.sql_with_params()
+    ops = connection.ops
+    table = ops.quote_name(Invitation._meta.db_table)
+    when = ops.adapt_datetimefield_value(now)
+    until = ops.adapt_datetimefield_value(now + _lifetime())
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} "
+            "(member_id, email, kind, unit_id, invited_by_id, created_at, expires_at) "
+            f"SELECT f.invitee, f.address, %s, %s, %s, %s, %s FROM ({sql}) AS f",
+            ["invited", unit.pk if unit else None, by.pk if by else None, when, until, *params],
+        )
+        return cur.rowcount
 
 
 def _invite(
@@ -180,44 +236,31 @@ def _invite(
     live = Invitation.objects.filter(
         member=OuterRef("pk"), used_at__isnull=True, expires_at__gt=now
     )
+    # the members as a subquery throughout: a national register is never a list in Python
+    waiting = Member.objects.filter(pk__in=members.order_by().values("pk"))
     with transaction.atomic():
-        ids = list(members.values_list("pk", flat=True))
-        waiting = Member.objects.filter(pk__in=ids)
         already = waiting.filter(Exists(live.filter(sent_at__isnull=False))).count()
-        fresh = list(waiting.exclude(Exists(live)).values_list("pk", "email"))
-        Invitation.objects.bulk_create(
-            [
-                Invitation(
-                    member_id=pk,
-                    kind="invited",
-                    email=email,
-                    unit=unit,
-                    invited_by=by,
-                    created_at=now,
-                    expires_at=now + _lifetime(),
-                )
-                for pk, email in fresh
-            ],
-            batch_size=2000,
-        )
+        fresh = _insert_invitations(waiting.exclude(Exists(live)), unit=unit, by=by, now=now)
         record(
             by,
             "invite_members",
             subject,
-            f"invited {len(fresh)} member(s) of {what} to sign in "
+            f"invited {fresh} member(s) of {what} to sign in "
             f"({already} already invited, links still working)",
-            detail={"new": len(fresh), "already": already, "job": job.pk},
+            detail={"new": fresh, "already": already, "job": job.pk},
         )
     # rows first, messages after: an unsent row (a run that stopped) is sent by the next run
     unsent = (
         Invitation.objects.filter(
-            member_id__in=ids, sent_at__isnull=True, used_at__isnull=True, expires_at__gt=now
+            member__in=waiting, sent_at__isnull=True, used_at__isnull=True, expires_at__gt=now
         )
         .select_related("member")
         .order_by("pk")
     )
-    progress.total(unsent.count())
-    sent = _send(unsent.iterator(chunk_size=BATCH), base_url, job=job, progress=progress)
+    progress.total(already + unsent.count())
+    sent = _send(
+        unsent.iterator(chunk_size=BATCH), base_url, job=job, progress=progress, done=already
+    )
     return InviteOutcome(sent=sent, already=already)
 
 
