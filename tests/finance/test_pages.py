@@ -340,3 +340,21 @@ def test_no_books_page_answers_a_server_error_to_hostile_posts(
             r = c.post(page, {f: value for f in fields})
             assert r.status_code < 500, (page, value)
     assert Spend.objects.get(pk=spend.pk).state in ("proposed", "approved")
+
+
+@pytest.mark.parametrize(
+    ("who", "links"),
+    [
+        ("member", ["Hillford's spending and accounts"]),
+        ("treasurer", ["Hillford's books"]),
+        ("executive", ["Test Party's books", "North's books"]),
+        ("returning", []),
+    ],
+)
+def test_the_home_page_leads_to_the_books_one_may_see(
+    books: Books, who: str, links: list[str]
+) -> None:
+    page = client(books, who).get("/").content.decode()
+    for text in links:
+        assert text in page
+    assert ("home-books" in page) is bool(links)

@@ -41,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ctx["my_meetings"] = upcoming_for(member)
         ctx["registers"] = _first(units_where(user, "view_register").exclude(kind="ward"))
         ctx["delegate_units"] = _first(units_where(user, "view_delegates").exclude(kind="ward"))
+        ctx["books_units"] = _first(units_where(user, "view_books").exclude(kind="ward"))
         managed = units_where(user, "manage_occasions")
         if managed.exists():
             ctx["managed_elections"] = Election.objects.filter(
