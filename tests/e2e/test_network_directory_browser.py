@@ -164,6 +164,11 @@ PAGES = [
     ("gathering, registered", "alice", "/networks/left/gatherings/{gathering}/"),
     ("gathering, for its organiser", "organiser", "/networks/left/gatherings/{gathering}/"),
     ("set up a gathering", "organiser", "/networks/left/gatherings/new/"),
+    (
+        "cancel a gathering",
+        "organiser",
+        "/networks/left/gatherings/{gathering}/cancel-gathering/",
+    ),
 ]
 
 

@@ -160,3 +160,18 @@ def test_a_gathering_with_bad_details_is_refused_in_words(
     with pytest.raises(ActionRefused, match=words):
         gathering(w, **kw)
     assert not Gathering.objects.exists()
+
+
+def test_an_organiser_cancels_a_gathering_with_a_reason_and_no_reminder_goes(w: World) -> None:
+    g = gathering(w)
+    gatherings.register(g, by=w.alice_user)
+    url = f"/networks/left/gatherings/{g.pk}/cancel-gathering/"
+    assert as_user(w.alice_user).post(url, {"reason": "mine"}).status_code == 403
+    c = as_user(w.organiser)
+    assert c.post(url, {"reason": ""}).status_code == 400
+    assert c.post(url, {"reason": "The hall flooded"}).status_code == 302
+    page = Client().get(f"/networks/left/gatherings/{g.pk}/").content.decode()
+    assert "Cancelled: The hall flooded" in page
+    assert gatherings.deliver_reminders(g.pk) == 0 and mail.outbox == []
+    with pytest.raises(ActionRefused, match="was cancelled"):
+        gatherings.register(g, by=w.bob_user)

@@ -30,6 +30,11 @@ urlpatterns += [
     path(f"{N}gatherings/<id:pk>/register/", gatherings.register, name="gathering_register"),
     path(f"{N}gatherings/<id:pk>/cancel/", gatherings.cancel, name="gathering_cancel"),
     path(f"{N}gatherings/<id:pk>/remind/", gatherings.remind, name="gathering_remind"),
+    path(
+        f"{N}gatherings/<id:pk>/cancel-gathering/",
+        gatherings.cancel_gathering,
+        name="gathering_cancel_all",
+    ),
 ]
 
 # groups (applying, organisers' decisions, lists, sign-ups) and primaries: docs/network.md

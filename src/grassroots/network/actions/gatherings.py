@@ -23,6 +23,7 @@ from grassroots.network.actions.access import (
 from grassroots.network.models import Gathering, Network, Registration
 
 __all__ = [
+    "cancel_gathering",
     "cancel_registration",
     "create_gathering",
     "deliver_reminders",
@@ -114,12 +115,12 @@ def register(gathering: Gathering, *, by: User, now: dt.datetime | None = None) 
             f"Gatherings of {gathering.network.name} are for its people: join one of its "
             "groups first"
         )
-    if gathering.cancelled_at is not None:
-        raise ActionRefused(f"'{gathering.title}' was cancelled")
-    if gathering.starts_at <= now:
-        raise ActionRefused(f"'{gathering.title}' has already started")
     with transaction.atomic():
         g = Gathering.objects.select_for_update().get(pk=gathering.pk)
+        if g.cancelled_at is not None:
+            raise ActionRefused(f"'{g.title}' was cancelled")
+        if g.starts_at <= now:
+            raise ActionRefused(f"'{g.title}' has already started")
         mine = Registration.objects.filter(gathering=g, person=person).first()
         if mine is not None and mine.cancelled_at is None:
             raise ActionRefused(f"You are already registered for '{g.title}'")
@@ -151,6 +152,29 @@ def cancel_registration(gathering: Gathering, *, by: User) -> Registration:
             by, "network.gathering.cancel", f"gathering:{gathering.pk}", "Cancelled a registration"
         )
     return mine
+
+
+def cancel_gathering(gathering: Gathering, *, by: User, reason: str) -> Gathering:
+    """An organiser cancels a gathering: it stays listed, marked cancelled with the reason;
+    registration closes and no reminder goes out."""
+    if not may_organise(by, gathering.network):
+        raise ActionRefused("Only the network's organisers can cancel its gatherings")
+    if not reason.strip():
+        raise ActionRefused("Say why the gathering is cancelled: the page shows it")
+    with transaction.atomic():
+        g = Gathering.objects.select_for_update().get(pk=gathering.pk)
+        if g.cancelled_at is not None:
+            raise ActionRefused(f"'{g.title}' was already cancelled")
+        g.cancelled_at, g.cancel_reason = timezone.now(), reason.strip()
+        g.save(update_fields=["cancelled_at", "cancel_reason"])
+        record(
+            by,
+            "network.gathering.cancelled",
+            f"gathering:{g.pk}",
+            f"Cancelled {g.title}",
+            reason=g.cancel_reason,
+        )
+    return g
 
 
 def send_reminders_now(gathering: Gathering, *, by: User) -> None:

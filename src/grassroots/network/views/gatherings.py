@@ -134,6 +134,33 @@ def new(request: HttpRequest, network: str) -> HttpResponse:
     )
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it cancelled?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+@login_required
+def cancel_gathering(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    """An organiser cancels a gathering, confirmed on its own page with the reason."""
+    net = _network(network)
+    g = get_object_or_404(Gathering.objects.filter(network=net), pk=pk)
+    if not may_organise(request.user, net):
+        raise PermissionDenied(f"only {net.name}'s organisers cancel its gatherings")
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.cancel_gathering(g, by=request.user, reason=form.cleaned_data["reason"])
+        except ActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"'{g.title}' is cancelled.")
+            return redirect("network:gathering", network=net.slug, pk=g.pk)
+    status = 400 if form.errors else 200
+    ctx = {"network": net, "g": g, "form": form}
+    return render(request, "network/gatherings/cancel.html", ctx, status=status)
+
+
 def _act(request: HttpRequest, network: str, pk: int, what: str) -> HttpResponse:
     net = _network(network)
     g = get_object_or_404(Gathering.objects.filter(network=net), pk=pk)
