@@ -217,6 +217,16 @@ def test_an_executive_members_look_at_the_books_is_logged(books: Books) -> None:
     assert entry.actor == books.org.users["executive"]
     assert client(books, "member").get(url("look")).status_code == 403
     assert AuditEntry.objects.filter(action="finance.look").count() == 1
+    client(books, "executive").get(url("books"))
+    client(books, "executive").get(url("beancount"))
+    client(books, "treasurer").get(url("books"))
+    client(books, None).get(url("books"))
+    looks = AuditEntry.objects.filter(action="finance.look").order_by("pk")
+    assert [e.summary for e in looks] == [
+        "Looked at Hillford's budgets, accounts and membership figures",
+        "Looked at Hillford's balances",
+        "Looked at Hillford's ledger (beancount download)",
+    ]
 
 
 def test_an_auditor_signs_off_from_the_accounts_page_and_unpublished_accounts_are_not_public(

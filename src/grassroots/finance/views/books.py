@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from grassroots.finance.actions import ledger as actions
 from grassroots.finance.actions._common import BooksRefused
+from grassroots.finance.actions.looks import record_look
 from grassroots.finance.books_forms import AccountForm, ThresholdForm
 from grassroots.finance.models import Account, Budget, PublishedAccounts, Spend
 from grassroots.finance.queries import account_totals, beancount_text
@@ -29,6 +30,8 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     may_see = can(request.user, "view_books", unit)
     balances = []
     if books is not None and may_see:
+        if not can(request.user, "keep_books", unit):  # the treasurer's own books go unlogged
+            record_look(unit, what="balances", by=request.user)
         totals = account_totals(unit, None, timezone.localdate())
         balances = [(a, totals.get(a.pk, 0)) for a in Account.objects.filter(unit=unit)]
     return render(
@@ -102,6 +105,7 @@ def settings(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def beancount(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_for(request, code, "view_books")
+    record_look(unit, what="ledger (beancount download)", by=request.user)
     response = HttpResponse(beancount_text(unit), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{unit.code}.beancount"'
     return response
