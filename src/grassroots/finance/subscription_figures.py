@@ -27,6 +27,7 @@ from grassroots.finance.apportion import (
 )
 from grassroots.finance.models import Payment, Remittance, SubscriptionRule
 from grassroots.finance.payments_csv import MemberRef, PaymentsFile, parse
+from grassroots.finance.split import recorded_references
 from grassroots.members.csvio import RATE_BANDS
 from grassroots.members.models import Member, Unit
 
@@ -301,13 +302,7 @@ def check_payments(text: str, unit: Unit) -> PaymentsFile:
     if not refs:
         return first
     source = "processor" if first.layout == "processor" else "import"
-    recorded: set[str] = set()
-    for start in range(0, len(refs), 10000):
-        recorded.update(
-            Payment.objects.filter(
-                source=source, reference__in=refs[start : start + 10000]
-            ).values_list("reference", flat=True)
-        )
+    recorded = recorded_references(source, refs)
     if not recorded:
         return first
     return parse(

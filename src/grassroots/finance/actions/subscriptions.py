@@ -20,7 +20,14 @@ from grassroots.audit.log import record
 from grassroots.finance.apportion import NoRule, RuleError, SplitRule, format_pence
 from grassroots.finance.models import Payment, Remittance, SubscriptionRule
 from grassroots.finance.payments_csv import PaymentsFile
-from grassroots.finance.split import Book, NewPayment, insert_payments, lock_rules, split_rows
+from grassroots.finance.split import (
+    Book,
+    NewPayment,
+    insert_payments,
+    lock_rules,
+    recorded_references,
+    split_rows,
+)
 from grassroots.members.actions import ActionRefused
 from grassroots.members.actions._common import User, _check
 from grassroots.members.models import Member, Unit
@@ -180,27 +187,24 @@ def import_payments(
     source = "processor" if parsed.layout == "processor" else "import"
     lock_rules()
     allowed = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-    ids = {r.member_id for r in parsed.rows}
+    ids = sorted({r.member_id for r in parsed.rows})
+    members = Member.objects.values_list("pk", "branch_id", "ward_id")
     where: dict[int, tuple[int, int | None]] = {}
-    for start in range(0, len(ids), 10000):
-        chunk = sorted(ids)[start : start + 10000]
-        for pk, branch_id, ward_id in Member.objects.filter(pk__in=chunk).values_list(
-            "pk", "branch_id", "ward_id"
-        ):
-            where[pk] = (branch_id, ward_id)
+    if len(ids) <= 5000:
+        where = {pk: (b, w) for pk, b, w in members.filter(pk__in=ids)}
+    else:  # many: every member of the unit in one pass beats thousands of ids in a query
+        where = {
+            pk: (b, w)
+            for pk, b, w in members.filter(branch__path__startswith=unit.path).iterator(20000)
+        }
     for r in parsed.rows:
         if where.get(r.member_id, (0, None))[0] not in allowed:
             raise ActionRefused(
                 f"row {r.row}: {r.number} is not a member of {unit.name} now; check the file again"
             )
-    references = [r.reference for r in parsed.rows if r.reference]
-    for start in range(0, len(references), 10000):
-        taken = Payment.objects.filter(
-            source=source, reference__in=references[start : start + 10000]
-        ).values_list("reference", flat=True)
-        first = next(iter(taken), None)
-        if first is not None:
-            raise ActionRefused(f"{first} is already recorded; check the file again")
+    taken = recorded_references(source, [r.reference for r in parsed.rows if r.reference])
+    if taken:
+        raise ActionRefused(f"{min(taken)} is already recorded; check the file again")
     book = Book()
     payments = [
         NewPayment(r.member_id, *where[r.member_id], r.paid_on, r.amount, r.band, r.reference)
@@ -210,22 +214,23 @@ def import_payments(
         count = insert_payments(split_rows(payments, book, source=source, recorded_by=_user_id(by)))
     except (NoRule, RuleError) as e:
         raise ActionRefused(f"{e}; nothing was recorded") from None
+    total = parsed.total
     record(
         by,
         "import_subscription_payments",
         f"unit:{unit.pk}",
-        f"recorded {count} payment(s) totalling {format_pence(parsed.total)} for members of "
+        f"recorded {count} payment(s) totalling {format_pence(total)} for members of "
         f"{unit.name} from {filename}"
         + (f", leaving out {len(parsed.left_out)} row(s)" if parsed.left_out else ""),
         detail={
             "layout": parsed.layout,
             "payments": count,
-            "total_pence": parsed.total,
+            "total_pence": total,
             "left_out": [str(e) for e in parsed.left_out[:1000]],
             "file": filename,
         },
     )
-    return ImportOutcome(count, parsed.total, len(parsed.left_out))
+    return ImportOutcome(count, total, len(parsed.left_out))
 
 
 @transaction.atomic
