@@ -186,3 +186,11 @@ def test_an_export_request_naming_no_real_field_or_purpose_is_refused_in_words(w
     assert "not one of the available choices" in r.content.decode()
     with pytest.raises(directory.ExportRefused, match="not a contact field"):
         directory.export_contacts(by=w.admin_a, group=w.a, purpose="news", wanted=["address"])
+
+
+def test_each_sight_of_shared_details_is_in_the_audit_log_naming_no_detail(w: World) -> None:
+    share(w, w.a, ["email"])
+    client_for(w.admin_a).get("/networks/left/directory/hillford-tenants/shared/")
+    (e,) = AuditEntry.objects.filter(action="network.directory.view")
+    assert e.actor_id == w.admin_a.pk
+    assert "1 people" in e.summary and ALICE["email"] not in e.summary

@@ -120,11 +120,13 @@ def contact_details(
     purpose: str,
     people: Sequence[Person] | None = None,
     at: dt.datetime | None = None,
+    audit: bool = True,
 ) -> list[DisclosedPerson]:
     """THE function through which contact details reach a group's admin, on a page or in an
     export: the people with a current consent covering ``group`` and ``purpose``, each with only
     the fields their consents cover (``consent.disclose``). Refused to anyone but the group's
-    admins."""
+    admins; a disclosure is written to the audit log (who saw how many people's details, for
+    what), an export by the export's own entry."""
     if not may_read_directory(by, group):
         raise ActionRefused(f"Only {group.name}'s admins can see the details shared with it")
     if purpose not in rules.PURPOSES:
@@ -142,6 +144,14 @@ def contact_details(
         d = rules.disclose(contact_fields_of(p), by_person[p.pk], group.pk, purpose, at)
         if d.shown:
             out.append(DisclosedPerson(p.pk, p.name, dict(d.shown), d.withheld))
+    if audit and out:
+        with transaction.atomic():
+            record(
+                by,
+                "network.directory.view",
+                f"group:{group.pk}",
+                f"Saw the contact details {len(out)} people shared with {group.name} for {purpose}",
+            )
     return out
 
 
@@ -151,7 +161,7 @@ def export_contacts(
     """A CSV of the ``wanted`` contact fields shared with ``group`` for ``purpose``: refused
     (``ExportRefused``, saying why) beyond consent; otherwise only the consented fields."""
     at = timezone.now()
-    shown = contact_details(by=by, group=group, purpose=purpose, at=at)
+    shown = contact_details(by=by, group=group, purpose=purpose, at=at, audit=False)
     people = [(p.shown, [rules.Grant(group.pk, frozenset(p.shown), purpose, at)]) for p in shown]
     plan = rules.plan_export(people, wanted, group.pk, group.name, purpose, at)
     if not plan.ok:
