@@ -7,6 +7,7 @@ from typing import Any
 from grassroots.finance.api_books_schema import PATHS as BOOKS_PATHS
 from grassroots.finance.api_subscriptions_schema import PATHS as SUBSCRIPTION_PATHS
 from grassroots.meetings.api_schema import PATHS as MEETING_PATHS
+from grassroots.network.api_schema import PATHS as NETWORK_PATHS
 
 __all__ = ["OPENAPI"]
 
@@ -56,7 +57,8 @@ OPENAPI: dict[str, Any] = {
             "`grassroots verify`. Public meeting records: each unit's meetings with their "
             "notice, agenda and papers (with SHA-256), requisitions and decisions not to meet. "
             "Subscription rules: rates by band and their split between levels, by date. "
-            "Each unit's published accounts, every figure down to its transactions."
+            "Each unit's published accounts, every figure down to its transactions. "
+            "Networks: groups' public profiles, open slate primaries and their results."
         ),
     },
     "paths": {
@@ -228,3 +230,4 @@ OPENAPI: dict[str, Any] = {
 OPENAPI["paths"].update(MEETING_PATHS)  # each app contributes its own paths
 OPENAPI["paths"].update(SUBSCRIPTION_PATHS)
 OPENAPI["paths"].update(BOOKS_PATHS)
+OPENAPI["paths"].update(NETWORK_PATHS)

@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 import grassroots.members.urls  # noqa: F401  (registers the 'id' and 'ident' converters)
+from grassroots.network import api
 from grassroots.network.views import directory, gatherings, groups, hub, mydata, primaries
 
 app_name = "network"
@@ -58,4 +59,11 @@ urlpatterns += [
     path(f"{N}primaries/<id:pk>/answer/<id:theme>/", primaries.answer, name="primary_answer"),
     path(f"{N}primaries/<id:pk>/vote/", primaries.vote, name="primary_vote"),
     path(f"{N}primaries/<id:pk>/<slug:name>/", primaries.step, name="primary_step"),
+]
+
+# the public JSON API (network/api_schema.py, part of /api/openapi.json)
+urlpatterns += [
+    path("api/networks/<slug:network>/groups", api.api_groups, name="api_groups"),
+    path("api/networks/<slug:network>/primaries", api.api_primaries, name="api_primaries"),
+    path("api/networks/<slug:network>/primaries/<id:pk>", api.api_primary, name="api_primary"),
 ]
