@@ -102,6 +102,13 @@ def demo(
             "at minuted meetings, one unapproved, accounts published; a statement to import…"
         )
         logins += seed_books()
+        from grassroots.network.demo import seed as seed_network
+
+        typer.echo(
+            "Adding the network: 30 groups with overlapping lists, a published primary where "
+            "the women's minimum binds, and a primary in its hustings…"
+        )
+        seed_network(password=DEMO_PASSWORD)
         # after the network demo (its groups, people and organisers): the directory's consents,
         # groups' profiles, the hub and gatherings
         from grassroots.network.demo_directory import seed as seed_directory
@@ -129,6 +136,10 @@ def demo(
         )
     typer.echo(
         "  As member: My standing lists the online members' meeting in progress; join and vote."
+    )
+    typer.echo(
+        "  The network (/networks/left/primaries/): organiser (runs it), groupadmin (two groups),"
+        "\n  candidate (stands in the primary in its hustings), voter (in two groups)."
     )
     typer.echo("")
     if not no_serve:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from grassroots.count.report.html import report_css
 from grassroots.elections.photos import PhotoError, prepare_photo
 from grassroots.network.actions import primaries as actions
 from grassroots.network.actions.groups import NetworkRefused
@@ -191,6 +192,7 @@ def primary_detail(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     }
     if e.state == "published":
         ctx["report_html"] = e.publication.report_html
+        ctx["report_css"] = report_css()
     return render(request, "network/primaries/detail.html", ctx)
 
 
@@ -386,4 +388,5 @@ def step(request: HttpRequest, network: str, pk: int, name: str) -> HttpResponse
 
         ctx["digest"] = result_digest(p.election.publication)
         ctx["report_html"] = p.election.publication.report_html
+        ctx["report_css"] = report_css()
     return render(request, "network/primaries/confirm.html", ctx)

@@ -1,0 +1,44 @@
+"""The network demo: about 30 groups of three kinds with overlapping lists, a published primary
+in which the women's minimum binds, and an open primary in its hustings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from grassroots.count import rules
+from grassroots.count.formats import blt
+from grassroots.members import demo as members_demo
+from grassroots.network import demo
+from grassroots.network.models import Group, Primary, PrimaryGroupFigure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_network_demo_has_its_groups_a_published_primary_where_the_minimum_binds() -> None:
+    members_demo.seed(members=100)
+    made = demo.seed()
+    assert made["groups"] == 30
+    kinds = {
+        k: Group.objects.filter(kind=k, status="accepted").count()
+        for k in ("local", "national", "union")
+    }
+    assert kinds == {"local": 24, "national": 2, "union": 4}
+    assert Group.objects.filter(status="applied").count() == 1
+    published = Primary.objects.get(pk=made["published"])
+    e = published.election
+    assert e.state == "published"
+    assert sum(f.found_elsewhere for f in PrimaryGroupFigure.objects.filter(primary=published))
+    assert published.entries_count > e.roll_size  # overlapping lists, each person once
+    women = set(demo.SLATE_WOMEN)
+    elected = json.loads(e.publication.files["result.json"])["elected"]
+    assert len(elected) == 9 and len(women & set(elected)) >= 5
+    # the same ballots counted without the minimum elect fewer women: the minimum binds
+    ballots = blt.loads(e.publication.files["ballots.blt"])
+    free = rules.count(ballots, e.rule, seats=9, seed=e.seed)
+    assert len(women & set(free.elected)) < 5
+    hustings = Primary.objects.get(pk=made["open"])
+    assert hustings.election.state == "draft"
+    assert hustings.questions.count() == 5 and hustings.themes.count() == 2
+    assert hustings.candidacies.count() == 5
