@@ -193,4 +193,4 @@ def test_each_sight_of_shared_details_is_in_the_audit_log_naming_no_detail(w: Wo
     client_for(w.admin_a).get("/networks/left/directory/hillford-tenants/shared/")
     (e,) = AuditEntry.objects.filter(action="network.directory.view")
     assert e.actor_id == w.admin_a.pk
-    assert "1 people" in e.summary and ALICE["email"] not in e.summary
+    assert "1 person shared" in e.summary and ALICE["email"] not in e.summary

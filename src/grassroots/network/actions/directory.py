@@ -150,7 +150,9 @@ def contact_details(
                 by,
                 "network.directory.view",
                 f"group:{group.pk}",
-                f"Saw the contact details {len(out)} people shared with {group.name} for {purpose}",
+                f"Saw the contact details {len(out)} "
+                f"{'person' if len(out) == 1 else 'people'} shared with {group.name} "
+                f"for {purpose}",
             )
     return out
 
