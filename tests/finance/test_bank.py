@@ -144,7 +144,7 @@ def test_the_camt053_reader_reads_entries_and_names_the_bad_ones_line() -> None:
         (D("-40.00"), "Print shop", "Leaflets A5", "C-0002"),
     ]
     assert [str(p) for p in parsed.problems] == [
-        "line 31: CdtDbtInd is 'SIDEWAYS', not CRDT or DBIT"
+        "line 37: CdtDbtInd is 'SIDEWAYS', not CRDT or DBIT"
     ]
 
 
@@ -270,3 +270,35 @@ def test_money_out_reconciled_to_expenditure_without_a_spend_is_shown_unapproved
     assert (spend.state, spend.amount, spend.payee) == ("unapproved", D("40.00"), "Print shop")
     assert spend.transaction == Transaction.objects.get(bank_lines=out)
     assert Statement.objects.get().state == "imported"
+
+
+def test_ofx_and_camt053_give_the_banks_closing_balance() -> None:
+    ofx = read_ofx((DATA / "hillford-jan.ofx").read_bytes(), "GBP")
+    camt = read_camt053((DATA / "hillford-jan.camt053.xml").read_bytes(), "GBP")
+    assert (ofx.closing.date, ofx.closing.amount) == (dt.date(2026, 1, 31), D("2080.00"))
+    assert (camt.closing.date, camt.closing.amount) == (dt.date(2026, 1, 31), D("1020.00"))
+
+
+@pytest.mark.django_db
+def test_the_report_sets_the_banks_balance_against_the_lines_so_a_missing_line_shows(
+    books: Books,
+) -> None:
+    t = books.org.users["treasurer"]
+    data = (DATA / "hillford-jan.camt053.xml").read_bytes()
+    _, report = bank.check_statement(
+        books.bank, format="camt053", filename="c.xml", data=data, by=t
+    )
+    assert (report.lines_total, report.difference) == (D("1080.00"), D("60.00"))
+    data = (DATA / "hillford-jan.ofx").read_bytes().replace(b"<BALAMT>2080.00", b"<BALAMT>1080.00")
+    statement, report = bank.check_statement(
+        books.bank, format="ofx", filename="o.ofx", data=data, by=t
+    )
+    assert report.difference == 0
+    from django.test import Client
+
+    from tests.web.conftest import PASSWORD
+
+    c = Client()
+    c.login(username="treasurer", password=PASSWORD)
+    page = c.get(f"/finance/units/hillford/books/statements/{statement.pk}/").content.decode()
+    assert "closing balance of £1,080.00 on 31 January 2026" in page and "they agree" in page

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 
 from grassroots.audit.log import record
 from grassroots.finance.actions._common import BooksRefused, User, check, money, now_or
 from grassroots.finance.actions.ledger import write_transaction
-from grassroots.finance.bank import LineProblem, Parsed, StatementLine, fingerprints
+from grassroots.finance.bank import Balance, LineProblem, Parsed, StatementLine, fingerprints
 from grassroots.finance.bank.camt import read_camt053
 from grassroots.finance.bank.csvfile import Columns, read_csv
 from grassroots.finance.bank.ofx import read_ofx
@@ -42,6 +43,14 @@ class Report:
     new: list[tuple[StatementLine, str]] = field(default_factory=list)
     duplicates: list[StatementLine] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
+    closing: Balance | None = None  # what the bank says the balance was
+    lines_total: Decimal | None = None  # the account's bank lines to that day, once imported
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.closing is None or self.lines_total is None:
+            return None
+        return self.lines_total - self.closing.amount
 
 
 def columns_of(mapping: CsvMapping) -> Columns:
@@ -84,6 +93,13 @@ def report(statement: Statement) -> Report:
             out.duplicates.append(line)
         else:
             out.new.append((line, fp))
+    if parsed.closing is not None:
+        day = parsed.closing.date
+        before = BankLine.objects.filter(account=statement.account, date__lte=day)
+        out.closing = parsed.closing
+        out.lines_total = sum(before.values_list("amount", flat=True), Decimal(0)) + sum(
+            (line.amount for line, _ in out.new if line.date <= day), Decimal(0)
+        )
     return out
 
 

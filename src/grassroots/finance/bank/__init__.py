@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-__all__ = ["LineProblem", "Parsed", "StatementLine", "fingerprints"]
+__all__ = ["Balance", "LineProblem", "Parsed", "StatementLine", "fingerprints"]
 
 MAX_BYTES = 5 * 1024 * 1024  # a year of a branch's statement is a few hundred kilobytes
 
@@ -41,10 +41,19 @@ class LineProblem:
         return f"{self.where}: {self.problem}"
 
 
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """The balance the bank states at the end of the statement (OFX LEDGERBAL, CAMT CLBD)."""
+
+    date: dt.date
+    amount: Decimal
+
+
 @dataclass(slots=True)
 class Parsed:
     lines: list[StatementLine] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
+    closing: Balance | None = None
 
 
 def fingerprints(lines: Sequence[StatementLine]) -> list[str]:

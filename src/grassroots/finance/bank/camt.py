@@ -14,7 +14,7 @@ from typing import Any
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import DefusedXMLParser  # type: ignore[import-untyped]
 
-from grassroots.finance.bank import LineProblem, Parsed, StatementLine, too_big
+from grassroots.finance.bank import Balance, LineProblem, Parsed, StatementLine, too_big
 from grassroots.finance.ledger import LedgerError, exact_amount
 
 __all__ = ["read_camt053"]
@@ -103,6 +103,20 @@ def _entry(entry: ET.Element, currency: str, line: int) -> StatementLine:
     )
 
 
+def _closing(statement: ET.Element, currency: str) -> Balance | None:
+    """The statement's closing booked balance (Bal of type CLBD), if it gives one that reads."""
+    for bal in (b for b in statement if _local(b.tag) == "Bal"):
+        if _text(bal, "Tp", "CdOrPrtry", "Cd") != "CLBD":
+            continue
+        try:
+            amount = exact_amount(_text(bal, "Amt"), currency)
+            day = dt.date.fromisoformat(_text(bal, "Dt", "Dt") or _text(bal, "Dt", "DtTm")[:10])
+        except (LedgerError, ValueError):
+            return None
+        return Balance(day, -amount if _text(bal, "CdtDbtInd") == "DBIT" else amount)
+    return None
+
+
 def read_camt053(data: bytes, currency: str) -> Parsed:
     """Read a CAMT.053 statement for an account kept in ``currency``."""
     out = Parsed()
@@ -137,6 +151,7 @@ def read_camt053(data: bytes, currency: str) -> Parsed:
                 LineProblem(f"line {line}", f"the statement is in {ccy}, the account in {currency}")
             )
             continue
+        out.closing = _closing(statement, currency) or out.closing
         for entry in (e for e in statement if _local(e.tag) == "Ntry"):
             line = builder.lines.get(id(entry), 0)
             try:

@@ -6,6 +6,7 @@ in the file and the others are still read.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from ofxtools.models.base import Aggregate
 from ofxtools.Parser import OFXTree
 
-from grassroots.finance.bank import LineProblem, Parsed, StatementLine, too_big
+from grassroots.finance.bank import Balance, LineProblem, Parsed, StatementLine, too_big
 from grassroots.finance.ledger import LedgerError, exact_amount
 
 __all__ = ["read_ofx"]
@@ -23,6 +24,19 @@ def _message(e: Exception) -> str:
     text = " ".join(str(e).split())
     text = re.sub(r"^Can't set STMTTRN\.(\w+) to ", lambda m: f"{m[1].upper()} ", text)
     return text[:300] or type(e).__name__
+
+
+def _closing(root: Any, currency: str) -> Balance | None:
+    """The statement's LEDGERBAL, if it gives one that reads."""
+    found = root.find(".//LEDGERBAL")
+    if found is None:
+        return None
+    try:
+        amount = exact_amount((found.findtext("BALAMT") or "").strip(), currency)
+        day = dt.datetime.strptime((found.findtext("DTASOF") or "")[:8], "%Y%m%d").date()
+    except (LedgerError, ValueError):
+        return None
+    return Balance(day, amount)
 
 
 def read_ofx(data: bytes, currency: str) -> Parsed:
@@ -80,6 +94,7 @@ def read_ofx(data: bytes, currency: str) -> Parsed:
                 reference=str(trn.fitid or "")[:200],
             )
         )
+    out.closing = _closing(root, currency)
     if not starts and not out.lines:
         out.problems.append(LineProblem("the file", "it holds no transactions (STMTTRN)"))
     return out
