@@ -35,3 +35,22 @@ def test_the_demo_shares_some_fields_with_some_groups_and_fills_the_hub_and_a_ga
 
 def test_the_demo_does_nothing_without_a_network() -> None:
     assert demo_directory.seed() == {}
+
+
+def test_on_the_network_demo_some_members_share_some_fields_with_some_groups() -> None:
+    from grassroots.network import demo as network_demo
+    from grassroots.network.models import GroupAdmin
+
+    network_demo.seed()
+    made = demo_directory.seed()
+    assert len(made["sharers"]) == demo_directory.SHARERS
+    shared_with = {c.group_id for c in Consent.objects.filter(revoked_at__isnull=True)}
+    assert None in shared_with and len(shared_with) > 2  # every group, and several named ones
+    seen = 0
+    for admin in GroupAdmin.objects.filter(group_id__in=shared_with - {None}):
+        for purpose in ("news", "events", "organising", "elections"):
+            seen += len(
+                directory.contact_details(by=admin.user, group=admin.group, purpose=purpose)
+            )
+    assert seen > 0
+    assert Resource.objects.filter(network=made["network"]).count() == 8
