@@ -147,9 +147,10 @@ def start_django(database_url: str) -> None:
 
 
 def open_bench_election(
-    voters: int, branches: int, *, logins: bool = False
+    voters: int, branches: int, *, logins: bool = False, candidates: int = 8
 ) -> tuple[Any, list[str]]:
-    """One election open for voting, ``voters`` members on its frozen roll, 8 candidates.
+    """One election open for voting, ``voters`` members on its frozen roll, ``candidates``
+    candidates (8 unless said).
 
     With ``logins`` each member is also linked to a user account (named after the member
     number, with an unusable password: the HTTP benchmark logs voters in by session).
@@ -207,7 +208,7 @@ def open_bench_election(
         threshold={},
         by=None,
     )
-    names = [f"Candidate {c}" for c in "ABCDEFGH"]
+    names = [f"Candidate {chr(ord('A') + i % 26)}{i // 26 or ''}" for i in range(candidates)]
     for n in names:
         c = actions.add_candidate(e, name=n, by=None, now=now - 3 * day)
         actions.consent(c, statement="", by=None, now=now - 3 * day)

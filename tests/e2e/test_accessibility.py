@@ -125,7 +125,7 @@ def _detail(page: Any, base: str, w: World) -> None:
 
 def _results(page: Any, base: str, w: World) -> None:
     page.goto(f"{base}/elections/{w.published.pk}/results/")
-    page.locator(".js-plotly-plot svg.main-svg").first.wait_for()  # the charts are drawn
+    page.locator("svg.gr-chart").first.wait_for()  # the charts are drawn
 
 
 def _review(page: Any, base: str, w: World) -> None:
@@ -169,7 +169,7 @@ def _setup_summary(page: Any, base: str, w: World) -> None:
 
 def _count(page: Any, base: str, w: World) -> None:
     page.goto(f"{base}/elections/{w.counted.pk}/count/")
-    page.locator(".js-plotly-plot svg.main-svg").first.wait_for()
+    page.locator("svg.gr-chart").first.wait_for()
 
 
 def _import_report(page: Any, base: str, w: World) -> None:

@@ -60,7 +60,7 @@ def _open(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(path.as_uri())
-    page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=60000)
+    page.wait_for_selector("svg.gr-chart", timeout=60000)
     return page, errors, requests
 
 
@@ -68,7 +68,7 @@ def test_report_page_shows_the_result_sheet_charts_and_constraint_stage(
     browser: object, report_file: Path
 ) -> None:
     page, errors, requests = _open(browser, report_file, 1280, 900)
-    page.wait_for_selector("#gr-result-flows-chart svg.main-svg", timeout=60000)  # type: ignore[attr-defined]
+    page.wait_for_selector("#gr-result-flows-chart svg.gr-chart", timeout=60000)  # type: ignore[attr-defined]
     assert page.locator("h1").inner_text() == "Worked example: youth seat"  # type: ignore[attr-defined]
     headings = page.locator("h2").all_inner_texts()  # type: ignore[attr-defined]
     for expected in (
@@ -91,12 +91,40 @@ def test_report_page_shows_the_result_sheet_charts_and_constraint_stage(
     assert bg == "rgb(255, 240, 214)"
     assert "at least 1 of the seats to youth" in page.locator(".gr-constraint-list").inner_text()  # type: ignore[attr-defined]
     # Both charts drew: one line per candidate plus the quota, and a Sankey with links.
-    assert page.locator("#gr-result-votes-chart .scatterlayer .trace").count() == 5  # type: ignore[attr-defined]
-    assert page.locator("#gr-result-flows-chart .sankey-link").count() >= 3  # type: ignore[attr-defined]
+    assert page.locator("#gr-result-votes-chart .gr-series").count() == 4  # type: ignore[attr-defined]
+    assert page.locator("#gr-result-votes-chart .gr-quota-line").count() == 1  # type: ignore[attr-defined]
+    assert page.locator("#gr-result-flows-chart .gr-band").count() >= 3  # type: ignore[attr-defined]
+    # each chart is one image to assistive technology, named by its text alternative
+    for chart in page.get_by_role("img").all():  # type: ignore[attr-defined]
+        assert chart.get_attribute("aria-label").startswith(("Line chart", "Sankey diagram"))
     assert page.locator("figure figcaption").count() == 2  # type: ignore[attr-defined]
     assert errors == []
     assert [u for u in requests if not u.startswith("file://")] == []
     page.screenshot(path=str(OUT / "report_desktop.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_a_ward_report_opens_offline_with_its_charts_and_under_a_megabyte(browser: object) -> None:
+    from grassroots.count.formats import blt
+    from grassroots.count.rules import count
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "edinburgh-2017-ward1.blt"
+    path = OUT / "report_ward.html"
+    path.write_text(render_page(count(blt.read(example), "scottish", seed=1)), encoding="utf-8")
+    assert path.stat().st_size < 1_000_000
+    context = browser.new_context(offline=True, viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri())
+        # both charts are there without any network: SVG in the file itself
+        assert page.locator("svg.gr-chart .gr-series").count() == 10
+        assert page.locator("svg.gr-chart .gr-band").count() > 10
+        box = page.locator("svg.gr-chart").first.bounding_box()
+        assert box is not None and box["height"] > 200  # drawn at a readable size on a phone
+        assert errors == []
+    finally:
+        context.close()
 
 
 def test_report_page_fits_a_phone_with_the_stage_table_scrolling_sideways(
@@ -127,9 +155,9 @@ def test_compare_page_shows_the_side_by_side_table_and_every_rules_charts(browse
     table = page.locator("table.gr-compare").first  # type: ignore[attr-defined]
     assert table.locator("thead th").all_inner_texts() == ["Candidate", "scottish", "meek"]
     assert table.locator("tbody tr").count() == 10
-    page.wait_for_selector("#gr-1-flows-chart svg.main-svg", timeout=60000)  # type: ignore[attr-defined]
+    page.wait_for_selector("#gr-1-flows-chart svg.gr-chart", timeout=60000)  # type: ignore[attr-defined]
     assert page.locator(".gr-report").count() == 2  # type: ignore[attr-defined]
-    assert page.locator(".js-plotly-plot").count() == 4  # type: ignore[attr-defined]
+    assert page.locator("svg.gr-chart").count() == 4  # type: ignore[attr-defined]
     assert errors == []
     assert [u for u in requests if not u.startswith("file://")] == []
     page.screenshot(path=str(OUT / "compare_desktop.png"), full_page=False)  # type: ignore[attr-defined]

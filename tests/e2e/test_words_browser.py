@@ -69,7 +69,7 @@ def test_a_member_reads_rule_names_whole_figures_one_date_format_and_plain_fixes
         assert no_sideways_scroll(page)
 
         page.goto(f"{base}/elections/{published.pk}/results/")
-        page.locator(".js-plotly-plot svg.main-svg").first.wait_for()
+        page.locator("svg.gr-chart").first.wait_for()
         facts = page.locator(".gr-facts").inner_text()
         assert "Scottish STV" in facts
         assert re.search(r"Valid votes\s+1\b", facts)

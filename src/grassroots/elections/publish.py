@@ -31,7 +31,16 @@ from grassroots.count.rules import count
 from grassroots.count.stages import CountResult
 from grassroots.elections.bundle_form import BundleError, check_form
 
-__all__ = ["FILES", "Bundle", "BundleError", "Verdict", "build", "constraint_set", "verify"]
+__all__ = [
+    "FILES",
+    "Bundle",
+    "BundleError",
+    "Verdict",
+    "build",
+    "constraint_set",
+    "report",
+    "verify",
+]
 
 FILES = ("ballots.blt", "receipts.txt", "result.json", "election.json")
 
@@ -127,6 +136,27 @@ def build(
         meta["audit"] = {"entry": entry, "digest": digest}
     files["election.json"] = _dump(meta)
     return Bundle(files, result)
+
+
+def report(files: Mapping[str, str], title: str) -> str:
+    """The HTML report of a bundle, from a recount of its own ballots (as ``verify`` runs it).
+
+    What the web app shows for a count written before the report's current form: the recount
+    gives the published result (``verify`` compares them), so the report is the one a count
+    would write now. A malformed bundle raises ``BundleError``.
+    """
+    from grassroots.count.report.html import render_fragment
+
+    form = check_form(files, FILES)
+    meta = form.meta
+    try:
+        cons = constraint_set(form.election.candidates, meta["constraints"])
+        result = count(
+            form.election, meta["rule"], seats=meta["seats"], seed=meta["seed"], constraints=cons
+        )
+    except InputError as exc:
+        raise BundleError(f"election.json: the recount cannot run: {exc}") from None
+    return render_fragment(result, title=title, constraints=cons)
 
 
 @dataclass

@@ -16,3 +16,7 @@ def data_dir() -> Path:
         return _REPO / "var"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "grassroots"
+
+
+# the result report's own static files (its stylesheet), served by the web app as report/…
+REPORT_STATIC = Path(__file__).resolve().parents[1] / "count" / "report" / "static"

@@ -15,7 +15,7 @@ import os
 import dj_database_url
 
 from grassroots.site import environment as env
-from grassroots.site.paths import data_dir
+from grassroots.site.paths import REPORT_STATIC, data_dir
 
 DATA_DIR = data_dir()
 GRASSROOTS_DEMO = env.flag(os.environ, "GRASSROOTS_DEMO", False)
@@ -158,6 +158,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# the result report's stylesheet, from the counting package (the CLI inlines it in its reports)
+STATICFILES_DIRS = [("report", REPORT_STATIC)]
 # Production serves what `grassroots serve` collected (`collectstatic`): hashed names, cached
 # for a year, gzip and Brotli copies made once. The demo serves the files where they lie.
 STORAGES = {

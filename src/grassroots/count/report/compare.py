@@ -76,7 +76,7 @@ def render_compare_html(comparison: Comparison, *, title: str = "Rule comparison
     """A whole, self-contained HTML page: the side-by-side table, then each rule's report."""
     from markupsafe import Markup, escape
 
-    from grassroots.count.report.html import plotly_js, render_fragment, report_css
+    from grassroots.count.report.html import render_fragment, report_css
 
     rules = list(comparison.rules)
     differs = set(comparison.differs)
@@ -130,7 +130,7 @@ def render_compare_html(comparison: Comparison, *, title: str = "Rule comparison
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{report_css()}</style>"
-        f"<script>{plotly_js()}</script></head><body><main class='gr-page'>"
+        "</head><body><main class='gr-page'>"
         f"<h1>{escape(title)}</h1>{summary}"
         "<h2>Who is elected under each rule</h2>"
         "<div class='gr-table-scroll'><table class='gr-stages gr-compare'>"

@@ -1,8 +1,9 @@
 """A count's result as an HTML page people can read: result sheet, charts, constraint actions.
 
 ``render_fragment`` returns a self-contained ``<section>`` (the web app's results page embeds
-it and loads Plotly once); ``render_page`` wraps it into a whole page with the CSS and the
-Plotly library inlined, so the file opens with no network at all (issue 3, "Reports").
+it); ``render_page`` wraps it into a whole page with the CSS inlined, so the file opens with
+no network at all (issue 3, "Reports"). The charts are SVG drawn here (``report.svg``), with
+their text alternatives: no charting script, so a page or a report weighs kilobytes.
 
 The result sheet shows exact figures as the rule wrote them; the charts are drawn from the
 same figures as floating point, which is fine for a picture and never used for a decision.
@@ -10,7 +11,6 @@ same figures as floating point, which is fine for a picture and never used for a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
@@ -22,13 +22,13 @@ from markupsafe import Markup
 
 from grassroots.count.compare import NON_TRANSFERABLE, flow_totals, stage_flows
 from grassroots.count.constraints import ConstraintSet
+from grassroots.count.report.svg import Flow, Series, flows_chart, votes_chart
 from grassroots.count.rules import RULES
 from grassroots.count.stages import CountResult, Stage, format_votes
 
 __all__ = [
     "candidate_colours",
     "constraint_outcomes",
-    "plotly_js",
     "render_fragment",
     "render_page",
     "report_css",
@@ -36,7 +36,7 @@ __all__ = [
 
 RGB = tuple[int, int, int]
 
-# Plotly's default colours, then a darker set: one colour per candidate up to 20 before any
+# Ten clear colours, then a darker set: one colour per candidate up to 20 before any
 # repeats. Every chart takes a candidate's colour from ``candidate_colours``.
 _PALETTE: tuple[RGB, ...] = (
     (31, 119, 180),
@@ -67,11 +67,6 @@ def candidate_colours(names: Sequence[str]) -> dict[str, RGB]:
     """Each name's colour, by its place in ``names`` (the ballot's order): every chart of a
     count colours a candidate (or slate) the same way, whatever order the chart meets them in."""
     return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
-
-
-def _rgba(rgb: RGB, alpha: float = 1.0) -> str:
-    r, g, b = rgb
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def constraint_outcomes(result: CountResult, constraints: ConstraintSet) -> list[str]:
@@ -129,15 +124,6 @@ def report_css() -> str:
     )
 
 
-@cache
-def plotly_js() -> str:
-    """The Plotly library, minified, from the pinned ``plotly`` package (no CDN)."""
-    from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
-
-    js: str = get_plotlyjs()
-    return js
-
-
 def _label(stage: Stage, *, short: bool = False) -> str:
     who = ", ".join(stage.subject)
     if short and len(stage.subject) > 2:
@@ -166,12 +152,6 @@ def _signed(value: Decimal, places: int) -> str:
         return ""
     text = format_votes(abs(value), places)
     return f"+{text}" if value > 0 else f"\u2212{text}"
-
-
-def _json_for_script(data: Any) -> Markup:
-    # "<" escaped so that no "</script>" inside a candidate's name can end the script early.
-    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-    return Markup(text.replace("&", "\\u0026"))
 
 
 def _first_stage(stages: tuple[Stage, ...], attr: str) -> dict[str, int]:
@@ -249,69 +229,32 @@ def _rows(result: CountResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _votes_chart(result: CountResult, colours: Mapping[str, RGB]) -> dict[str, Any]:
+def _votes_chart(result: CountResult, colours: Mapping[str, RGB], label: str) -> str:
     stages = result.stages
-    x = [f"Stage {s.number}" for s in stages]
     names = list(stages[0].votes) if stages else []
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": name,
-            "x": x,
-            "y": [float(s.votes.get(name, Decimal(0))) for s in stages],
-            "line": {"color": _rgba(colours[name])},
-            "marker": {"color": _rgba(colours[name])},
-            "hovertemplate": "%{x}: %{y}<extra>" + name.replace("<", "&lt;") + "</extra>",
-        }
+    series = [
+        Series(name, colours[name], [float(s.votes.get(name, Decimal(0))) for s in stages])
         for name in names
     ]
+    quota = None
     if any(s.quota is not None for s in stages) or result.quota is not None:
         quota = [float(s.quota if s.quota is not None else result.quota or 0) for s in stages]
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": "Quota",
-                "x": x,
-                "y": quota,
-                "line": {"dash": "dash", "color": "#1a1a1a", "width": 2},
-            }
-        )
-    shapes = [
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "paper",
-            "x0": i - 0.5,
-            "x1": i + 0.5,
-            "y0": 0,
-            "y1": 1,
-            "fillcolor": "#ffd08a",
-            "opacity": 0.35,
-            "line": {"width": 0},
-            "layer": "below",
-        }
-        for i, s in enumerate(stages)
-        if s.action == "constraint"
-    ]
-    layout = {
-        "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
-        "xaxis": {"type": "category", "automargin": True},
-        "yaxis": {"title": {"text": "Votes"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.12, "yanchor": "top"},
-        "hovermode": "closest",
-        "shapes": shapes,
-        "font": {"color": "#1a1a1a"},
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
-    }
-    return {"data": traces, "layout": layout}
+    return votes_chart(
+        label,
+        [_label(s) for s in stages],
+        series,
+        quota=quota,
+        shaded=[i for i, s in enumerate(stages) if s.action == "constraint"],
+    )
 
 
 def _flows(
-    result: CountResult, slates: Mapping[str, str] | None, colours: Mapping[str, RGB]
-) -> tuple[list[dict[str, str]], dict[str, Any] | None]:
+    result: CountResult,
+    slates: Mapping[str, str] | None,
+    colours: Mapping[str, RGB],
+    label: str,
+) -> tuple[list[dict[str, str]], str | None]:
+    """The transfers as a table (biggest first) and as a Sankey diagram (None if none)."""
     totals = flow_totals(stage_flows(result), slates)
     # Sorted by size so the table reads from the biggest transfer down.
     items = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -328,49 +271,20 @@ def _flows(
         }
         for (src, dst), v in items
     ]
-    sources = list(dict.fromkeys(src for (src, _), _ in items))
-    targets = list(dict.fromkeys(dst for (_, dst), _ in items))
+    # slates (when the flows are grouped by slate) take the colours after the candidates'
+    names = list(dict.fromkeys(n for (src, dst), _ in items for n in (src, dst)))
+    extra = candidate_colours([*colours, *(n for n in names if n not in colours)])
+    palette = {n: _NON_TRANSFERABLE_RGB if n == NON_TRANSFERABLE else extra[n] for n in names}
     # Givers on the left and receivers on the right: a candidate who both gave and received
     # appears once on each side, so the diagram never loops back on itself.
-    labels = [f"{s} (gave)" for s in sources] + [
-        (t if t == NON_TRANSFERABLE else f"{t} (received)") for t in targets
-    ]
-    # slates (when the flows are grouped by slate) take the colours after the candidates'
-    others = [n for n in dict.fromkeys([*sources, *targets]) if n not in colours]
-    extra = candidate_colours([*colours, *others])
-
-    def colour(name: str, alpha: float) -> str:
-        rgb = _NON_TRANSFERABLE_RGB if name == NON_TRANSFERABLE else extra[name]
-        return _rgba(rgb, alpha)
-
-    link = {
-        "color": [colour(src, 0.35) for (src, _), _ in items],
-        "source": [sources.index(src) for (src, _), _ in items],
-        "target": [len(sources) + targets.index(dst) for (_, dst), _ in items],
-        "value": [float(v) for _, v in items],
-    }
-    chart = {
-        "data": [
-            {
-                "type": "sankey",
-                "arrangement": "snap",
-                "node": {
-                    "label": labels,
-                    "color": [colour(n, 0.9) for n in [*sources, *targets]],
-                    "pad": 14,
-                    "thickness": 16,
-                    "line": {"color": "#333333", "width": 0.5},
-                },
-                "link": link,
-                "valueformat": f".{p}f",
-            }
+    chart = flows_chart(
+        label,
+        [
+            Flow(src, dst, float(v), row["votes"])
+            for ((src, dst), v), row in zip(items, table, strict=True)
         ],
-        "layout": {
-            "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
-            "font": {"color": "#1a1a1a", "size": 12},
-            "paper_bgcolor": "#ffffff",
-        },
-    }
+        palette,
+    )
     return table, chart
 
 
@@ -419,7 +333,6 @@ def _context(
     colours = candidate_colours(
         [*result.candidates, *(n for n in names if n not in result.candidates)]
     )
-    flows, flow_chart = _flows(result, slates, colours)
     by_slate = bool(slates)
     votes_alt = (
         f"Line chart of the votes held by each of the {len(names)} candidates at each of the "
@@ -436,13 +349,11 @@ def _context(
         + ". Derived from the change in each stage's totals; where several gave at once, each "
         "receipt is shared among them in proportion to what they lost."
     )
+    flows, flows_svg = _flows(result, slates, colours, flows_alt)
     notes = [*result.tie_breaks, *result.notes]
     if result.seed is not None and result.tie_breaks:
         notes.append(f"Seed for lots: {result.seed} (replay with --seed {result.seed}).")
     description = RULES.get(result.rule, ("", result.rule))[1]
-    charts: dict[str, Any] = {"votes": _votes_chart(result, colours)}
-    if flow_chart is not None:
-        charts["flows"] = flow_chart
     return {
         "id": element_id,
         "level": heading_level,
@@ -458,12 +369,12 @@ def _context(
         "constraint_stages": [s for s in stages if s["action"] == "constraint"],
         "constraint_outcomes": constraint_outcomes(result, constraints) if constraints else [],
         "flows": flows,
-        "flow_nodes": len(flow_chart["data"][0]["node"]["label"]) if flow_chart else 0,
         "by_slate": by_slate,
         "votes_alt": votes_alt,
         "flows_alt": flows_alt,
         "notes": notes,
-        "charts_json": _json_for_script(charts),
+        "votes_svg": Markup(_votes_chart(result, colours, votes_alt)),
+        "flows_svg": Markup(flows_svg) if flows_svg else None,
     }
 
 
@@ -478,8 +389,8 @@ def render_fragment(
 ) -> str:
     """The result as an HTML ``<section>``: headings, result sheet, charts, constraint actions.
 
-    The charts need ``window.Plotly`` (``plotly_js()``) and the page needs ``report_css()``;
-    ``element_id`` keeps several results on one page apart. With ``constraints`` (those the
+    The charts are inline SVG; the page needs ``report_css()``; ``element_id``
+    keeps several results on one page apart. With ``constraints`` (those the
     count ran under) each is stated with its outcome, whether or not it changed the count.
     """
     if not 1 <= heading_level <= 5:
@@ -493,7 +404,7 @@ def render_fragment(
 def render_page(
     result: CountResult, *, slates: Mapping[str, str] | None = None, title: str | None = None
 ) -> str:
-    """A whole HTML page for one result, with CSS and Plotly inlined: it needs no network.
+    """A whole HTML page for one result, with its CSS inlined: it needs no network.
 
     ``title`` names the election when the result carries no title of its own.
     """
@@ -502,7 +413,5 @@ def render_page(
     return template.render(
         title=title or result.title or "Election result",
         css=Markup(report_css()),
-        # The library is trusted package data; "</script" never occurs in it (checked in tests).
-        plotly_js=Markup(plotly_js()),
         fragment=Markup(fragment),
     )

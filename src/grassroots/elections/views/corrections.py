@@ -313,13 +313,9 @@ def count(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("elections:detail", pk=pk)
     from django.utils.safestring import mark_safe
 
-    from grassroots.count.report.html import plotly_js, report_css
-
     ctx = {
         "e": e,
         "report": mark_safe(e.publication.report_html),
-        "css": mark_safe(report_css()),
-        "plotly": mark_safe(plotly_js()),
         "digest": actions.result_digest(e.publication),
         "withdrawn": list(e.candidates.filter(withdrawn=True, name__in=e.ballot)),
     }

@@ -20,7 +20,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from grassroots.count.report.html import plotly_js, report_css
 from grassroots.elections import actions, receipt_check
 from grassroots.elections.api_schema import OPENAPI
 from grassroots.elections.models import Election
@@ -35,9 +34,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     meta = json.loads(e.publication.files["election.json"])
     ctx = {
         "e": e,
+        # the report with its charts as SVG; its stylesheet is a static file (report/report.css)
         "report": mark_safe(e.publication.report_html),
-        "css": mark_safe(report_css()),
-        "plotly": mark_safe(plotly_js()),
         "meta": meta,
         "files": FILES,
     }
