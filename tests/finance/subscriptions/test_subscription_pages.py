@@ -38,6 +38,7 @@ def test_a_member_reads_what_they_paid_how_it_was_split_and_what_their_branch_re
     assert "Hillford East £0.22" in page
     assert "Hillford received <strong>£3.90</strong>" in page  # 6 times 21p and 6 times 44p
     assert "all its 1 paying member" in page
+    assert 'href="/finance/units/hillford/books/">Hillford\'s accounts' in page
     assert "Bob" not in page
 
 
