@@ -119,3 +119,36 @@ def test_an_organiser_step_is_confirmed_on_its_own_page_and_refusals_are_in_word
     assert refused.status_code == 400 and "Not done:" in refused.text
     assert Primary.objects.get().election.state == "draft"
     assert client_for(net.admins["Leeds Left"]).post(url).status_code == 403
+
+
+def test_a_group_admin_adds_another_admin_who_then_reads_the_list() -> None:
+    net = network()
+    join(net.groups["Leeds Left"], "Ann Leeds", "ann@example.org")
+    kay = user("kay")
+    url = reverse("network:group_members", args=["left", "leeds-left"])
+    assert client_for(kay).get(url).status_code == 403
+    add = reverse("network:group_add_admin", args=["left", "leeds-left"])
+    assert client_for(kay).post(add, {"username": "kay"}).status_code == 403
+    c = client_for(net.admins["Leeds Left"])
+    page = c.post(add, {"username": "nobody-here"}, follow=True)
+    assert "Nobody has the username" in page.text
+    c.post(add, {"username": "kay"})
+    assert "Ann Leeds" in client_for(kay).get(url).text
+
+
+def test_a_voter_who_does_not_tick_the_declaration_is_told_and_gets_no_ballot() -> None:
+    from grassroots.network.actions import primaries as pa
+
+    net = network()
+    join(net.groups["Leeds Left"], "Dee", "dee@example.org")
+    dee = user("dee", "dee@example.org")
+    p = make_primary(net, constraints={}, backing_threshold={}, requires_party_membership=True)
+    pa.self_nominate(p, by=dee, name="Dee", statement="s", now=DURING)
+    pa.open_primary(p, by=net.organiser)
+    url = reverse("network:primary_vote", args=["left", p.pk])
+    c = client_for(dee)
+    page = c.post(url, {})
+    assert page.status_code == 400 and "Tick the declaration" in page.text
+    assert c.get(reverse("elections:vote", args=[p.election_id])).status_code == 302
+    assert c.post(url, {"declare": "yes"}).url == reverse("elections:vote", args=[p.election_id])
+    assert c.get(reverse("elections:vote", args=[p.election_id])).status_code == 200

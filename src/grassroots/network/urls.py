@@ -44,6 +44,7 @@ urlpatterns += [
     path(f"{N}groups/", groups.organise, name="organise"),
     path(f"{N}groups/<slug:group>/decide/", groups.decide, name="group_decide"),
     path(f"{N}groups/<slug:group>/settings/", groups.settings, name="group_settings"),
+    path(f"{N}groups/<slug:group>/admins/", groups.add_admin, name="group_add_admin"),
     path(f"{N}groups/<slug:group>/members/", groups.members, name="group_members"),
     path(f"{N}groups/<slug:group>/members/<id:pk>/remove/", groups.remove, name="group_remove"),
     path(f"{N}groups/<slug:group>/import/", groups.import_list, name="group_import"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -170,8 +171,32 @@ def settings(request: HttpRequest, network: str, group: str) -> HttpResponse:
         else:
             messages.success(request, "The group's details are saved.")
             return redirect("network:group_settings", network=net.slug, group=g.slug)
-    ctx = {"network": net, "group": g, "form": form, "decisions": g.decisions.all()}
+    ctx = {
+        "network": net,
+        "group": g,
+        "form": form,
+        "decisions": g.decisions.all(),
+        "admins": [a.user.get_username() for a in g.admins.select_related("user")],
+    }
     return render(request, "network/groups/settings.html", ctx, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def add_admin(request: HttpRequest, network: str, group: str) -> HttpResponse:
+    """A group's admin makes another user (by their username) an admin of the group."""
+    net = _network(network)
+    g = _group(net, group)
+    if not is_group_admin(request.user, g):
+        raise PermissionDenied(f"only {g.name}'s admins choose its admins")
+    name = request.POST.get("username", "").strip()
+    other = get_user_model().objects.filter(username=name).first() if name else None
+    if other is None:
+        messages.error(request, f"Nobody has the username {name!r}: no admin was added.")
+    else:
+        actions.add_admin(g, other, by=request.user)
+        messages.success(request, f"{name} now runs {g.name} with you.")
+    return redirect("network:group_settings", network=net.slug, group=g.slug)
 
 
 @login_required

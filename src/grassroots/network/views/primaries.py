@@ -331,8 +331,12 @@ def vote(request: HttpRequest, network: str, pk: int) -> HttpResponse:
         if request.method == "POST" and request.POST.get("declare") == "yes":
             actions.declare(p, by=request.user)
             return redirect("elections:vote", pk=p.election_id)
-        ctx = {"network": net, "p": p, "text": actions.DECLARATION}
-        return render(request, "network/primaries/declare.html", ctx)
+        ctx: dict[str, Any] = {"network": net, "p": p, "text": actions.DECLARATION}
+        if request.method == "POST":
+            ctx["error"] = "Tick the declaration to go on to your ballot, or leave this page."
+        return render(
+            request, "network/primaries/declare.html", ctx, status=400 if "error" in ctx else 200
+        )
     return redirect("elections:vote", pk=p.election_id)
 
 
