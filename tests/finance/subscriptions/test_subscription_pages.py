@@ -212,3 +212,15 @@ def test_the_split_rules_api_matches_its_openapi_description(org: Org) -> None:
     ).validate(one)
     assert one == first
     assert not Remittance.objects.exists()
+
+
+def test_remittances_are_recorded_from_the_national_unit_only(org: Org, client_as: Any) -> None:
+    c = client_as("admin")
+    r = c.get("/finance/units/hillford/remittances/new/")
+    assert r.status_code == 302 and r["Location"] == "/finance/units/hillford/remittances/"
+    bad = c.post(
+        "/finance/units/national/remittances/new/",
+        {"unit": "nowhere", "period": "1999-01-01", "paid_on": "x", "amount": "1"},
+    )
+    assert bad.status_code == 200 and "Select a valid choice." in bad.content.decode()
+    assert not Remittance.objects.exists()

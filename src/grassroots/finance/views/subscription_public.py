@@ -167,7 +167,7 @@ def remittance_new(request: HttpRequest, code: str) -> HttpResponse:
     """The national office records money it paid a unit below it."""
     national = _unit(code)
     require(request.user, "set_subscription_rules", national)
-    if national.pk != national_unit().pk:
+    if national.parent_id is not None or national.kind != "national":
         return redirect("finance:remittances", code=national.code)
     units = [
         (u.code, f"{u.name} ({u.get_kind_display().lower()})")
