@@ -137,10 +137,16 @@ def seed(today: dt.date | None = None) -> list[DemoLogin]:
     executive = Body.objects.filter(unit=home, kind="executive").first() or meetings.create_body(
         unit=home, kind="executive", name=f"{home.name} Executive Committee", by=None
     )
-    holders = executive.seats.values_list("member_id", flat=True)
+    holders = list(executive.seats.values_list("member_id", flat=True))
     seated = list(
         Member.objects.filter(branch=home, status="full").exclude(pk__in=holders).order_by("pk")[:4]
     )
+    if len(seated) < 4:  # a small demo branch: members of any standing make up its executive
+        seated += list(
+            Member.objects.filter(branch=home)
+            .exclude(pk__in=holders + [m.pk for m in seated])
+            .order_by("pk")[: 4 - len(seated)]
+        )
     for m in seated:  # members of the executive through last year
         meetings.appoint(executive, m, by=None, role="Member", on=dt.date(last - 1, 1, 1))
     budget_vote = _decide(

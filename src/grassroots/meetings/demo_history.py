@@ -114,9 +114,10 @@ def seed_history(
     for p in present:
         actions.check_in(live, p, by=None, how="online", now=start + MIN)
     actions.open_meeting(live, by=None, now=start)
-    vote = actions.open_vote(live, motion=motion, method="online", by=None, now=now - 2 * MIN)
-    for i, p in enumerate(present[:25]):
-        actions.cast_online(vote, p, ("for", "for", "against")[i % 3], by=None, now=now - MIN)
+    if motion.seconder_id is not None:  # a tiny demo branch may have no second member to second it
+        vote = actions.open_vote(live, motion=motion, method="online", by=None, now=now - 2 * MIN)
+        for i, p in enumerate(present[:25]):
+            actions.cast_online(vote, p, ("for", "for", "against")[i % 3], by=None, now=now - MIN)
     for i, p in enumerate(present[25:28]):
         actions.ask_to_speak(live, p, by=None, side=("for", "against")[i % 2], now=now - MIN)
     live.refresh_from_db()
