@@ -18,6 +18,13 @@ with an online link. The WSGI app runs under gunicorn. Then, through HTTP as a p
 4. the chair closes the vote; the time from the close POST to a member's panel showing the
    result is "result shown".
 
+Throughout (check-in and voting), every attendee's page polls the live panel as the page's
+script does: every few seconds (the interval the live page itself sets, read from it; 5 s for
+2,000 entitled), sending the token of the panel it shows, answered 204 when nothing changed or
+with the panel when it did. ``--poll-every 0`` leaves the polling out. The pollers run in
+their own process with ``--poll-threads`` threads; they report the polls offered and answered,
+how many were "no change" and their latency.
+
 Checks at the end: attendances = check-ins acknowledged = N; votes stored = votes acknowledged
 = N, one per member; the stored tally equals the choices the clients sent; every double tap
 refused. docs/benchmarks.md "Meetings" records the figures.
@@ -46,6 +53,71 @@ from bench.bench_voting_http import (
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _CAST = re.compile(r'action="(/meetings/\d+/votes/\d+/cast/)"')
+_TOKEN = re.compile(r'id="live-version" name="v" value="([^"]+)"')
+_EVERY = re.compile(r'hx-trigger="every (\d+)s')
+
+
+def _poll(
+    base: str,
+    cookie: str,
+    sessions: list[str],
+    every: float,
+    threads: int,
+    stop: Any,
+    out: Any,
+) -> None:
+    """Each attendee's page polling the live panel every ``every`` seconds, with the token of
+    the panel it shows, until ``stop``; puts (polls, unchanged, latencies, errors, late) on
+    ``out``. Attendees start spread over the first interval, as phones open the page."""
+    import heapq
+
+    import requests
+
+    rng = random.Random(11)
+    start = time.monotonic()
+    due = [(start + rng.random() * every, i) for i in range(len(sessions))]
+    heapq.heapify(due)
+    tokens = [""] * len(sessions)
+    lock = threading.Lock()
+    lat: list[float] = []
+    counts = {"polls": 0, "unchanged": 0, "errors": 0, "late": 0}
+
+    def loop() -> None:
+        http = requests.Session()
+        while not stop.is_set():
+            with lock:
+                at, i = heapq.heappop(due)
+            wait = at - time.monotonic()
+            if wait > 0 and (stop.wait(min(wait, 1.0)) or wait > 1.0):
+                with lock:
+                    heapq.heappush(due, (at, i))
+                continue
+            late = -wait > every  # this client fell a whole interval behind its schedule
+            http.cookies.set(cookie, sessions[i])
+            t0 = time.perf_counter()
+            try:
+                r = http.get(f"{base}/live/panel/", params={"v": tokens[i]}, timeout=60)
+                took = time.perf_counter() - t0
+                ok = r.status_code in (200, 204)
+                if r.status_code == 200:
+                    m = _TOKEN.search(r.text)
+                    tokens[i] = m.group(1) if m else ""
+            except requests.RequestException:
+                took, ok = time.perf_counter() - t0, False
+            with lock:
+                counts["polls"] += 1
+                counts["unchanged"] += r.status_code == 204 if ok else 0
+                counts["errors"] += not ok
+                counts["late"] += late
+                lat.append(took)
+                heapq.heappush(due, (max(at + every, time.monotonic()), i))
+
+    ts = [threading.Thread(target=loop) for _ in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    out.put((counts, lat, time.monotonic() - start))
 
 
 def _setup(attendees: int) -> tuple[int, str]:
@@ -207,6 +279,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--clients", type=int, default=2)
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--double-share", type=float, default=0.05)
+    ap.add_argument(
+        "--poll-every",
+        type=float,
+        default=-1,
+        help="seconds between one attendee's polls (default: what the live page sets; 0: none)",
+    )
+    ap.add_argument("--poll-threads", type=int, default=16)
     args = ap.parse_args(argv)
 
     # the chair here is an administrator: the second factor officers set up in a deployment
@@ -240,14 +319,30 @@ def main(argv: list[str] | None = None) -> None:
     try:
         base = f"http://127.0.0.1:{port}/meetings/{meeting_id}"
         _wait_until_serving(f"{base}/", server)
+        import requests
+
+        every = args.poll_every
+        if every < 0:  # as the page's script polls: the interval the live page sets
+            first_page = requests.get(
+                f"{base}/live/", cookies={cookie: sessions[0]}, timeout=60
+            ).text
+            found = _EVERY.search(first_page)
+            assert found is not None, "the live page sets no polling interval"
+            every = float(found.group(1))
+        stop, polled = ctx.Event(), ctx.Queue()
+        poller = None
+        if every > 0:
+            poller = ctx.Process(
+                target=_poll,
+                args=(base, cookie, sessions, every, args.poll_threads, stop, polled),
+            )
+            poller.start()
         with ctx.Pool(procs) as pool:
             slices = [(base, cookie, sessions[i::procs], args.threads) for i in range(procs)]
             checked = [x for part in pool.map(_check_in, slices) for x in part]
         first = min(t0 for t0, _, _ in checked)
         check_in_time = max(t1 for _, t1, _ in checked) - first
         check_in_errors = [e for _, _, e in checked if e]
-
-        import requests
 
         chair = requests.Session()
         chair.cookies.set(cookie, chair_key)
@@ -286,7 +381,16 @@ def main(argv: list[str] | None = None) -> None:
         while "Nothing decided yet" in watcher.get(f"{base}/live/panel/", timeout=60).text:
             time.sleep(0.05)
         result_shown = time.perf_counter() - t_close
+        poll_counts: dict[str, int] = {}
+        poll_lat: list[float] = []
+        poll_time = 0.0
+        if poller is not None:
+            stop.set()
+            poll_counts, poll_lat, poll_time = polled.get(timeout=120)
+            poller.join(timeout=60)
     finally:
+        if poller is not None and poller.is_alive():
+            poller.terminate()
         server.terminate()
         server.wait(timeout=30)
 
@@ -321,6 +425,20 @@ def main(argv: list[str] | None = None) -> None:
         f"against {vote.against_votes}, abstaining {vote.abstentions}"
     )
     print(f"attendances {attendances}, votes stored {casts}")
+    if poll_counts:
+        pq = statistics.quantiles(sorted(poll_lat), n=100) if len(poll_lat) > 1 else [0.0] * 99
+        offered = args.attendees / every
+        print(
+            f"live-panel polls                 {poll_counts['polls']} in {poll_time:.0f} s "
+            f"({poll_counts['polls'] / poll_time:.0f}/s answered; {offered:.0f}/s offered: "
+            f"{args.attendees} pages every {every:g} s); {poll_counts['unchanged']} "
+            f"'no change' (204); {poll_counts['late']} a whole interval late; "
+            f"{poll_counts['errors']} errors"
+        )
+        print(
+            f"poll latency p50/p95/p99         "
+            f"{pq[49] * 1e3:.0f} / {pq[94] * 1e3:.0f} / {pq[98] * 1e3:.0f} ms"
+        )
     for err in (check_in_errors + vote_errors)[:5]:
         print(f"  error: {err}")
     ok = (
@@ -330,6 +448,7 @@ def main(argv: list[str] | None = None) -> None:
         and attendances == args.attendees
         and casts == len(lat) == args.attendees
         and sent == stored
+        and not poll_counts.get("errors")
         and (vote.for_votes, vote.against_votes, vote.abstentions)
         == (str(sent["for"]), str(sent["against"]), str(sent["abstain"]))
     )

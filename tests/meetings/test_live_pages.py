@@ -4,6 +4,7 @@ votes opened, counted and cast, and refusals as messages rather than errors."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -302,3 +303,46 @@ def test_the_chair_sets_a_ballots_representation_rule_in_plain_words_on_the_live
     }
     panel = Client().get(f"/meetings/{live.pk}/live/panel/").content.decode()
     assert "(at least 1 of those elected must be women)" in panel
+
+
+def test_a_poll_from_a_page_already_current_is_answered_no_change_until_something_changes(
+    org: Org, live: Meeting, django_assert_max_num_queries: Any
+) -> None:
+    import re
+
+    cat = member_actions.create_member(
+        by=None,
+        number="M3",
+        name="Cat",
+        branch=org.hillford,
+        join_date=dt.date(2019, 1, 1),
+        status="full",
+        paid_up_to=dt.date(2030, 1, 1),
+    )
+    page = Client().get(f"/meetings/{live.pk}/live/").content.decode()
+    assert 'hx-trigger="every 2s' in page and 'hx-include="#live-version"' in page
+    token = re.search(r'id="live-version" name="v" value="([^"]+)"', page)
+    assert token is not None
+    url = f"/meetings/{live.pk}/live/panel/"
+    with django_assert_max_num_queries(1):  # the meeting's row; no session, no user
+        r = Client().get(url, {"v": token.group(1)})
+    assert r.status_code == 204 and r["Cache-Control"] == "no-store"
+    actions.check_in(live, cat, by=None, now=timezone.now())  # someone arrives: a new version
+    r = Client().get(url, {"v": token.group(1)})
+    assert r.status_code == 200 and 'id="present-count">1<' in r.content.decode()
+    for odd in ("", "x", "1.", ".5", "9" * 40, "1.2.3", "-1.5"):
+        assert Client().get(url, {"v": odd}).status_code == 200, odd
+    stale = f"{Meeting.objects.get(pk=live.pk).live_version}.{int(time.time()) - 3600}"
+    assert Client().get(url, {"v": stale}).status_code == 200  # drawn an hour ago: redrawn
+
+
+def test_the_live_panels_shared_part_is_computed_once_per_state_version(
+    org: Org, live: Meeting, django_assert_max_num_queries: Any
+) -> None:
+    from grassroots.meetings.views.live import poll_seconds
+
+    Client().get(f"/meetings/{live.pk}/live/panel/")  # computes this version's shared part
+    with django_assert_max_num_queries(2):  # the meeting; the visitor's nothing else
+        r = Client().get(f"/meetings/{live.pk}/live/panel/")
+    assert r.status_code == 200 and "No vote is open." in r.content.decode()
+    assert [poll_seconds(n) for n in (10, 800, 2000, 100_000)] == [2, 2, 5, 10]

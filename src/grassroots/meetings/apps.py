@@ -16,3 +16,8 @@ class MeetingsConfig(AppConfig):
 
         register(section)
         register(missed_section)
+
+        # the live page's state version moves with every change it shows
+        from grassroots.meetings.live import connect
+
+        connect()

@@ -8,13 +8,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Model, Q
+from django.db.models.signals import post_delete, post_save
 
 from grassroots.meetings.entitlement import entitled_ids
-from grassroots.meetings.models import Attendance, Meeting
+from grassroots.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingBallot,
+    Motion,
+    MotionSupport,
+    SpeakerRequest,
+    Vote,
+    VoteCast,
+)
 from grassroots.meetings.quorum import QuorumState, quorum
 
-__all__ = ["Presence", "presence"]
+__all__ = ["Presence", "connect", "presence", "touch"]
 
 
 @dataclass(frozen=True)
@@ -56,3 +67,44 @@ def presence(meeting: Meeting) -> Presence:
         entitled,
         quorum(meeting.body.quorum_rule(), present=voters, entitled=entitled),
     )
+
+
+def touch(meeting_id: int | None) -> None:
+    """Mark that what the live page shows of a meeting has changed (a new state version)."""
+    if meeting_id is not None:
+        Meeting.objects.filter(pk=meeting_id).update(live_version=F("live_version") + 1)
+
+
+# every model the live panel shows, and how to reach its meeting's id from a row
+_MEETING_OF = {
+    Attendance: "meeting_id",
+    AgendaItem: "meeting_id",
+    Motion: "meeting_id",
+    Vote: "meeting_id",
+    SpeakerRequest: "meeting_id",
+    MeetingBallot: "meeting_id",
+    Meeting: "pk",
+}
+
+
+def _changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
+    if sender is VoteCast:
+        touch(Vote.objects.filter(pk=instance.vote_id).values_list("meeting_id", flat=True).first())  # type: ignore[attr-defined]
+    elif sender is MotionSupport:
+        touch(
+            Motion.objects.filter(pk=instance.motion_id)
+            .values_list("meeting_id", flat=True)
+            .first()
+        )  # type: ignore[attr-defined]
+    else:
+        touch(getattr(instance, _MEETING_OF[sender]))
+
+
+def connect() -> None:
+    """Bump a meeting's live version whenever a row the live page shows is saved or deleted
+    (the app's ``ready`` calls this once)."""
+    for model in (*_MEETING_OF, VoteCast, MotionSupport):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"meetings.live.{model.__name__}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"meetings.live.del.{model.__name__}"
+        )

@@ -15,7 +15,7 @@ from grassroots.count.rules import RULES
 from grassroots.elections import actions as election_actions
 from grassroots.elections.models import Election
 from grassroots.meetings.actions._common import ActionRefused, User, check, now_or
-from grassroots.meetings.live import presence
+from grassroots.meetings.live import presence, touch
 from grassroots.meetings.models import Attendance, Meeting, MeetingBallot
 from grassroots.members.eligibility import RuleSet
 
@@ -157,5 +157,6 @@ def close_and_count(
     publication = election_actions.count_votes(e, by=None)
     election_actions.publish_result(e, by=None, digest=election_actions.result_digest(publication))
     record(by, "meetings.ballot.close", f"meeting:{ballot.meeting.pk}", f"{e.title}: counted")
+    touch(ballot.meeting_id)  # the live page shows the ballot's state, kept by the elections app
     e.refresh_from_db()
     return e

@@ -52,6 +52,9 @@ class Meeting(models.Model):
     )
     opened_at = models.DateTimeField(null=True, blank=True)  # the chair opened the meeting
     closed_at = models.DateTimeField(null=True, blank=True)
+    # bumped by every change the live page shows (meetings.live.touch): its panel's shared part
+    # is cached per version, and a poll from a page already showing it is answered "no change"
+    live_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-start"]

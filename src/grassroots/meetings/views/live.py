@@ -4,11 +4,16 @@ form, so the page also works without scripting (a reload shows the same)."""
 
 from __future__ import annotations
 
+import math
+import time
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +32,7 @@ from grassroots.meetings.models import (
     Meeting,
     MeetingBallot,
     Motion,
+    SpeakerRequest,
     Vote,
     VoteCast,
     VoteRoll,
@@ -51,65 +57,154 @@ def _motions(m: Meeting) -> list[Motion]:
     return out
 
 
-def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
-    now = timezone.now()
-    member = _member(request)
-    chair = can(request.user, "chair_meetings", m.body.unit)
-    attendance = (
-        Attendance.objects.filter(meeting=m, member=member).first() if member is not None else None
-    )
-    motions = _motions(m) if chair else []
+SHARED_FOR = 120  # seconds a state version's shared part stays cached
+FRESH_FOR = 30  # seconds a page's panel counts as current while the version has not moved
+
+
+def _shared(m: Meeting) -> dict[str, Any]:
+    """What every viewer of the live panel sees alike, computed once per state version (every
+    change the panel shows bumps ``Meeting.live_version``) and cached, not per request."""
+    key = f"meetings:live:{m.pk}:{m.live_version}"
+    shared: dict[str, Any] | None = cache.get(key)
+    if shared is not None:
+        return shared
     current = m.votes.filter(closed_at__isnull=True).select_related("motion").first()
-    my_cast = on_roll = None
-    if current is not None and member is not None:
-        on_roll = VoteRoll.objects.filter(vote=current, member=member).first()
-        my_cast = VoteCast.objects.filter(vote=current, member=member).first()
-    return {
-        "m": m,
-        "member": member,
-        "standing": member_standing(member, m) if member is not None else None,
-        "attendance": attendance,
-        "here": attendance is not None and attendance.present,
-        "chair": chair,
+    motions = _motions(m)
+    shared = {
         "presence": presence(m),
         "current": current,
         "current_rule": RULES[current.majority].name if current is not None else "",
         "cast_count": current.casts.count() if current is not None else 0,
-        "on_roll": on_roll,
-        "my_cast": my_cast,
-        "closed": m.votes.filter(closed_at__isnull=False)
-        .select_related("motion")
-        .order_by("-closed_at"),
+        "closed": list(
+            m.votes.filter(closed_at__isnull=False).select_related("motion").order_by("-closed_at")
+        ),
         "motions": motions,
         "awaiting_seconder": [mo for mo in motions if mo.needs_seconder],  # type: ignore[attr-defined]
-        "rules": [(k, r.name) for k, r in RULES.items()],
-        "methods": Vote.METHODS,
-        "late_items": m.items.filter(late=True, taken__isnull=True),
+        "late_items": list(m.items.filter(late=True, taken__isnull=True)),
         "ballots": [
-            (b, e, now >= e.voting_close, constraint_words(e.constraints))
+            (b, b.election, constraint_words(b.election.constraints))
             for b in m.ballots.select_related("election")
-            for e in (b.election,)
         ],
-        "rule_sets": [(k, v[1]) for k, v in COUNT_RULES.items()],
         "queue": speaker_queue(m),
         "speaking": m.speakers.filter(called_at__isnull=False, finished_at__isnull=True)
         .select_related("member")
         .first(),
-        "waiting": member is not None
-        and m.speakers.filter(member=member, called_at__isnull=True, withdrawn=False).exists(),
         "candidates": list(m.election.candidates.all()) if m.election_id else [],
+    }
+    cache.set(key, shared, SHARED_FOR)
+    return shared
+
+
+def live_token(m: Meeting) -> str:
+    """What a page's panel shows: the meeting's state version and when it was drawn."""
+    return f"{m.live_version}.{int(time.time())}"
+
+
+def _unchanged(token: str, m: Meeting) -> bool:
+    """Whether a panel drawn at ``token`` is still what the page would show: the version has
+    not moved and it is recent (time alone changes a little: a ballot falling due)."""
+    version, _, drawn = token.partition(".")
+    if not (version.isascii() and version.isdigit() and drawn.isascii() and drawn.isdigit()):
+        return False
+    return int(version) == m.live_version and 0 <= time.time() - int(drawn) < FRESH_FOR
+
+
+def poll_seconds(entitled: int) -> int:
+    """How often the page polls: every 2 s, and more slowly for a large meeting (5 s for 2,000
+    entitled), whose many phones would otherwise be most of the server's load."""
+    return max(2, min(10, math.ceil(entitled / 400)))
+
+
+PERSON_FOR = 30  # seconds a login's membership and chair right are reused by the live panel
+
+
+def _viewer(request: HttpRequest, m: Meeting) -> tuple[Member | None, bool]:
+    """The member signed in and whether they chair this meeting: read once and kept for a few
+    seconds per login, not on every poll (every action checks its own permission afresh)."""
+    if not request.user.is_authenticated:
+        return None, False
+    key = f"meetings:live:viewer:{request.user.pk}:{m.body.unit_id}"
+    kept: tuple[Member | None, bool] | None = cache.get(key)
+    if kept is None:
+        kept = (_member(request), can(request.user, "chair_meetings", m.body.unit))
+        cache.set(key, kept, PERSON_FOR)
+    return kept
+
+
+def _mine(m: Meeting, member: Member | None, current: Vote | None) -> Attendance | None:
+    """The member's line of the roll with, in the same query, their place on the open vote's
+    roll, their vote in it and whether they wait to speak."""
+    if member is None:
+        return None
+    rows = Attendance.objects.filter(meeting=m, member=member)
+    if current is not None:
+        rows = rows.annotate(
+            roll_weight=Subquery(
+                VoteRoll.objects.filter(vote=current, member=member).values("weight")[:1]
+            ),
+            cast_choice=Subquery(
+                VoteCast.objects.filter(vote=current, member=member).values("choice")[:1]
+            ),
+        )
+    rows = rows.annotate(
+        asked=Exists(
+            SpeakerRequest.objects.filter(
+                meeting=m, member=member, called_at__isnull=True, withdrawn=False
+            )
+        )
+    )
+    return rows.first()
+
+
+def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
+    now = timezone.now()
+    shared = _shared(m)
+    member, chair = _viewer(request, m)
+    current = shared["current"]
+    attendance = _mine(m, member, current)
+    here = attendance is not None and attendance.present
+    weight = getattr(attendance, "roll_weight", None)
+    choice = getattr(attendance, "cast_choice", None)
+    on_roll = SimpleNamespace(weight=weight) if weight is not None else None
+    my_cast = SimpleNamespace(choice=choice) if choice is not None else None
+    return {
+        **shared,
+        "m": m,
+        "live_token": live_token(m),
+        "member": member,
+        # whether they may attend matters to the page only until they are checked in
+        "standing": member_standing(member, m) if member is not None and not here else None,
+        "attendance": attendance,
+        "here": here,
+        "chair": chair,
+        "on_roll": on_roll,
+        "my_cast": my_cast,
+        "motions": shared["motions"] if chair else [],
+        "awaiting_seconder": shared["awaiting_seconder"] if chair else [],
+        "rules": [(k, r.name) for k, r in RULES.items()],
+        "methods": Vote.METHODS,
+        "ballots": [(b, e, now >= e.voting_close, words) for b, e, words in shared["ballots"]],
+        "rule_sets": [(k, v[1]) for k, v in COUNT_RULES.items()],
+        "waiting": bool(getattr(attendance, "asked", False)),
     }
 
 
 def live(request: HttpRequest, pk: int) -> HttpResponse:
     m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
-    return render(request, "meetings/live.html", _context(request, m))
+    ctx = _context(request, m)
+    ctx["poll_seconds"] = poll_seconds(ctx["presence"].entitled)
+    return render(request, "meetings/live.html", ctx)
 
 
 def live_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The part of the live page that changes: polled by htmx every two seconds."""
+    """The part of the live page that changes, polled by htmx. A poll from a page whose panel
+    is still current (its token: the state version it shows, drawn moments ago) is answered
+    204 No Content after one query, before the session or the user is read."""
     m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
-    response = render(request, "meetings/_live_panel.html", _context(request, m))
+    if _unchanged(request.GET.get("v", ""), m):
+        response = HttpResponse(status=204)
+    else:
+        response = render(request, "meetings/_live_panel.html", _context(request, m))
     response["Cache-Control"] = "no-store"
     return response
 
