@@ -91,6 +91,9 @@ def _shared(m: Meeting) -> dict[str, Any]:
         .first(),
         "candidates": list(m.election.candidates.all()) if m.election_id else [],
     }
+    # the one change time alone brings: an open ballot falling due (the chair may count it)
+    dues = [e.voting_close for _, e, _ in shared["ballots"] if e.state == "voting"]
+    shared["next_due"] = min(dues).timestamp() if dues else None
     cache.set(key, shared, SHARED_FOR)
     return shared
 
@@ -102,11 +105,16 @@ def live_token(m: Meeting) -> str:
 
 def _unchanged(token: str, m: Meeting) -> bool:
     """Whether a panel drawn at ``token`` is still what the page would show: the version has
-    not moved and it is recent (time alone changes a little: a ballot falling due)."""
+    not moved, it is recent, and no ballot has fallen due since it was drawn."""
     version, _, drawn = token.partition(".")
     if not (version.isascii() and version.isdigit() and drawn.isascii() and drawn.isdigit()):
         return False
-    return int(version) == m.live_version and 0 <= time.time() - int(drawn) < FRESH_FOR
+    now = time.time()
+    if int(version) != m.live_version or not 0 <= now - int(drawn) < FRESH_FOR:
+        return False
+    shared = cache.get(f"meetings:live:{m.pk}:{m.live_version}")
+    due = shared.get("next_due") if shared is not None else None
+    return due is None or not int(drawn) < due <= now
 
 
 def poll_seconds(entitled: int) -> int:
