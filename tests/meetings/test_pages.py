@@ -263,3 +263,5 @@ def test_the_secretary_confirms_a_cancellation_and_members_are_told_and_see_it(o
     assert ann.login(username="ann", password=PASSWORD)
     me = ann.get("/me/").content.decode()
     assert "Winter" in me and "Cancelled" in me and "the hall flooded" in me
+    home = ann.get("/").content.decode()
+    assert "cancelled</span>: the hall flooded" in home and "you may attend" not in home
