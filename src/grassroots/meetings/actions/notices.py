@@ -48,9 +48,19 @@ def start_notice(meeting: Meeting, *, by: User | None, base_url: str = "") -> Jo
     check(by, "manage_meetings", meeting.body.unit)
     if meeting.state != "called":
         raise ActionRefused(f"{meeting.title} is {meeting.get_state_display().lower()}")
+    return _queue("meeting.notice", "Notice", meeting, by=by, base_url=base_url)
+
+
+def deliver_notice(job: Job, progress: Progress) -> str:
+    """The notice job: ``send_notice`` as the member who started it, with its progress."""
+    return _deliver(job, progress, send_notice, "Notice")
+
+
+def _queue(kind: str, what: str, meeting: Meeting, *, by: User | None, base_url: str) -> Job:
+    """A mail-out about ``meeting`` (its notice or its cancellation) put on the queue."""
     return jobs.start(
-        "meeting.notice",
-        title=f"Notice of {meeting.title} ({meeting.body.name})",
+        kind,
+        title=f"{what} of {meeting.title} ({meeting.body.name})",
         params={"meeting": meeting.pk, "base_url": base_url},
         unit=meeting.body.unit,
         permission="manage_meetings",
@@ -59,17 +69,18 @@ def start_notice(meeting: Meeting, *, by: User | None, base_url: str = "") -> Jo
     )
 
 
-def deliver_notice(job: Job, progress: Progress) -> str:
-    """The notice job: ``send_notice`` as the member who started it, with its progress."""
+def _deliver(job: Job, progress: Progress, send: Callable[..., tuple[int, int]], what: str) -> str:
+    """A mail-out job: ``send`` as the member who started it, one Message-ID per member (so a
+    retry sends nobody the same message twice); its outcome in one sentence."""
     meeting = Meeting.objects.select_related("body__unit").get(pk=job.params["meeting"])
-    sent, failed = send_notice(
+    sent, failed = send(
         meeting,
         by=job.started_by,
         base_url=job.params.get("base_url", ""),
         progress=progress,
-        message_id=lambda member_id: message_id("meeting.notice", meeting.pk, member_id),
+        message_id=lambda member_id: message_id(job.kind, meeting.pk, member_id),
     )
-    return f"Notice sent to {sent} member{'s' if sent != 1 else ''}" + (
+    return f"{what} sent to {sent} member{'s' if sent != 1 else ''}" + (
         f"; {failed} could not be sent (listed below)." if failed else "."
     )
 
@@ -165,30 +176,12 @@ def start_cancellation(meeting: Meeting, *, by: User | None, base_url: str = "")
     check(by, "manage_meetings", meeting.body.unit)
     if meeting.state != "cancelled":
         raise ActionRefused(f"{meeting.title} is not cancelled")
-    return jobs.start(
-        "meeting.cancel",
-        title=f"Cancellation of {meeting.title} ({meeting.body.name})",
-        params={"meeting": meeting.pk, "base_url": base_url},
-        unit=meeting.body.unit,
-        permission="manage_meetings",
-        by=by,
-        back_url=f"/meetings/{meeting.pk}/",
-    )
+    return _queue("meeting.cancel", "Cancellation", meeting, by=by, base_url=base_url)
 
 
 def deliver_cancellation(job: Job, progress: Progress) -> str:
     """The cancellation job: ``send_cancellation`` as the member who started it."""
-    meeting = Meeting.objects.select_related("body__unit").get(pk=job.params["meeting"])
-    sent, failed = send_cancellation(
-        meeting,
-        by=job.started_by,
-        base_url=job.params.get("base_url", ""),
-        progress=progress,
-        message_id=lambda member_id: message_id("meeting.cancel", meeting.pk, member_id),
-    )
-    return f"Cancellation sent to {sent} member{'s' if sent != 1 else ''}" + (
-        f"; {failed} could not be sent (listed below)." if failed else "."
-    )
+    return _deliver(job, progress, send_cancellation, "Cancellation")
 
 
 def send_cancellation(
