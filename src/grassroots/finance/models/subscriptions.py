@@ -9,6 +9,7 @@ large party's payments (millions) quick to record and to total per unit.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -54,6 +55,18 @@ class SubscriptionRule(models.Model):
         return self.rule().band(name)
 
 
+def _split_unit() -> models.ForeignKey[Any]:
+    """The member's unit at one level of a payment's split (none: its share went up a level)."""
+    return models.ForeignKey(
+        "members.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+
+
 class Payment(models.Model):
     """One subscription payment by a member, split under the rule in force on its date."""
 
@@ -86,41 +99,13 @@ class Payment(models.Model):
     )
     # the split: the member's unit at each level when the payment was recorded (null: the
     # member had none; its share went to the level above) and the pence that unit received
-    national = models.ForeignKey(
-        "members.Unit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-    )
+    national = _split_unit()
     national_pence = models.BigIntegerField(default=0)
-    region = models.ForeignKey(
-        "members.Unit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-    )
+    region = _split_unit()
     region_pence = models.BigIntegerField(default=0)
-    branch = models.ForeignKey(
-        "members.Unit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-    )
+    branch = _split_unit()
     branch_pence = models.BigIntegerField(default=0)
-    ward = models.ForeignKey(
-        "members.Unit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-    )
+    ward = _split_unit()
     ward_pence = models.BigIntegerField(default=0)
 
     class Meta:
