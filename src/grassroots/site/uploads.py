@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-__all__ = ["BodyLimitMiddleware", "NulRefusingMiddleware", "upload_limit"]
+__all__ = ["BodyLimitMiddleware", "NulRefusingMiddleware", "csv_text", "upload_limit"]
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -115,4 +115,16 @@ class NulRefusingMiddleware:
                         "Nothing was saved.",
                         400,
                     )
+        return None
+
+
+def csv_text(form: Any, raw: bytes, field: str = "file") -> str | None:
+    """An uploaded CSV file as text (the byte-order mark spreadsheets write dropped), or None
+    with the form's ``field`` told how to save the file instead."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        form.add_error(
+            field, "The file is not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'."
+        )
         return None

@@ -23,7 +23,7 @@ from grassroots.members import staging
 from grassroots.members.actions import ActionRefused
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can, require
-from grassroots.site.uploads import upload_limit
+from grassroots.site.uploads import csv_text, upload_limit
 
 __all__ = [
     "accounts_url",
@@ -161,13 +161,8 @@ def payments_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         raw = upload.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error(
-                "file", "The file is not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'."
-            )
-        else:
+        text = csv_text(form, raw)
+        if text is not None:
             parsed = figures.check_payments(text, unit)
             token = ""
             if not parsed.errors and parsed.rows:

@@ -22,7 +22,7 @@ from grassroots.members.identifiers import code_problem
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import require
 from grassroots.members.views._common import _unit
-from grassroots.site.uploads import upload_limit
+from grassroots.site.uploads import csv_text, upload_limit
 
 ERRORS_SHOWN = 500  # rows of each kind shown in an import report; the rest are counted
 
@@ -114,12 +114,8 @@ def import_register(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         raw = upload.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error(
-                "file", "The file is not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'."
-            )
+        text = csv_text(form, raw)
+        if text is None:
             return render(request, "members/import.html", {"unit": unit, "form": form})
         parsed = _check_file(unit, request.user, text)
         skip_errors = form.cleaned_data["import_valid"] and parsed.header_ok and parsed.rows
