@@ -276,8 +276,21 @@ KEY_PAGES = [
 def axe_violations(page: Any) -> list[str]:
     """axe-core's serious and critical violations on the page, one readable line per element."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
-    results = Axe().run(page)
+    # A click on a link returns before the next page has loaded; axe run mid-navigation finds
+    # no document, so wait for the page, and once more if it was still on its way.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page)
+            break
+        except PlaywrightError as error:
+            mid_navigation = "documentElement" in str(error) or "context was destroyed" in str(
+                error
+            )
+            if not mid_navigation or attempt == 2:
+                raise
     found = []
     for v in results.response["violations"]:
         if v["impact"] not in FAILING_IMPACTS:
