@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
+from grassroots.finance import refund_figures
 from grassroots.finance.apportion import (
     LEVELS,
     RuleBook,
@@ -64,6 +65,14 @@ def _year(qs: QuerySet[Payment], year: int) -> QuerySet[Payment]:
     return qs.filter(paid_on__gte=dt.date(year, 1, 1), paid_on__lt=dt.date(year + 1, 1, 1))
 
 
+@dataclass(frozen=True)
+class RefundView:
+    refunded_on: dt.date
+    amount: int
+    reason: str
+    shares: list[tuple[str, str, int]]  # (level, unit name, pence taken back)
+
+
 @dataclass
 class PaymentView:
     paid_on: dt.date
@@ -71,6 +80,17 @@ class PaymentView:
     band: str
     rule_from: dt.date
     shares: list[tuple[str, str, int]]  # (level, unit name, pence)
+    pk: int = 0
+    refunds: list[RefundView] = field(default_factory=list)
+
+    @property
+    def refunded(self) -> int:
+        return sum(r.amount for r in self.refunds)
+
+    @property
+    def kept(self) -> int:
+        """What is still paid after the refunds."""
+        return self.amount - self.refunded
 
 
 @dataclass
@@ -96,11 +116,20 @@ def member_year(member: Member, year: int) -> MemberYear:
     names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
     views = []
     totals: dict[tuple[str, str], int] = defaultdict(int)
+    refunds = refund_figures.of_payments([p.pk for p in payments])
     for p in payments:
         shares = [(level, names.get(uid, "?"), pence) for level, uid, pence in p.shares()]
         for level, name, pence in shares:
             totals[(level, name)] += pence
-        views.append(PaymentView(p.paid_on, p.amount, p.band, p.rule.effective_from, shares))
+        back = []
+        for r in refunds.get(p.pk, []):
+            taken = [(level, name, r.share(level)) for level, name, _ in shares]
+            for level, name, pence in taken:
+                totals[(level, name)] -= pence
+            back.append(RefundView(r.refunded_on, r.amount, r.reason, taken))
+        views.append(
+            PaymentView(p.paid_on, p.amount, p.band, p.rule.effective_from, shares, p.pk, back)
+        )
     by_level = sorted(
         ((lv, name, pence) for (lv, name), pence in totals.items()),
         key=lambda t: LEVELS.index(t[0]),
@@ -108,13 +137,14 @@ def member_year(member: Member, year: int) -> MemberYear:
     branch = _year(Payment.objects.filter(branch_id=member.branch_id), year).aggregate(
         received=Sum("branch_pence"), payers=Count("member_id", distinct=True)
     )
+    back = refund_figures.by_month("branch", member.branch_id, year)
     return MemberYear(
         year,
         views,
-        sum(p.amount for p in payments),
+        sum(v.kept for v in views),
         by_level,
         member.branch,
-        branch["received"] or 0,
+        (branch["received"] or 0) - sum(back.values()),
         branch["payers"] or 0,
     )
 
@@ -133,6 +163,7 @@ class UnitYear:
     months: list[tuple[str, int, int]]  # (month, received, payments)
     below: list[tuple[Unit, int]] = field(default_factory=list)  # units below and their share
     levels: list[tuple[str, int]] = field(default_factory=list)  # national: where it all went
+    refunded: int = 0  # taken back from its share by refunds made in the year
 
 
 def unit_year(unit: Unit, year: int) -> UnitYear:
@@ -153,10 +184,16 @@ def unit_year(unit: Unit, year: int) -> UnitYear:
         .annotate(received=Sum(f"{level}_pence"), n=Count("pk"))
         .order_by()
     }
-    months = [(MONTHS[m - 1], *by_month.get(m, (0, 0))) for m in range(1, 13)]
+    # refunds take their share back in the month they were made
+    back = refund_figures.by_month(level, unit.pk, year)
+    months = []
+    for m in range(1, 13):
+        received, n = by_month.get(m, (0, 0))
+        months.append((MONTHS[m - 1], (received or 0) - back.get(m, 0), n))
     out = UnitYear(
-        unit, level, year, totals["received"] or 0, totals["paid_in"] or 0,
-        totals["payers"] or 0, totals["payments"] or 0, months,
+        unit, level, year, (totals["received"] or 0) - sum(back.values()),
+        totals["paid_in"] or 0, totals["payers"] or 0, totals["payments"] or 0, months,
+        refunded=sum(back.values()),
     )  # fmt: skip
     below_level = {"national": "region", "region": "branch", "branch": "ward"}.get(level)
     if below_level is not None:
@@ -168,10 +205,15 @@ def unit_year(unit: Unit, year: int) -> UnitYear:
                 .annotate(s=Sum(f"{below_level}_pence"))
                 .order_by()
             )
-            out.below = [(u, sums.get(pk, 0)) for pk, u in sorted(children.items())]
+            taken = refund_figures.by_unit(below_level, year)
+            out.below = [
+                (u, sums.get(pk, 0) - taken.get(pk, 0)) for pk, u in sorted(children.items())
+            ]
     if level == "national":
         agg = qs.aggregate(**{lv: Sum(f"{lv}_pence") for lv in LEVELS})
-        out.levels = [(lv, agg[lv] or 0) for lv in LEVELS]
+        out.levels = [
+            (lv, (agg[lv] or 0) - sum(refund_figures.by_unit(lv, year).values())) for lv in LEVELS
+        ]
     return out
 
 
@@ -201,6 +243,8 @@ def remittances(unit: Unit, year: int) -> list[RemittanceRow]:
         .annotate(owed=Sum(f"{level}_pence"))
         .order_by()
     }
+    for month, pence in refund_figures.by_month(level, unit.pk, year).items():
+        owed[month] = (owed.get(month) or 0) - pence
     paid = {
         row["period"].month: row["paid"]
         for row in Remittance.objects.filter(unit=unit, period__year=year)
@@ -230,6 +274,8 @@ def remittances_by_unit(national: Unit, year: int) -> list[tuple[Unit, int, int]
             .annotate(s=Sum(f"{level}_pence"))
             .order_by()
         )
+        for pk, pence in refund_figures.by_unit(level, year).items():
+            owed[pk] = owed.get(pk, 0) - pence
         units = Unit.objects.filter(kind=level, path__startswith=national.path)
         rows.extend(
             (u, owed.get(u.pk, 0), paid.get(u.pk, 0))

@@ -58,6 +58,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_subscriptions": frozenset({"treasurer", "branch_secretary", "administrator"}),
     # set the rates and their split from a date (held at the national unit), record remittances
     "set_subscription_rules": frozenset({"treasurer", "administrator"}),
+    # refund a recorded payment (a treasurer of the payment's branch or above)
+    "refund_subscriptions": frozenset({"treasurer", "administrator"}),
 }
 
 User = AbstractBaseUser | AnonymousUser

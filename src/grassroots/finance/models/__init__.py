@@ -8,6 +8,11 @@ from grassroots.finance.models.budgets import (  # noqa: F401
     SignOff,
 )
 from grassroots.finance.models.ledger import Account, Books, Leg, Transaction  # noqa: F401
+from grassroots.finance.models.refunds import (  # noqa: F401
+    REFUND_SOURCES,
+    Refund,
+    SubscriptionPosting,
+)
 from grassroots.finance.models.spending import Spend  # noqa: F401
 from grassroots.finance.models.subscriptions import (
     PAYMENT_SOURCES,

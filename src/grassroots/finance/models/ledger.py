@@ -70,6 +70,7 @@ class Transaction(models.Model):
         ("bank", "From a bank statement"),
         ("spend", "A spend paid"),
         ("subscriptions", "Subscriptions"),
+        ("remittance", "A remittance of subscriptions"),
     )
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ledger_transactions")
