@@ -105,6 +105,10 @@ class MemberYear:
     branch_received: int  # from every member's subscriptions in the year
     branch_payers: int
 
+    @property
+    def refunded(self) -> int:
+        return sum(p.refunded for p in self.payments)
+
 
 def member_year(member: Member, year: int) -> MemberYear:
     payments = list(

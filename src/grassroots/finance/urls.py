@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 import grassroots.members.urls  # noqa: F401  (registers the 'id' and 'ident' converters)
+from grassroots.finance.views import refunds as refund_views
 from grassroots.finance.views import subscription_public as subs_public
 from grassroots.finance.views import subscriptions as subs
 from grassroots.finance.views.books_urls import urlpatterns as books_urls
@@ -15,6 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="member_subscription",
     ),
     path("finance/members/<ident:number>/payments/new/", subs.payment_new, name="payment_new"),
+    path(
+        "finance/members/<ident:number>/payments/<id:pk>/refund/",
+        refund_views.refund_new,
+        name="refund_new",
+    ),
     path(
         "finance/units/<ident:code>/payments/import/",
         subs.payments_import,

@@ -21,7 +21,7 @@ from grassroots.members.actions import ActionRefused
 from grassroots.members.actions._common import User, _check
 from grassroots.members.models import Unit
 
-__all__ = ["refund_payment", "refunded"]
+__all__ = ["holder", "refund_payment", "refunded"]
 
 
 def refunded(payment: Payment) -> int:
@@ -29,7 +29,7 @@ def refunded(payment: Payment) -> int:
     return sum(Refund.objects.filter(payment=payment).values_list("amount", flat=True))
 
 
-def _holder(payment: Payment) -> Unit:
+def holder(payment: Payment) -> Unit:
     """The unit whose treasurer refunds the payment: the member's branch when it was paid."""
     unit_id = payment.branch_id or payment.region_id or payment.national_id
     return Unit.objects.get(pk=unit_id)
@@ -58,7 +58,7 @@ def refund_payment(
         )
     except Payment.DoesNotExist:
         raise ActionRefused("there is no such payment") from None
-    _check(by, "refund_subscriptions", _holder(payment))
+    _check(by, "refund_subscriptions", holder(payment))
     reason = reason.strip()
     if not reason:
         raise ActionRefused("say why the payment is refunded")

@@ -63,6 +63,7 @@ def _page(request: HttpRequest, member: Member, own: bool) -> HttpResponse:
             "next": year + 1 if year < timezone.localdate().year else None,
             "accounts": accounts_url(member.branch),
             "may_record": can(request.user, "record_subscriptions", member.branch),
+            "may_refund": not own and can(request.user, "refund_subscriptions", member.branch),
         },
     )
 
