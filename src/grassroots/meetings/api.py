@@ -182,14 +182,27 @@ def _business(m: Meeting, request: HttpRequest) -> dict[str, Any]:
             "text": mo.text,
             "text_now": mo.text_now(),
             "state": mo.state,
-            "mover": mo.mover.name if mo.mover else (mo.from_unit.name if mo.from_unit else ""),
+            "mover": mo.moved_by(),
+            "moved_by_body": (
+                {
+                    "code": mo.from_unit.code,
+                    "name": mo.from_unit.name,
+                    "decided_on": day.isoformat() if (day := mo.decided_day()) else None,
+                    "decision_vote_meeting": mo.decision.meeting_id if mo.decision else None,
+                    "decision_note": mo.decision_note,
+                }
+                if mo.from_unit is not None
+                else None
+            ),
             "seconder": mo.seconder.name if mo.seconder else "",
             "amends": mo.amends_id,
             "forwarded_from": mo.origin.meeting_id if mo.origin else None,
             "emergency_reason": mo.emergency_reason,
             "submitted_at": mo.submitted_at.isoformat(),
         }
-        for mo in m.motions.select_related("mover", "seconder", "from_unit", "origin")
+        for mo in m.motions.select_related(
+            "mover", "seconder", "from_unit", "origin__meeting__body", "decision", "meeting__body"
+        )
     ]
     votes = [
         {

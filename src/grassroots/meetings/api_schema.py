@@ -113,7 +113,38 @@ _BUSINESS: dict[str, Any] = {
                 "text": {**_STR, "description": "as submitted"},
                 "text_now": {**_STR, "description": "after carried amendments"},
                 "state": _STR,
-                "mover": _STR,
+                "mover": {
+                    **_STR,
+                    "description": "a member's name, or the body that moved it with the day "
+                    "of its meeting that decided to",
+                },
+                "moved_by_body": {
+                    "type": ["object", "null"],
+                    "description": "the branch or affiliated body that moved it, and the "
+                    "decision of its own meeting that adopted it",
+                    "properties": {
+                        "code": _STR,
+                        "name": _STR,
+                        "decided_on": {"type": ["string", "null"], "format": "date"},
+                        "decision_vote_meeting": {
+                            "type": ["integer", "null"],
+                            "description": "the meeting whose carried vote adopted it",
+                        },
+                        "decision_note": {
+                            **_STR,
+                            "description": "the decision in words, where the meeting is not "
+                            "on the record",
+                        },
+                    },
+                    "required": [
+                        "code",
+                        "name",
+                        "decided_on",
+                        "decision_vote_meeting",
+                        "decision_note",
+                    ],
+                    "additionalProperties": False,
+                },
                 "seconder": _STR,
                 "amends": {"type": ["integer", "null"]},
                 "forwarded_from": {

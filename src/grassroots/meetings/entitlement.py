@@ -1,9 +1,10 @@
 """Who may attend a meeting, and why not: the body's seats, or the unit's members by its rules.
 
 Read side only. A seated body (General Committee, executive) is attended by those holding a
-seat on the meeting's day; any other body by the members of its unit whom its eligibility rules
-admit on that day (members/eligibility.py, with its reasons). The rules are evaluated in bulk
-for a whole unit and one at a time, with reasons, for a member's own page.
+seat on the meeting's day; any other body by the members of its unit (a ward's: those who name
+it as their ward) whom its eligibility rules admit on that day (members/eligibility.py, with
+its reasons). The rules are evaluated in bulk for a whole unit and one at a time, with
+reasons, for a member's own page.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField
+from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
 from grassroots.meetings.models import Body, Meeting, Seat
@@ -21,9 +22,16 @@ from grassroots.members.models import Member
 __all__ = ["Standing", "entitled_ids", "member_standing"]
 
 
+def _in_unit(body: Body) -> Q:
+    """The members in ``body``'s unit: those whose branch is in it, and for a ward (members
+    name their ward beside their branch) those who name it."""
+    q = Q(branch__path__startswith=body.unit.path)
+    return q | Q(ward_id=body.unit_id) if body.unit.kind == "ward" else q
+
+
 def _members_of(body: Body) -> list[tuple[int, str, str, str, int]]:
     return list(
-        Member.objects.filter(branch__path__startswith=body.unit.path)
+        Member.objects.filter(_in_unit(body))
         .annotate(j=Cast("join_date", CharField()), p=Cast("paid_up_to", CharField()))
         .values_list("id", "j", "p", "status", "branch_id")
     )
@@ -59,7 +67,8 @@ def member_standing(member: Member, meeting: Meeting) -> Standing:
     """Whether ``member`` may attend ``meeting``, with the reasons and fixes if not."""
     body = meeting.body
     day = meeting.local_start().date()
-    if not member.branch.path.startswith(body.unit.path):
+    in_ward = body.unit.kind == "ward" and member.ward_id == body.unit_id
+    if not (in_ward or member.branch.path.startswith(body.unit.path)):
         return Standing(meeting, False, (f"not a member in {body.unit.name}",), ())
     if body.seated:
         seat = next(

@@ -63,7 +63,7 @@ def draft_from_record(meeting: Meeting) -> str:
 
 
 def _motion(m: Motion) -> str:
-    who = m.mover.name if m.mover else m.from_unit.name if m.from_unit else ""
+    who = m.moved_by()
     seconded = f", seconded by {m.seconder.name}" if m.seconder else ""
     outcome = m.get_state_display().lower()
     return f"{m.get_kind_display()} “{m.title}”, moved by {who}{seconded}: {outcome}."

@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {"branch_secretary", "branch_officer", "returning_officer", "executive", "administrator"}
     ),
     "manage_meetings": frozenset({"branch_secretary", "administrator"}),
+    # send the branch's (or affiliate's) motions to the meetings of the bodies it sends to
+    "move_branch_motions": frozenset({"branch_secretary", "branch_officer", "administrator"}),
     # at the door: check members in against the roll, and visitors apart
     "check_in": frozenset({"steward", "branch_secretary", "administrator"}),
     # in the chair: take votes, call speakers, record the meeting's decisions

@@ -14,6 +14,7 @@ from grassroots.meetings.actions.attendance import (
 )
 from grassroots.meetings.actions.ballots import close_and_count, hold_ballot
 from grassroots.meetings.actions.bodies import appoint, create_body
+from grassroots.meetings.actions.branch_motions import send_branch_motion
 from grassroots.meetings.actions.calling import add_item, add_paper, call_meeting, cancel_meeting
 from grassroots.meetings.actions.decisions import record_decision_not_to_meet
 from grassroots.meetings.actions.motions import (
@@ -87,6 +88,7 @@ __all__ = [
     "record_decision_not_to_meet",
     "record_hands",
     "second_motion",
+    "send_branch_motion",
     "send_cancellation",
     "send_notice",
     "sign_requisition",

@@ -287,6 +287,9 @@ def forward(
     at = now_or(now)
     if is_late(at, motions_close(to)):
         raise ActionRefused(f"motions for {to.title} have closed")
+    carried = (
+        motion.votes.filter(closed_at__isnull=False, carried=True).order_by("-closed_at").first()
+    )
     sent = Motion.objects.create(
         meeting=to,
         kind="motion",
@@ -294,6 +297,8 @@ def forward(
         text=motion.text_now(),
         origin=motion,
         from_unit=motion.meeting.body.unit,
+        decision=carried,
+        decided_on=motion.meeting.start.astimezone(motion.meeting.body.zone()).date(),
         submitted_at=at,
         submitted_by=by if by is not None and by.is_authenticated else None,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -97,6 +99,13 @@ class Motion(models.Model):
     from_unit = models.ForeignKey(  # moved by a branch or affiliate rather than a member
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # a motion a branch (or affiliate) sent: the decision of its own meeting that adopted it,
+    # a carried vote on the record where there is one; else the day and the vote in words
+    decision = models.ForeignKey(
+        "Vote", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
     emergency_reason = models.TextField(blank=True)
     # a nominating meeting's motion: nominate this candidate, or (None) make no nomination
     nomination = models.BooleanField(default=False)
@@ -122,6 +131,28 @@ class Motion(models.Model):
 
     def text_now(self) -> str:
         return self.current_text or self.text
+
+    def decided_day(self) -> dt.date | None:
+        """The day of the meeting of the moving branch that decided to send it, if known."""
+        if self.decided_on is not None:
+            return self.decided_on
+        if self.origin_id is not None and self.from_unit_id is not None:
+            origin = self.origin.meeting
+            return origin.start.astimezone(origin.body.zone()).date()
+        return None
+
+    def moved_by(self) -> str:
+        """Who moved it, in words: a member's name, or "Hillford East Ward (decision of its
+        meeting on 3 November 2026)" for a motion a branch sent, wherever it is shown."""
+        if self.mover_id is not None:
+            return self.mover.name
+        if self.from_unit_id is None:
+            return ""
+        unit = self.from_unit.name
+        day = self.decided_day()
+        if day is None or self.from_unit_id == self.meeting.body.unit_id:
+            return unit
+        return f"{unit} (decision of its meeting on {day.day} {day:%B %Y})"
 
 
 class Vote(models.Model):

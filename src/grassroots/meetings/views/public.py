@@ -56,7 +56,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entitled = len(entitled_ids(m.body, m.local_start().date()))
     motions = list(
         m.motions.select_related(
-            "mover", "seconder", "from_unit", "amends", "origin__meeting__body"
+            "mover",
+            "seconder",
+            "from_unit",
+            "amends",
+            "origin__meeting__body",
+            "decision__meeting__body",
         )
     )
     for mo in motions:
