@@ -40,6 +40,8 @@ urlpatterns = [
     ),
     path("meetings/<id:pk>/minutes/", views.minutes, name="minutes"),
     path("meetings/<id:pk>/live/speak/", views.speak, name="speak"),
+    path("units/<ident:code>/motions/", views.branch_motions, name="branch_motions"),
+    path("units/<ident:code>/motions/send/", views.branch_motion_send, name="branch_motion_send"),
     path("units/<ident:code>/requisitions/new/", views.requisition_new, name="requisition_new"),
     path("requisitions/<id:pk>/", views.requisition_detail, name="requisition"),
     path("requisitions/<id:pk>/sign/", views.requisition_sign, name="requisition_sign"),

@@ -1,6 +1,7 @@
 """Thin views: a unit's meetings, one meeting's record, calling a meeting, its agenda and papers."""
 
 from grassroots.meetings.views.agenda import cancel, item_add, paper_add
+from grassroots.meetings.views.branch_motions import branch_motion_send, branch_motions
 from grassroots.meetings.views.decisions import decision_detail, decision_new
 from grassroots.meetings.views.door import door, door_check_in, door_visitor
 from grassroots.meetings.views.live import cast, chair, check_in_online, leave, live, live_panel
@@ -30,6 +31,8 @@ from grassroots.meetings.views.requisitions import (
 from grassroots.meetings.views.secretary import meeting_new
 
 __all__ = [
+    "branch_motion_send",
+    "branch_motions",
     "cancel",
     "cast",
     "chair",

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from grassroots.meetings.actions.motions import backing, motions_close, support_needed
+from grassroots.meetings.branch_motions import SENDING_KINDS
 from grassroots.meetings.calendar import calendar_for
 from grassroots.meetings.entitlement import entitled_ids, member_standing
 from grassroots.meetings.models import Meeting, Paper
@@ -36,6 +37,8 @@ def unit_meetings(request: HttpRequest, code: str) -> HttpResponse:
         "may_requisition": request.user.is_authenticated
         and any(b.requisition_rule() for b in unit.bodies.all()),
         **record_for(unit),
+        "sends_motions": unit.kind in SENDING_KINDS,
+        "may_send_motions": can(request.user, "move_branch_motions", unit),
     }
     return render(request, "meetings/unit.html", ctx)
 
