@@ -264,12 +264,24 @@ def record_remittance(
         recorded_at=timezone.now(),
         recorded_by_id=_user_id(by),
     )
+    from grassroots.finance.actions.postings import post_remittance  # it imports this module
+
+    posting = post_remittance(remittance, by=by)
     record(
         by,
         "record_remittance",
         f"unit:{unit.pk}",
         f"the national office paid {unit.name} {format_pence(amount)} on {paid_on} "
-        f"for {month:%B %Y}",
-        detail={"remittance": remittance.pk, "reference": reference},
+        f"for {month:%B %Y}; "
+        + (
+            f"not written into the ledgers yet: {posting}"
+            if isinstance(posting, str)
+            else "written into both ledgers"
+        ),
+        detail={
+            "remittance": remittance.pk,
+            "reference": reference,
+            "posting": None if isinstance(posting, str) else posting.pk,
+        },
     )
     return remittance
