@@ -282,3 +282,37 @@ def test_the_branch_sees_what_became_of_the_motions_it_sent(org: Org, ward: Ward
     # the GC's minutes name the ward and its decision
     text = draft_from_record(ward.gc)
     assert "moved by Hillford East (decision of its meeting on 20 November 2026)" in text
+
+
+def test_an_affiliated_bodys_secretary_sends_its_motion_citing_its_meeting_in_words(
+    org: Org, ward: Ward
+) -> None:
+    union = member_actions.create_unit(
+        kind="affiliate", code="union", name="Hillford Postal Workers", parent=org.hillford, by=None
+    )
+    user = member_actions.create_login(username="unionsec", password="x-password-1", by=None)
+    member_actions.grant_role(user=user, kind="branch_secretary", unit=union, by=None)
+    sent = actions.send_branch_motion(
+        ward.gc,
+        branch=union,
+        by=user,
+        title="Post office counters",
+        text="This General Committee opposes the closure of the Crown post office.",
+        decided_on=dt.date(2026, 11, 28),
+        decision_note="branch meeting, carried 40 to 2",
+        now=BEFORE,
+    )
+    assert sent.moved_by() == (
+        "Hillford Postal Workers (decision of its meeting on 28 November 2026)"
+    )
+    with pytest.raises(actions.ActionRefused, match="only an officer of Hillford Postal Workers"):
+        actions.send_branch_motion(
+            ward.gc,
+            branch=union,
+            by=ward.eastsec,
+            title="x",
+            text="x",
+            decided_on=dt.date(2026, 11, 28),
+            decision_note="x",
+            now=BEFORE,
+        )

@@ -29,6 +29,7 @@ def test_the_demo_has_every_kind_of_body_and_a_history_of_meetings(demo: list[Me
         "all_member",
         "general_committee",
         "executive",
+        "branch",  # a ward's own meeting
     }
     gc = Body.objects.get(kind="general_committee")
     assert gc.seats.count() == 8 and gc.seats.filter(represents__kind="affiliate").exists()
@@ -114,3 +115,24 @@ def test_the_demo_has_a_history_of_minutes_and_an_online_meeting_in_progress(
     assert member.login(username="member", password=DEMO_PASSWORD)
     page = member.get(f"/meetings/{live.pk}/live/").content.decode()
     assert "Check in online" in page and "Save our libraries" in page
+
+
+def test_the_demo_gc_to_come_has_a_motion_moved_by_a_ward_from_its_minuted_decision(
+    demo: list[Meeting],
+) -> None:
+    _past, upcoming, *_ = demo
+    sent = upcoming.motions.get(from_unit__kind="ward")
+    assert sent.origin is not None and sent.origin.state == "carried"
+    assert sent.decision is not None and sent.decision.meeting == sent.origin.meeting
+    assert sent.origin.meeting.minutes.filter(state="circulated").exists()
+    day = sent.origin.meeting.local_start().date()
+    assert sent.moved_by() == (
+        f"{sent.from_unit.name} (decision of its meeting on {day.day} {day:%B %Y})"
+    )
+    page = Client().get(f"/meetings/{upcoming.pk}/").content.decode()
+    assert f"moved by {sent.moved_by()}" in page
+    ward_page = Client().get(f"/units/{sent.from_unit.code}/motions/").content.decode()
+    assert sent.title in ward_page
+    c = Client()
+    assert c.login(username="wardsec", password=DEMO_PASSWORD)
+    assert c.get(f"/units/{sent.from_unit.code}/motions/send/").status_code == 200

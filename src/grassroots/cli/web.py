@@ -90,6 +90,9 @@ def demo(
             "members' meeting in progress…"
         )
         seed_meetings()
+        from grassroots.meetings.demo_branch import demo_logins as meeting_logins
+
+        logins += meeting_logins()
         typer.echo(
             "Adding a year of subscriptions, split by the rule members cite and by a changed "
             "rule from a later date, and the national office's remittances…"

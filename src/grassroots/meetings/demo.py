@@ -5,7 +5,8 @@ meeting, General Committee (delegates appointed by wards and the affiliated unio
 executive (papers for its members only), with a past General Committee and its papers, an
 upcoming one with a paper published after the notice deadline, and an executive meeting;
 then an open requisition with some signatures and the executive's decision not to hold a
-nominating meeting (demo_record.py).
+nominating meeting (demo_record.py), and a ward's motion, carried and minuted at its own
+meeting, sent to the coming General Committee (demo_branch.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 from django.utils import timezone
 
 from grassroots.meetings import actions
+from grassroots.meetings.demo_branch import seed_branch_motion
 from grassroots.meetings.demo_history import seed_history
 from grassroots.meetings.demo_record import seed_record
 from grassroots.meetings.models import Meeting
@@ -222,4 +224,6 @@ def seed(now: dt.datetime | None = None) -> list[Meeting]:
     seed_record(everyone, executive, now)  # an open requisition, a decision not to meet
     # past General Committees held, with votes and minutes; an online meeting in progress
     made.append(seed_history(gc=gc, past=past, upcoming=upcoming, home=home, now=now))
+    # a ward's motion, carried and minuted at its own meeting, sent to the coming GC
+    seed_branch_motion(home=home, gc_meeting=upcoming, now=now)
     return made

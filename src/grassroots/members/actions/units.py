@@ -95,8 +95,16 @@ def grant_role(
 ) -> Role:
     """Give ``user`` the role ``kind`` over ``unit`` and everything below it."""
     _check(by, "manage_roles", unit)
-    if kind in ("branch_secretary", "branch_officer") and unit.kind not in ("branch", "ward"):
-        raise ActionRefused(f"a {kind.replace('_', ' ')} is scoped to a branch, not a {unit.kind}")
+    # an affiliated body's secretary and officers send its motions to the bodies it sends to
+    if kind in ("branch_secretary", "branch_officer") and unit.kind not in (
+        "branch",
+        "ward",
+        "affiliate",
+    ):
+        raise ActionRefused(
+            f"a {kind.replace('_', ' ')} is scoped to a branch, a ward or an affiliated body, "
+            f"not a {unit.kind}"
+        )
     role, created = Role.objects.get_or_create(user=user, kind=kind, unit=unit)
     if not created:
         raise ActionRefused(f"{user.get_username()} already holds that role over {unit.name}")
