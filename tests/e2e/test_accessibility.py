@@ -181,6 +181,19 @@ def _import_report(page: Any, base: str, w: World) -> None:
     page.get_by_role("heading", name="Import report: hillford.csv").wait_for()
 
 
+def _import_check_job(page: Any, base: str, w: World) -> None:
+    """A file over the in-request size: its check job's page with the report and choices."""
+    from django.test import override_settings
+
+    csv_file = w.tmp / "hillford-large.csv"
+    csv_file.write_text(BAD, encoding="utf-8")
+    page.goto(f"{base}/units/hillford/import/")
+    page.get_by_label("Register file (CSV)").set_input_files(str(csv_file))
+    with override_settings(IMPORT_CHECK_IN_REQUEST_ROWS=2):
+        page.get_by_role("button", name="Check and import").click()
+        page.get_by_role("heading", name="Import report: hillford-large.csv").wait_for()
+
+
 def _failed_job(w: World) -> int:
     """A reminders job that failed part-way, one address refused: its page shows everything."""
     from grassroots.jobs.models import Job
@@ -229,6 +242,7 @@ KEY_PAGES = [
     KeyPage("delegates", "secretary", _go(lambda w: "/units/hillford/delegates/")),
     KeyPage("import", "secretary", _go(lambda w: "/units/hillford/import/")),
     KeyPage("import report with errors", "secretary", _import_report),
+    KeyPage("import report on a check job's page", "secretary", _import_check_job),
     KeyPage("unit tree", "admin", _go(lambda w: "/units/national/tree/")),
     KeyPage("elections list", "ann", _go(lambda w: "/elections/")),
     KeyPage("election detail", "ann", _detail),

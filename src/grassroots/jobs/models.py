@@ -34,6 +34,9 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=STATES, default="queued")
     attempts = models.PositiveIntegerField(default=0)
+    # the step under way when a job has several (e.g. "Checking rows", "Writing to the register"):
+    # done and total count that step's work
+    phase = models.CharField(max_length=100, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.TextField(blank=True)

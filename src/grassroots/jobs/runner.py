@@ -8,9 +8,10 @@ other exception for a fault, which is logged and shown as one line.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -25,6 +26,7 @@ RUNNERS = {
     "meeting.cancel": "grassroots.meetings.actions.notices.deliver_cancellation",
     "meeting.notice": "grassroots.meetings.actions.notices.deliver_notice",
     "members.import": "grassroots.members.actions.import_jobs.run_import",
+    "members.import_check": "grassroots.members.actions.import_jobs.run_check",
     "signin.invite": "grassroots.signin.actions.deliver_invitations",
 }
 
@@ -36,8 +38,25 @@ class Superseded(Exception):
     """The job was retried elsewhere while this worker still ran it: this run stops."""
 
 
+def _apart() -> bool:
+    """Whether progress must go through a connection of its own to be seen before the job's
+    transaction commits: on PostgreSQL, inside a transaction (not a test's, whose rows another
+    connection never sees)."""
+    blocks = connection.atomic_blocks
+    return (
+        connection.vendor == "postgresql"
+        and connection.in_atomic_block
+        and not any(getattr(b, "_from_testcase", False) for b in blocks)
+    )
+
+
 class Progress:
-    """How far a job got, written at most once a second (and at the end) with a heartbeat."""
+    """How far a job got, written at most once a second (and at the end) with a heartbeat.
+
+    Written from inside a transaction (a job writing all-or-nothing), the figures go through a
+    connection of their own on PostgreSQL, so the job page sees them before the commit. SQLite
+    has one writer at a time: there they are written with the job's own work.
+    """
 
     def __init__(self, job: Job, *, every: float = 1.0) -> None:
         self.job = job
@@ -47,6 +66,11 @@ class Progress:
 
     def total(self, n: int) -> None:
         self.job.total = n
+        self._write(force=True)
+
+    def phase(self, name: str, total: int | None) -> None:
+        """Start a step of the work: its name on the job page, its own count from 0."""
+        self.job.phase, self.job.done, self.job.total = name[:100], 0, total
         self._write(force=True)
 
     def step(self, done: int) -> None:
@@ -62,16 +86,33 @@ class Progress:
         if not force and clock - self._written < self.every:
             return
         self._written = clock
-        changed = Job.objects.filter(
+        if _apart():
+            changed: list[int] = []
+            t = threading.Thread(target=self._update_apart, args=(changed,))
+            t.start()
+            t.join()
+        else:
+            changed = [self._update()]
+        if not changed or not changed[0]:
+            raise Superseded(f"job {self.job.pk} was retried while this run was under way")
+
+    def _update(self) -> int:
+        return Job.objects.filter(
             pk=self.job.pk, state="running", attempts=self.job.attempts
         ).update(
+            phase=self.job.phase,
             done=self.job.done,
             total=self.job.total,
             problems=self.problems,
             heartbeat_at=timezone.now(),
         )
-        if not changed:
-            raise Superseded(f"job {self.job.pk} was retried while this run was under way")
+
+    def _update_apart(self, out: list[int]) -> None:
+        """The update on this thread's own connection, committed at once, then closed."""
+        try:
+            out.append(self._update())
+        finally:
+            connections.close_all()
 
 
 def run(job_id: int) -> None:
@@ -84,7 +125,7 @@ def run(job_id: int) -> None:
         now = timezone.now()
         job.state, job.started_at, job.heartbeat_at = "running", now, now
         job.attempts += 1
-        job.error, job.finished_at = "", None
+        job.error, job.finished_at, job.phase = "", None, ""
         job.save()
     progress = Progress(job)
     fn = import_string(RUNNERS[job.kind])
@@ -112,6 +153,7 @@ def _finish(
         error=error[:2000],
         done=job.done,
         total=job.total,
+        phase=job.phase,
         problems=progress.problems,
         finished_at=timezone.now(),
         heartbeat_at=timezone.now(),

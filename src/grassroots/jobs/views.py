@@ -10,12 +10,17 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from grassroots.jobs import actions
 from grassroots.jobs.models import Job
 from grassroots.members.permissions import can, units_where
 
 SHOWN_PROBLEMS = 200
+
+# kinds whose page shows more than progress and outcome: a function (request, job) -> the
+# extra context, with "template" naming a template that extends jobs/detail.html
+PAGES = {"members.import_check": "grassroots.members.views.files.check_job_page"}
 
 
 def started(
@@ -51,8 +56,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": job.problems[:SHOWN_PROBLEMS],
         "more_problems": max(0, len(job.problems) - SHOWN_PROBLEMS),
         "may_retry": job.retryable() and can(request.user, job.permission, job.unit),
+        "template": "jobs/detail.html",
     }
-    return render(request, "jobs/detail.html", ctx)
+    if job.kind in PAGES:
+        ctx.update(import_string(PAGES[job.kind])(request, job))
+    return render(request, ctx["template"], ctx)
 
 
 @login_required

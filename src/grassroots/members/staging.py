@@ -1,19 +1,22 @@
 """Register uploads waiting between the import report and the user's confirmation.
 
-A staged file is named by a random token kept in the uploader's session. It is removed when
-the import it holds is confirmed (or refused, so the user uploads again), and once it is older
-than ``IMPORT_STAGING_MAX_AGE_HOURS`` it counts as abandoned: every new upload sweeps those
+A staged file is named by a random token kept in the uploader's session (or, for a file
+checked by a job, in the job); a check job's report waits beside it (``<token>.report.json``).
+Both are removed when the import it holds is done (or refused, or cancelled), and once older
+than ``IMPORT_STAGING_MAX_AGE_HOURS`` they count as abandoned: every new upload sweeps those
 first, and ``python -m django sweep_imports`` does the same from cron on a quiet site.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
-__all__ = ["discard", "folder", "load", "stage", "sweep"]
+__all__ = ["discard", "folder", "load", "load_report", "stage", "stage_report", "sweep"]
 
 
 def folder() -> Path:
@@ -22,10 +25,13 @@ def folder() -> Path:
     return d
 
 
-def _path(token: str) -> Path | None:
+def _path(token: str, suffix: str = ".csv") -> Path | None:
     if not (token.isascii() and token.isalnum()):
         return None  # a token is a uuid4's hex digits: never a path of its own
-    return folder() / f"{token}.csv"
+    return folder() / f"{token}{suffix}"
+
+
+REPORT = ".report.json"
 
 
 def sweep(*, now: float | None = None) -> int:
@@ -34,11 +40,11 @@ def sweep(*, now: float | None = None) -> int:
         now if now is not None else time.time()
     ) - settings.IMPORT_STAGING_MAX_AGE_HOURS * 3600
     removed = 0
-    for f in folder().glob("*.csv"):
+    for f in [*folder().glob("*.csv"), *folder().glob(f"*{REPORT}")]:
         try:
             if f.stat().st_mtime < cutoff:
                 f.unlink()
-                removed += 1
+                removed += f.suffix == ".csv"  # a report goes with its upload
         except FileNotFoundError:  # swept by another worker meanwhile
             continue
     return removed
@@ -62,6 +68,24 @@ def load(token: str) -> bytes | None:
 
 
 def discard(token: str) -> None:
-    path = _path(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    """Remove the staged file and its report, if any."""
+    for suffix in (".csv", REPORT):
+        path = _path(token, suffix)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def stage_report(token: str, report: dict[str, Any]) -> None:
+    """Keep a check job's report beside the staged file it describes."""
+    path = _path(token, REPORT)
+    assert path is not None
+    path.write_text(json.dumps(report), encoding="utf-8")
+
+
+def load_report(token: str) -> dict[str, Any] | None:
+    """The report kept for ``token``, or None (not checked yet, expired, discarded)."""
+    path = _path(token, REPORT)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+    except FileNotFoundError:
+        return None

@@ -22,6 +22,17 @@ urlpatterns = [
     path("units/<ident:code>/members/new/", views.member_new, name="member_new"),
     path("units/<ident:code>/import/", views.import_register, name="import"),
     path("units/<ident:code>/import/confirm/", views.import_confirm, name="import_confirm"),
+    path("units/<ident:code>/import/cancel/", views.import_cancel, name="import_cancel"),
+    path(
+        "units/<ident:code>/import/checks/<id:pk>/confirm/",
+        views.check_confirm,
+        name="import_check_confirm",
+    ),
+    path(
+        "units/<ident:code>/import/checks/<id:pk>/cancel/",
+        views.check_cancel,
+        name="import_check_cancel",
+    ),
     path("units/<ident:code>/import/waiting/", views.import_waiting, name="import_waiting"),
     path("units/<ident:code>/export.csv", views.export_register, name="export"),
     path("units/<ident:code>/delegates/", views.delegates, name="delegates"),

@@ -193,6 +193,14 @@ IMPORT_STAGING_DIR = DATA_DIR / "imports"
 IMPORT_STAGING_MAX_AGE_HOURS = int(os.environ.get("GRASSROOTS_IMPORT_STAGING_HOURS", "24"))
 # a register file larger than this is refused before it is read (500,000 members fit)
 IMPORT_MAX_BYTES = int(os.environ.get("GRASSROOTS_IMPORT_MAX_MB", "100")) * 1024 * 1024
+# a register file up to both of these is checked in the request (about a second); a larger one
+# by a job whose page shows its progress and then the report (docs/web.md, "Importing")
+IMPORT_CHECK_IN_REQUEST_ROWS = int(
+    os.environ.get("GRASSROOTS_IMPORT_CHECK_IN_REQUEST_ROWS", "5000")
+)
+IMPORT_CHECK_IN_REQUEST_BYTES = int(
+    os.environ.get("GRASSROOTS_IMPORT_CHECK_IN_REQUEST_BYTES", str(1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

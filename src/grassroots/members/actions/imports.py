@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,14 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_rows(rows: list[csvio.MemberRow], batch_size: int) -> None:
+Written = Callable[[int], None]  # told the number of rows written so far
+
+
+def _nothing(n: int) -> None:
+    return None
+
+
+def _insert_rows(rows: list[csvio.MemberRow], batch_size: int, written: Written = _nothing) -> None:
     """Insert checked rows: COPY on PostgreSQL, one prepared INSERT with many rows elsewhere.
 
     The ORM's bulk_create spends most of its time building model instances and SQL per batch
@@ -52,16 +60,22 @@ def _insert_rows(rows: list[csvio.MemberRow], batch_size: int) -> None:
 
     with connection.cursor() as cur:
         if postgres:
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(values(r))
+            # one COPY per batch: the rows written so far can be told as they go
+            for i in range(0, len(rows), batch_size):
+                with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for r in rows[i : i + batch_size]:
+                        copy.write_row(values(r))
+                written(min(i + batch_size, len(rows)))
             return
         sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
         for i in range(0, len(rows), batch_size):
             cur.executemany(sql, [values(r) for r in rows[i : i + batch_size]])
+            written(min(i + batch_size, len(rows)))
 
 
-def _update_rows(updates: list[csvio.RowUpdate], batch_size: int) -> None:
+def _update_rows(
+    updates: list[csvio.RowUpdate], batch_size: int, written: Written = _nothing
+) -> None:
     """Write the changed columns of each updated member: one prepared UPDATE per set of columns."""
     from django.db import connection
 
@@ -75,6 +89,7 @@ def _update_rows(updates: list[csvio.RowUpdate], batch_size: int) -> None:
     groups: dict[tuple[str, ...], list[csvio.RowUpdate]] = {}
     for u in updates:
         groups.setdefault(tuple(sorted(u.values)), []).append(u)
+    done = 0
     with connection.cursor() as cur:
         for cols, group in groups.items():
             sets = ", ".join(f"{qn(c)} = %s" for c in cols)
@@ -87,6 +102,8 @@ def _update_rows(updates: list[csvio.RowUpdate], batch_size: int) -> None:
                         for u in group[i : i + batch_size]
                     ],
                 )
+                done += len(group[i : i + batch_size])
+                written(done)
 
 
 def _same(d: dt.date | None) -> dt.date | None:
@@ -131,6 +148,7 @@ def import_members(
     import_valid: bool = False,
     source: str = "upload",
     batch_size: int = 5000,
+    written: Written = _nothing,
 ) -> ImportOutcome:
     """Write a checked register file; with errors, nothing changes unless ``import_valid``.
 
@@ -138,6 +156,8 @@ def import_members(
     ``allowed_branches``) and matched with the register (``csvio.match_existing``, as
     ``queries.check_register`` does): its ``rows`` are added, its ``updates`` change the members
     they name, each with its own audit entry. Branches and members are checked again here.
+    ``written`` is told how many of the rows and updates are written as they go (all of them
+    land at the commit, or none).
     """
     _check(by, "edit_register", unit)
     if not parsed.header_ok:
@@ -162,8 +182,20 @@ def import_members(
             "check the file again"
         )
     _check_updates(parsed.updates, unit, allowed)
-    _insert_rows(parsed.rows, batch_size)
-    _update_rows(parsed.updates, batch_size)
+    from django.db import connection
+
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # the branch and ward references checked as each row is written, not all at the commit:
+        # the rows written so far are then the work done so far
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    new = len(parsed.rows)
+    _insert_rows(parsed.rows, batch_size, written)
+    _update_rows(parsed.updates, batch_size, lambda n: written(new + n))
+    if postgres:
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every reference
     record_many(
         by,
         (

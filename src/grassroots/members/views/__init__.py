@@ -1,6 +1,13 @@
 """Thin views: check the user's role, call one action or query, render or redirect."""
 
-from grassroots.members.views.files import export_register, import_confirm, import_register
+from grassroots.members.views.files import (
+    check_cancel,
+    check_confirm,
+    export_register,
+    import_cancel,
+    import_confirm,
+    import_register,
+)
 from grassroots.members.views.occasions import (
     affiliation_record,
     delegates,
@@ -22,8 +29,11 @@ from grassroots.members.views.waiting import import_waiting
 
 __all__ = [
     "affiliation_record",
+    "check_cancel",
+    "check_confirm",
     "delegates",
     "export_register",
+    "import_cancel",
     "import_confirm",
     "import_register",
     "import_waiting",

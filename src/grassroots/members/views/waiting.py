@@ -13,10 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from grassroots.members.actions import import_jobs
 from grassroots.members.models import Unit
 from grassroots.members.permissions import can, require
 from grassroots.members.views._common import _unit
-from grassroots.members.views.files import _check_file, _report
+from grassroots.members.views.files import _report
 
 __all__ = ["WaitingImport", "import_waiting", "waiting_imports"]
 
@@ -66,7 +67,7 @@ def import_waiting(request: HttpRequest, code: str) -> HttpResponse:
     if not isinstance(staged, dict) or staged.get("unit") != unit.code or path is None:
         messages.error(request, "That upload has expired; please upload the file again.")
         return redirect("members:import", code=unit.code)
-    parsed = _check_file(unit, request.user, path.read_bytes().decode("utf-8-sig"))
+    report = import_jobs.report(unit, request.user, path.read_bytes().decode("utf-8-sig"))
     # what the user now sees is the plan that their confirmation imports
-    request.session[f"import:{token}"] = {**staged, "plan": parsed.plan_digest()}
-    return _report(request, unit, parsed, token, str(staged.get("name", "")))
+    request.session[f"import:{token}"] = {**staged, "plan": report["plan"]}
+    return _report(request, unit, report, token, str(staged.get("name", "")))
