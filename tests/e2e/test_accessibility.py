@@ -282,6 +282,11 @@ KEY_PAGES = [
     KeyPage("a branch's books, with unapproved spending", None, _books("books")),
     KeyPage("published accounts", None, _books("accounts")),
     KeyPage("budget, actual and chart", None, _books("budget")),
+    # a branch's motions (tests/e2e/test_branch_motions_browser.py sends one and sees it)
+    KeyPage("motions a ward sent", None, _go(lambda w: "/units/hillford-east/motions/")),
+    KeyPage(
+        "send a ward's motion", "secretary", _go(lambda w: "/units/hillford-east/motions/send/")
+    ),
 ]
 
 # --- the checks ------------------------------------------------------------------------------
