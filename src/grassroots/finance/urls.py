@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 import grassroots.members.urls  # noqa: F401  (registers the 'id' and 'ident' converters)
+from grassroots.finance.views import postings as posting_views
 from grassroots.finance.views import refunds as refund_views
 from grassroots.finance.views import subscription_public as subs_public
 from grassroots.finance.views import subscriptions as subs
@@ -43,6 +44,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "finance/units/<ident:code>/remittances/new/",
         subs_public.remittance_new,
         name="remittance_new",
+    ),
+    path(
+        "finance/units/<ident:code>/remittances/post/",
+        posting_views.post_income,
+        name="post_income",
     ),
     path("finance/units/<ident:code>/what-if/", subs_public.what_if, name="what_if"),
     path("api/subscription-rules", subs_public.api_rules, name="api_rules"),

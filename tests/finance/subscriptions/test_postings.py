@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -158,3 +159,42 @@ def test_without_the_national_books_nothing_is_posted(org: Org) -> None:
     with pytest.raises(ActionRefused, match="Test Party's books are not open"):
         post_subscription_income(AUG, by=None)
     assert not Transaction.objects.exists()
+
+
+def test_the_national_treasurer_posts_a_month_from_its_page_and_the_member_reads_the_income(
+    august: Org, client_as: Any
+) -> None:
+    client = client_as("treasurer")
+    page = client.get("/finance/units/national/remittances/?year=2025").content.decode()
+    assert 'href="/finance/units/national/remittances/post/"' in page
+    r = client.post("/finance/units/national/remittances/post/", {"period": "2025-08-01"})
+    assert "Tick the box to confirm the posting." in r.content.decode()
+    assert not SubscriptionPosting.objects.exists()
+    r = client.post(
+        "/finance/units/national/remittances/post/", {"period": "2025-08-01", "confirm": "on"}
+    )
+    assert r.status_code == 302 and SubscriptionPosting.objects.count() == 1
+    mine = client_as("member").get("/me/subscription/?year=2025").content.decode()
+    assert "Hillford's ledger holds <strong>£0.88</strong> of subscription income" in mine
+    branch = client.get("/finance/units/hillford/remittances/?year=2025").content.decode()
+    assert "August 2025" in branch and "income (share due)" in branch
+
+
+@pytest.mark.parametrize("who", ["hilltreasurer", "secretary", "executive", "member"])
+def test_nobody_but_the_national_office_may_post(august: Org, client_as: Any, who: str) -> None:
+    client = client_as(who)
+    assert client.get("/finance/units/national/remittances/post/").status_code == 403
+    r = client.post(
+        "/finance/units/national/remittances/post/", {"period": "2025-08-01", "confirm": "on"}
+    )
+    assert r.status_code == 403 and not SubscriptionPosting.objects.exists()
+
+
+def test_a_hostile_month_is_named_and_nothing_is_posted(august: Org, client_as: Any) -> None:
+    client = client_as("treasurer")
+    r = client.post(
+        "/finance/units/national/remittances/post/", {"period": "1999-13-01", "confirm": "on"}
+    )
+    assert r.status_code == 200 and "Select a valid choice" in r.content.decode()
+    assert client.get("/finance/units/hillford/remittances/post/").status_code == 302
+    assert not SubscriptionPosting.objects.exists()

@@ -20,6 +20,7 @@ from grassroots.finance.actions.subscriptions import create_rule, national_unit,
 from grassroots.finance.apportion import LEVELS, format_pence
 from grassroots.finance.forms_subscriptions import RemittanceForm, RuleForm, WhatIfForm, year_from
 from grassroots.finance.models import SubscriptionRule
+from grassroots.finance.posting_figures import books_income
 from grassroots.finance.views.subscriptions import accounts_url
 from grassroots.members.actions import ActionRefused
 from grassroots.members.models import Unit
@@ -159,6 +160,7 @@ def remittances(request: HttpRequest, code: str) -> HttpResponse:
         context["months"] = rows_m
         owed, paid = sum(r.owed for r in rows_m), sum(r.paid for r in rows_m)
         context["totals"] = [owed, paid, owed - paid]
+        context["books"] = books_income(unit, year)
     return render(request, "finance/subscriptions/remittances.html", context)
 
 

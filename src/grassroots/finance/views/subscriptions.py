@@ -19,6 +19,7 @@ from grassroots.finance import subscription_figures as figures
 from grassroots.finance.actions.subscriptions import import_payments, record_payment
 from grassroots.finance.forms_subscriptions import PaymentForm, PaymentsFileForm, year_from
 from grassroots.finance.payments_csv import PaymentsFile
+from grassroots.finance.posting_figures import books_income
 from grassroots.members import staging
 from grassroots.members.actions import ActionRefused
 from grassroots.members.models import Member, Unit
@@ -62,6 +63,7 @@ def _page(request: HttpRequest, member: Member, own: bool) -> HttpResponse:
             "previous": year - 1,
             "next": year + 1 if year < timezone.localdate().year else None,
             "accounts": accounts_url(member.branch),
+            "books": books_income(member.branch, year),
             "may_record": can(request.user, "record_subscriptions", member.branch),
             "may_refund": not own and can(request.user, "refund_subscriptions", member.branch),
         },
