@@ -9,6 +9,8 @@ exactly). Atomic, checked and audited like every action.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,12 +18,23 @@ from django.utils import timezone
 from grassroots.audit.log import record
 from grassroots.finance.apportion import RuleError, format_pence
 from grassroots.finance.models import Payment, Refund
+from grassroots.finance.payments_csv import PaymentsFile, RowError
+from grassroots.finance.processor_refunds import read_refunds
 from grassroots.finance.refunds import RefundError, refund_shares
 from grassroots.members.actions import ActionRefused
 from grassroots.members.actions._common import User, _check
 from grassroots.members.models import Unit
 
-__all__ = ["holder", "refund_payment", "refunded"]
+__all__ = [
+    "PlannedRefund",
+    "RefundPlan",
+    "holder",
+    "import_processor_export",
+    "plan_processor_refunds",
+    "record_processor_refunds",
+    "refund_payment",
+    "refunded",
+]
 
 
 def refunded(payment: Payment) -> int:
@@ -111,3 +124,133 @@ def refund_payment(
         },
     )
     return refund
+
+
+@dataclass(frozen=True)
+class PlannedRefund:
+    row: int
+    reference: str  # the processor's id of the payment
+    number: str  # the member's
+    amount: int  # to refund now
+    refunded: int  # the processor's refunded total, after this refund
+
+
+@dataclass
+class RefundPlan:
+    refunds: list[PlannedRefund] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    left_out: list[RowError] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(r.amount for r in self.refunds)
+
+
+def plan_processor_refunds(
+    text: str, unit: Unit, *, pending: Mapping[str, tuple[str, int]], may_refund: bool
+) -> RefundPlan:
+    """What a processor's export asks to refund: for each payment it marks refunded, what it
+    refunded beyond the refunds already recorded of that payment.
+
+    ``pending`` maps the references of payments the same file is about to record to their
+    member's number and amount; ``may_refund`` whether the importer may refund (if not, the
+    refunds are left out for a treasurer).
+    """
+    lines = read_refunds(text)
+    plan = RefundPlan(errors=list(lines.errors))
+    refs = [x.reference for x in lines.lines]
+    stored = {
+        p.reference: p
+        for p in Payment.objects.filter(source="processor", reference__in=refs).select_related(
+            "member"
+        )
+    }
+    inside = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    for x in lines.lines:
+        p = stored.get(x.reference)
+        if p is None and x.reference not in pending:
+            plan.left_out.append(
+                RowError(x.row, "Status", f"{x.reference} is refunded and was never recorded")
+            )
+            continue
+        if p is not None and (p.branch_id or p.region_id or p.national_id) not in inside:
+            plan.errors.append(
+                RowError(x.row, "id", f"{x.reference} is a payment of a member outside {unit.name}")
+            )
+            continue
+        number, paid = (p.member.number, p.amount) if p is not None else pending[x.reference]
+        if paid != x.paid:
+            plan.errors.append(
+                RowError(
+                    x.row,
+                    "Amount",
+                    f"{x.reference} was recorded as {format_pence(paid)}, the export says "
+                    f"{format_pence(x.paid)}",
+                )
+            )
+            continue
+        new = x.refunded - (refunded(p) if p is not None else 0)
+        if new <= 0:
+            plan.left_out.append(
+                RowError(x.row, "Amount Refunded", f"{x.reference}'s refund is already recorded")
+            )
+        elif not may_refund:
+            plan.left_out.append(
+                RowError(
+                    x.row,
+                    "Amount Refunded",
+                    f"{x.reference}: a refund of {format_pence(new)} for a treasurer to record",
+                )
+            )
+        else:
+            plan.refunds.append(PlannedRefund(x.row, x.reference, number, new, x.refunded))
+    return plan
+
+
+@transaction.atomic
+def record_processor_refunds(
+    plan: RefundPlan, *, unit: Unit, by: User | None, filename: str = "upload"
+) -> list[Refund]:
+    """Record a checked plan's refunds (``plan_processor_refunds``); with any error, nothing.
+
+    Each refund's reference is the payment's id with the processor's refunded total, so the
+    same export imported again records nothing twice.
+    """
+    _check(by, "refund_subscriptions", unit)
+    if plan.errors:
+        raise ActionRefused(f"{len(plan.errors)} problem(s) in the refunds: nothing was recorded")
+    out = []
+    today = timezone.localdate()
+    for r in plan.refunds:
+        payment = Payment.objects.filter(source="processor", reference=r.reference).first()
+        if payment is None:
+            raise ActionRefused(f"row {r.row}: {r.reference} is not recorded; check the file again")
+        out.append(
+            refund_payment(
+                payment,
+                amount=r.amount,
+                reason=f"refunded through the payment processor ({filename})",
+                refunded_on=max(today, payment.paid_on),
+                by=by,
+                source="processor",
+                reference=f"{r.reference}:{r.refunded}",
+            )
+        )
+    return out
+
+
+@transaction.atomic
+def import_processor_export(
+    parsed: PaymentsFile, plan: RefundPlan, *, unit: Unit, by: User | None, filename: str
+) -> tuple[int, int]:
+    """A processor's export: its new payments recorded, then its refunds; all or nothing.
+    Returns how many payments and refunds were recorded."""
+    from grassroots.finance.actions.subscriptions import import_payments
+
+    recorded = 0
+    if parsed.rows or not plan.refunds:
+        recorded = import_payments(parsed, unit=unit, by=by, filename=filename).recorded
+    refunds = (
+        record_processor_refunds(plan, unit=unit, by=by, filename=filename) if plan.refunds else []
+    )
+    return recorded, len(refunds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grassroots.finance import subscription_figures as figures
+from grassroots.finance.actions.refunds import (
+    RefundPlan,
+    import_processor_export,
+    plan_processor_refunds,
+)
 from grassroots.finance.actions.subscriptions import import_payments, record_payment
 from grassroots.finance.forms_subscriptions import PaymentForm, PaymentsFileForm, year_from
 from grassroots.finance.payments_csv import PaymentsFile
@@ -116,11 +122,23 @@ def _import_limit() -> int:
     return int(settings.IMPORT_MAX_BYTES) + 65_536
 
 
-def _digest(parsed: PaymentsFile) -> str:
+def _digest(parsed: PaymentsFile, plan: RefundPlan | None = None) -> str:
     body = "\n".join(
         f"{r.row},{r.member_id},{r.paid_on},{r.amount},{r.band},{r.reference}" for r in parsed.rows
     )
+    if plan is not None and plan.refunds:
+        body += "\nrefunds\n" + "\n".join(f"{r.row},{r.reference},{r.amount}" for r in plan.refunds)
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _check(text: str, unit: Unit, user: Any) -> tuple[PaymentsFile, RefundPlan]:
+    """The file's payments and, in a processor's export, its refunds."""
+    parsed = figures.check_payments(text, unit)
+    if parsed.layout != "processor":
+        return parsed, RefundPlan()
+    pending = {r.reference: (r.number, r.amount) for r in parsed.rows}
+    may = can(user, "refund_subscriptions", unit)
+    return parsed, plan_processor_refunds(text, unit, pending=pending, may_refund=may)
 
 
 def _report(
@@ -130,6 +148,7 @@ def _report(
     token: str,
     name: str,
     changed: bool = False,
+    plan: RefundPlan | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -146,6 +165,7 @@ def _report(
             "more_rows": max(0, len(parsed.rows) - SHOWN),
             "left_out": parsed.left_out[:SHOWN],
             "more_left_out": max(0, len(parsed.left_out) - SHOWN),
+            "plan": plan or RefundPlan(),
         },
     )
 
@@ -166,15 +186,15 @@ def payments_import(request: HttpRequest, code: str) -> HttpResponse:
         raw = upload.read()
         text = csv_text(form, raw)
         if text is not None:
-            parsed = figures.check_payments(text, unit)
+            parsed, plan = _check(text, unit, request.user)
             token = ""
-            if not parsed.errors and parsed.rows:
+            if not parsed.errors and not plan.errors and (parsed.rows or plan.refunds):
                 token = uuid.uuid4().hex
                 staging.stage(token, raw)
                 request.session[f"payments:{token}"] = {
-                    "unit": unit.code, "name": upload.name, "plan": _digest(parsed),
+                    "unit": unit.code, "name": upload.name, "plan": _digest(parsed, plan),
                 }  # fmt: skip
-            return _report(request, unit, parsed, token, upload.name)
+            return _report(request, unit, parsed, token, upload.name, plan=plan)
     return render(request, "finance/subscriptions/import.html", {"unit": unit, "form": form})
 
 
@@ -189,15 +209,22 @@ def payments_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     if raw is None:
         messages.error(request, "That upload has expired; please upload the file again.")
         return redirect("finance:payments_import", code=unit.code)
-    parsed = figures.check_payments(raw.decode("utf-8-sig"), unit)
-    if _digest(parsed) != staged.get("plan"):
-        staged["plan"] = _digest(parsed)
+    parsed, plan = _check(raw.decode("utf-8-sig"), unit, request.user)
+    if _digest(parsed, plan) != staged.get("plan"):
+        staged["plan"] = _digest(parsed, plan)
         request.session[f"payments:{token}"] = staged
-        return _report(
-            request, unit, parsed, token if not parsed.errors else "", staged["name"], True
-        )
+        ok = not parsed.errors and not plan.errors
+        return _report(request, unit, parsed, token if ok else "", staged["name"], True, plan)
+    refunds = 0
     try:
-        out = import_payments(parsed, unit=unit, by=request.user, filename=staged["name"])
+        if parsed.layout == "processor":
+            recorded, refunds = import_processor_export(
+                parsed, plan, unit=unit, by=request.user, filename=staged["name"]
+            )
+        else:
+            recorded = import_payments(
+                parsed, unit=unit, by=request.user, filename=staged["name"]
+            ).recorded
     except ActionRefused as e:
         messages.error(request, str(e))
         return redirect("finance:payments_import", code=unit.code)
@@ -205,6 +232,8 @@ def payments_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     staging.discard(token)
     messages.success(
         request,
-        f"Recorded {out.recorded} payment{'s' if out.recorded != 1 else ''} from {staged['name']}.",
+        f"Recorded {recorded} payment{'s' if recorded != 1 else ''}"
+        + (f" and {refunds} refund{'s' if refunds != 1 else ''}" if refunds else "")
+        + f" from {staged['name']}.",
     )
     return redirect("finance:unit_subscriptions", code=unit.code)
