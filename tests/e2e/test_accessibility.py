@@ -231,6 +231,7 @@ def _books(which: str) -> Callable[[Any, str, World], None]:
 
 KEY_PAGES = [
     KeyPage("home", "ann", _go(lambda w: "/")),
+    KeyPage("home, signed out", None, _go(lambda w: "/")),
     KeyPage("login", None, _go(lambda w: "/accounts/login/")),
     KeyPage("e-mail me a sign-in link", None, _go(lambda w: "/accounts/link/")),
     KeyPage("e-mail me a one-time code", None, _go(lambda w: "/accounts/login/code/")),

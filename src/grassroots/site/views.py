@@ -13,6 +13,7 @@ from grassroots.elections.standing import member_elections
 from grassroots.meetings.standing import upcoming_for
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import units_where
+from grassroots.site.public import public_home
 from grassroots.site.tasks import secretary_tasks
 
 # a home-page card lists this many and then links to the whole list
@@ -49,6 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
             ).order_by("voting_open")
         ctx["tasks"] = secretary_tasks(request)
         ctx["audit"] = units_where(user, "view_audit").filter(kind="national").exists()
+    else:
+        ctx.update(public_home())  # every public page, for a visitor
     return render(request, "home.html", ctx)
 
 
