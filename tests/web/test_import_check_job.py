@@ -290,3 +290,21 @@ def test_on_postgresql_the_rows_written_are_on_the_job_page_before_the_import_co
     # while the import's transaction was open: its 3 rows counted on the page, none visible yet
     assert (import_jobs.WRITING, 3, 3, 0) in outside
     assert Member.objects.count() == members + 2  # (N2's bad row skipped; M1 updated)
+
+
+def test_cancelling_a_file_checked_in_the_request_discards_it_and_imports_nothing(
+    org: Org,
+) -> None:
+    c = login("secretary")
+    page = _upload(c).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    assert staging.load(token) is not None
+    r = c.post(reverse("members:import_cancel", kwargs={"code": "hillford"}), {"token": token})
+    assert r.status_code == 302 and staging.load(token) is None
+    assert not Member.objects.filter(number__in=["N1", "N3"]).exists()
+    # another's token (not in this session) discards nothing
+    staging.stage("d" * 32, FILE)
+    login("secretary").post(
+        reverse("members:import_cancel", kwargs={"code": "hillford"}), {"token": "d" * 32}
+    )
+    assert staging.load("d" * 32) is not None
