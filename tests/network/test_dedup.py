@@ -106,3 +106,19 @@ def test_the_keyed_hash_of_an_address_cannot_be_made_without_the_primary_s_key()
 def test_a_short_key_is_refused() -> None:
     with pytest.raises(ValueError, match="16 bytes"):
         dedup.keyed_hash(b"short", "email", "a@b.c")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.binary(min_size=16, max_size=200),
+    st.sampled_from(["email", "number"]),
+    st.text(max_size=80),
+)
+def test_the_hasher_for_many_values_gives_exactly_the_hmac_of_each(
+    key: bytes, kind: str, value: str
+) -> None:
+    expected = hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    hasher = dedup.KeyedHasher(key)
+    assert hasher(kind, value) == expected
+    assert hasher(kind, value) == expected  # its precomputed state is not used up
+    assert dedup.keyed_hash(key, kind, value) == expected

@@ -221,3 +221,30 @@ def test_a_party_member_with_an_account_votes_in_a_primary_with_the_primary_s_re
     assert card is not None and card.pk != org.ann.pk
     assert card.branch_id == p.election.unit_id
     assert dt.date.today() >= card.join_date
+
+
+def test_the_roll_s_entries_are_written_without_database_row_locks_yet_stay_protected() -> None:
+    from django.db import connection
+    from django.db.models import ProtectedError
+
+    from grassroots.network.models import PrimaryEntry
+
+    net = network()
+    leeds, unite = net.groups["Leeds Left"], net.groups["Unite Branch 7"]
+    join(leeds, "Ann", "ann@example.org")
+    join(unite, "Ann A.", "ann@example.org")
+    join(leeds, "Bob", "bob@example.org")
+    p = make_primary(net, constraints={}, backing_threshold=None)
+    pa.self_nominate(p, by=user("bob", "bob@example.org"), name="Bob", statement="s", now=DURING)
+    assert pa.open_primary(p, by=net.organiser) == 2
+    table = PrimaryEntry._meta.db_table
+    with connection.cursor() as cur:
+        found = connection.introspection.get_constraints(cur, table)
+    # no foreign key for the database to look up and lock per row at the commit
+    assert [c for c in found.values() if c["foreign_key"]] == []
+    entry = PrimaryEntry.objects.filter(primary=p).first()
+    assert entry is not None
+    with pytest.raises(ProtectedError):
+        leeds.delete()  # a group whose list is on a roll stays
+    with pytest.raises(ProtectedError):
+        entry.card.delete()  # so does a voter record on it

@@ -14,7 +14,6 @@ were found in at least one other group, never which.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 __all__ = [
     "Entry",
     "GroupOverlap",
+    "KeyedHasher",
     "Result",
     "dedupe",
     "entry",
@@ -45,9 +45,43 @@ def normalise_number(number: str) -> str:
 def keyed_hash(key: bytes, kind: str, value: str) -> str:
     """HMAC-SHA256 of ``kind:value`` under ``key``, in hex. ``kind`` keeps an e-mail address
     and a membership number that happen to be the same text apart."""
-    if len(key) < 16:
-        raise ValueError("a primary's key must be at least 16 bytes")
-    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return KeyedHasher(key)(kind, value)
+
+
+_BLOCK = hashlib.sha256().block_size
+
+
+class KeyedHasher:
+    """``keyed_hash`` under one key, for many values: HMAC (RFC 2104) with the key's two padded
+    blocks hashed once, so each value costs two hash continuations (the same digests as
+    ``hmac.new``, in about half its time; a national roll hashes 750,000 values)."""
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("a primary's key must be at least 16 bytes")
+        block = hashlib.sha256(key).digest() if len(key) > _BLOCK else key
+        block = block.ljust(_BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def __call__(self, kind: str, value: str) -> str:
+        inner = self._inner.copy()
+        inner.update(f"{kind}:{value}".encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    def entry(self, group: int, ref: int, email: str, number: str = "") -> Entry:
+        """The entry for a row: its e-mail address (and membership number, if any) hashed."""
+        n = normalise_number(number)
+        return Entry(
+            group,
+            ref,
+            self("email", normalise_email(email)),
+            self("number", n) if n else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +96,7 @@ class Entry:
 
 def entry(key: bytes, group: int, ref: int, email: str, number: str = "") -> Entry:
     """The entry for a row: its e-mail address (and membership number, if any) hashed."""
-    n = normalise_number(number)
-    return Entry(
-        group,
-        ref,
-        keyed_hash(key, "email", normalise_email(email)),
-        keyed_hash(key, "number", n) if n else None,
-    )
+    return KeyedHasher(key).entry(group, ref, email, number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,25 +147,39 @@ def dedupe(entries: Iterable[Entry]) -> Result:
                 a, b = _find(parent, i), _find(parent, j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
+    # a root is the smallest index of its set, so each parent is below its child: one pass in
+    # index order leaves every entry pointing at its root
+    for i, p in enumerate(parent):
+        if p != i:
+            parent[i] = parent[p]
     members: dict[int, list[int]] = {}
-    for i in range(len(rows)):
-        members.setdefault(_find(parent, i), []).append(i)
+    for i, root in enumerate(parent):
+        if root == i:
+            members[i] = [i]
+        else:
+            members[root].append(i)
     people: list[tuple[int, ...]] = []
     person_groups: list[tuple[int, ...]] = []
     entries_of: dict[int, int] = {}
     people_of: dict[int, int] = {}
     elsewhere: dict[int, int] = {}
+    for e in rows:
+        entries_of[e.group] = entries_of.get(e.group, 0) + 1
     for idx in members.values():
+        if len(idx) == 1:  # most people: listed once
+            e = rows[idx[0]]
+            people.append((e.ref,))
+            person_groups.append((e.group,))
+            people_of[e.group] = people_of.get(e.group, 0) + 1
+            continue
         groups = sorted({rows[i].group for i in idx})
         people.append(tuple(sorted(rows[i].ref for i in idx)))
         person_groups.append(tuple(groups))
-        for i in idx:
-            entries_of[rows[i].group] = entries_of.get(rows[i].group, 0) + 1
         for g in groups:
             people_of[g] = people_of.get(g, 0) + 1
             if len(groups) > 1:
                 elsewhere[g] = elsewhere.get(g, 0) + 1
-    order = sorted(range(len(people)), key=lambda k: people[k][0] if people[k] else 0)
+    order = sorted(range(len(people)), key=lambda k: people[k][0])
     return Result(
         people=tuple(people[k] for k in order),
         groups={

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.utils.timezone import localtime
 
 from grassroots.audit.log import record
@@ -51,13 +52,16 @@ def open_voting(
     *,
     by: User | None,
     now: dt.datetime | None = None,
-    roll: Sequence[int] | None = None,
+    roll: Sequence[int] | QuerySet[Member] | None = None,
 ) -> Election:
     """Freeze the roll (fingerprinted), fix the ballot, and open voting.
 
-    ``roll``: the member ids on the roll when it is not the unit's electorate by the rules, e.g.
+    ``roll``: the members on the roll when it is not the unit's electorate by the rules, e.g.
     those present with a vote when a meeting holds a secret ballot (the meetings app freezes
-    its attendance); each must be a member within the election's unit.
+    its attendance); each must be a member within the election's unit. Either their ids, or
+    a query of them (a network primary's voter records, hundreds of thousands): a query is
+    checked and copied onto the roll by the database server in one statement, without the
+    ids passing through Python.
     """
     _check(by, "manage_occasions", election.unit)
     e = Election.objects.select_for_update().get(pk=election.pk)
@@ -86,6 +90,29 @@ def open_voting(
     if not on_ballot:
         raise ActionRefused("no candidate has met the threshold and consented: nobody to vote for")
     _check_constraints_can_be_met(e, on_ballot)
+    if isinstance(roll, QuerySet):
+        size, numbers = _write_roll_of(e, roll)
+    else:
+        size, numbers = _write_listed_roll(e, roll)
+    e.roll_size = size
+    e.roll_fingerprint = receipts.fingerprint(numbers)
+    e.ballot = [c.name for c in on_ballot]
+    e.state = "voting"
+    e.save(update_fields=["roll_size", "roll_fingerprint", "ballot", "state"])
+    record(
+        by,
+        "election.open",
+        _subject(e),
+        f"Opened voting: {size} members on the roll, {len(on_ballot)} candidates",
+        detail={"roll_fingerprint": e.roll_fingerprint, "candidates": [c.name for c in on_ballot]},
+    )
+    election.refresh_from_db()
+    return e
+
+
+def _write_listed_roll(e: Election, roll: Sequence[int] | None) -> tuple[int, list[str]]:
+    """The roll of the unit's electorate by the rules (``roll`` None), or of the members with
+    these ids: its size and member numbers."""
     if roll is None:
         entries = _electorate(e)
     else:
@@ -97,20 +124,40 @@ def open_voting(
         if len(entries) != len(set(roll)):
             raise ActionRefused(f"the roll names members outside {e.unit.name}")
     _write_roll(e, entries)
-    e.roll_size = len(entries)
-    e.roll_fingerprint = receipts.fingerprint(n for _, n, _ in entries)
-    e.ballot = [c.name for c in on_ballot]
-    e.state = "voting"
-    e.save(update_fields=["roll_size", "roll_fingerprint", "ballot", "state"])
-    record(
-        by,
-        "election.open",
-        _subject(e),
-        f"Opened voting: {len(entries)} members on the roll, {len(on_ballot)} candidates",
-        detail={"roll_fingerprint": e.roll_fingerprint, "candidates": [c.name for c in on_ballot]},
+    return len(entries), [n for _, n, _ in entries]
+
+
+def _write_roll_of(e: Election, roll: QuerySet[Member]) -> tuple[int, list[str]]:
+    """The roll of the members ``roll`` selects: checked to lie within the election's unit and
+    copied onto the roll on the server (PostgreSQL: one ``INSERT … SELECT``); its size and
+    member numbers (the fingerprint's input, read back from the roll itself)."""
+    named = Member.objects.filter(pk__in=roll.order_by().values("pk")).order_by()
+    within = (
+        named.filter(branch__path__startswith=e.unit.path).order_by().values_list("id", "branch_id")
     )
-    election.refresh_from_db()
-    return e
+    if connection.vendor == "postgresql":
+        sql, params = within.query.sql_with_params()
+        table = connection.ops.quote_name(RollEntry._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {table} (election_id, member_id, branch_id) "
+                f"SELECT %s, s.id, s.branch_id FROM ({sql}) AS s",
+                [e.pk, *params],
+            )
+            written = cur.rowcount
+    else:
+        rows = list(within)
+        RollEntry.objects.bulk_create(
+            [RollEntry(election=e, member_id=m, branch_id=b) for m, b in rows], batch_size=5000
+        )
+        written = len(rows)
+    if written != named.count():
+        raise ActionRefused(f"the roll names members outside {e.unit.name}")
+    on_roll = RollEntry.objects.filter(election=e).values("member_id")
+    numbers = list(
+        Member.objects.filter(pk__in=on_roll).order_by().values_list("number", flat=True)
+    )
+    return written, numbers
 
 
 def _write_roll(e: Election, entries: Sequence[tuple[int, str, int]]) -> None:

@@ -97,16 +97,32 @@ class PrimaryEntry(models.Model):
     signed-in person finds their ballot and how turnout is counted per group.
     """
 
-    primary = models.ForeignKey(Primary, on_delete=models.CASCADE, related_name="entries")
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
-    card = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    # A national primary writes half a million of these in the transaction that opens voting.
+    # Database foreign keys made PostgreSQL look up and lock the primary, group, person and
+    # voter record of every row at the commit, and an index per column cost as much again at
+    # the insert. The rows are written from the lists read in that same transaction; Django
+    # still refuses to delete a group or voter record on a roll (PROTECT), unlinks an erased
+    # person (SET_NULL) and deletes a primary's entries with it (CASCADE). Lookups go by the
+    # primary and group (turnout), the person (their ballot, their data) and the card.
+    primary = models.ForeignKey(
+        Primary,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,  # the first column of the index below
+        db_constraint=False,
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    person = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    card = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
 
     class Meta:
-        indexes = [
-            models.Index(fields=["primary", "group"]),
-            models.Index(fields=["primary", "person"]),
-        ]
+        indexes = [models.Index(fields=["primary", "group"])]
 
 
 class PrimaryExclusion(models.Model):
