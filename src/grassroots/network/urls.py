@@ -2,7 +2,15 @@ from django.urls import URLPattern, URLResolver, path
 
 import grassroots.members.urls  # noqa: F401  (registers the 'id' and 'ident' converters)
 from grassroots.network import api
-from grassroots.network.views import directory, gatherings, groups, hub, mydata, primaries
+from grassroots.network.views import (
+    directory,
+    gatherings,
+    groups,
+    hub,
+    hustings_meeting,
+    mydata,
+    primaries,
+)
 
 app_name = "network"
 urlpatterns: list[URLPattern | URLResolver] = []
@@ -57,6 +65,11 @@ urlpatterns += [
     path(f"{N}primaries/<id:pk>/back/", primaries.back, name="primary_back"),
     path(f"{N}primaries/<id:pk>/ask/", primaries.ask, name="primary_ask"),
     path(f"{N}primaries/<id:pk>/hustings/", primaries.hustings, name="primary_hustings"),
+    path(
+        f"{N}primaries/<id:pk>/hustings/meeting/",
+        hustings_meeting.hold,
+        name="primary_hustings_meeting",
+    ),
     path(f"{N}primaries/<id:pk>/answer/<id:theme>/", primaries.answer, name="primary_answer"),
     path(f"{N}primaries/<id:pk>/vote/", primaries.vote, name="primary_vote"),
     path(f"{N}primaries/<id:pk>/<slug:name>/", primaries.step, name="primary_step"),

@@ -59,6 +59,14 @@ class Primary(models.Model):
     backing_threshold = models.JSONField(default=dict, blank=True)
     requires_party_membership = models.BooleanField(default=False)
     hustings_open = models.BooleanField(default=True)  # members may ask questions
+    # the hustings held online as a meeting of the meetings app: its notice, attendance, record
+    hustings_meeting = models.OneToOneField(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="network_hustings",
+    )
     roll_frozen_at = models.DateTimeField(null=True, blank=True)
     entries_count = models.PositiveIntegerField(null=True, blank=True)  # rows on groups' lists
     groups_count = models.PositiveIntegerField(null=True, blank=True)

@@ -19,6 +19,7 @@ from grassroots.count.report.html import report_css
 from grassroots.elections.photos import PhotoError, prepare_photo
 from grassroots.network.actions import primaries as actions
 from grassroots.network.actions.groups import NetworkRefused
+from grassroots.network.actions.hustings_meeting import meetings_to_choose
 from grassroots.network.actions.primary_roll import turnout_by_group
 from grassroots.network.models import (
     Candidacy,
@@ -40,7 +41,9 @@ def _network(slug: str) -> Network:
 
 
 def _primary(net: Network, pk: int) -> Primary:
-    return get_object_or_404(Primary.objects.select_related("election"), network=net, pk=pk)
+    return get_object_or_404(
+        Primary.objects.select_related("election", "hustings_meeting"), network=net, pk=pk
+    )
 
 
 def _organiser(request: HttpRequest, net: Network) -> None:
@@ -292,7 +295,13 @@ def hustings(request: HttpRequest, network: str, pk: int) -> HttpResponse:
         except NetworkRefused as exc:
             messages.error(request, f"Not done: {exc}.")
         return redirect("network:primary_hustings", network=net.slug, pk=p.pk)
-    ctx = {"network": net, "p": p, "themes": p.themes.all(), "questions": p.questions.all()}
+    ctx = {
+        "network": net,
+        "p": p,
+        "themes": p.themes.all(),
+        "questions": p.questions.all(),
+        "meetings": [] if p.hustings_meeting_id else meetings_to_choose(),
+    }
     return render(request, "network/primaries/hustings.html", ctx)
 
 
