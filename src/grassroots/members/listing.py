@@ -4,13 +4,14 @@ for each filter choice (what the list would hold if that choice were made instea
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Q, QuerySet, When
 
 from grassroots.members.eligibility import STATUSES
 from grassroots.members.models import Member
+from grassroots.members.paging import order_by
 
 __all__ = ["ARREARS", "SORTS", "Listing", "list_register"]
 
@@ -51,6 +52,8 @@ class Listing:
     any_status: int  # with the other filters as chosen, whatever the status
     any_arrears: int  # with the other filters as chosen, paid up or not
     total: int  # members listed: every filter as chosen
+    fields: tuple[str, ...]  # the fields sorted by, the membership number last
+    descending: bool
 
     def params(self, **changes: str) -> dict[str, str]:
         """The page's query parameters with ``changes`` made (empty values left out)."""
@@ -59,8 +62,20 @@ class Listing:
         return {k: v for k, v in p.items() if v}
 
 
-def list_register(members: QuerySet[Member], params: Mapping[str, str], today: dt.date) -> Listing:
-    """Apply the page's search, filters and sort to ``members``; count each filter choice."""
+Cells = dict[tuple[str, bool], int]
+
+
+def list_register(
+    members: QuerySet[Member],
+    params: Mapping[str, str],
+    today: dt.date,
+    *,
+    stored: Callable[[], Cells] | None = None,
+) -> Listing:
+    """Apply the page's search, filters and sort to ``members``; count each filter choice.
+
+    ``stored``, when nothing is searched for, gives the counts by (status, paid up) of all
+    ``members`` without reading them (members.tallies)."""
     q = params.get("q", "").strip()
     status = params.get("status", "")
     status = status if status in STATUSES else ""
@@ -73,15 +88,18 @@ def list_register(members: QuerySet[Member], params: Mapping[str, str], today: d
     # one pass over the members searched for: how many in each status, paid up or not; every
     # count the page shows is a sum of these cells (a national register is read once, not
     # once for the status counts, once for the arrears counts and once for the pages)
-    cells: dict[tuple[str, bool], int] = {}
-    rows = (
-        members.order_by()
-        .annotate(paid=Case(When(_arrears_q("paid_up", today), then=True), default=False))
-        .values_list("status", "paid")
-        .annotate(n=Count("id"))
-    )
-    for s, paid, n in rows:
-        cells[(s, bool(paid))] = cells.get((s, bool(paid)), 0) + n
+    cells: Cells = {}
+    if stored is not None and not q:
+        cells = stored()
+    else:
+        rows = (
+            members.order_by()
+            .annotate(paid=Case(When(_arrears_q("paid_up", today), then=True), default=False))
+            .values_list("status", "paid")
+            .annotate(n=Count("id"))
+        )
+        for s, paid, n in rows:
+            cells[(s, bool(paid))] = cells.get((s, bool(paid)), 0) + n
 
     def arrears_ok(paid: bool) -> bool:
         return not arrears or (arrears == "paid_up") == paid
@@ -98,16 +116,18 @@ def list_register(members: QuerySet[Member], params: Mapping[str, str], today: d
     by_arrears = members.filter(_arrears_q(arrears, today)) if arrears else members
     chosen = by_arrears.filter(status=status) if status else by_arrears
     fields = SORTS[sort.removeprefix("-")][1]
-    order = [("-" + f) if sort.startswith("-") else f for f in fields]
+    descending = sort.startswith("-")
     return Listing(
         q=q,
         status=status,
         arrears=arrears,
         sort=sort,
-        members=chosen.select_related("branch", "ward").order_by(*order),
+        members=chosen.select_related("branch", "ward").order_by(*order_by(fields, descending)),
         status_counts=status_counts,
         arrears_counts=arrears_counts,
         any_status=sum(status_counts.values()),
         any_arrears=sum(arrears_counts.values()),
         total=sum(n for paid, n in by_status if arrears_ok(paid)),
+        fields=fields,
+        descending=descending,
     )

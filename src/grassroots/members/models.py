@@ -15,6 +15,7 @@ __all__ = [
     "ROLE_KINDS",
     "UNIT_KINDS",
     "Affiliation",
+    "BranchTally",
     "Member",
     "Occasion",
     "Role",
@@ -55,6 +56,9 @@ class Unit(models.Model):
     )
     # materialised path "/1/4/17/": a unit's subtree is every unit whose path starts with its own
     path = models.CharField(max_length=255, db_index=True, editable=False)
+    # raised by every change to the members whose branch this is (members.tallies): the
+    # figures stored for it are used only while they were counted at the version it has now
+    register_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["path"]
@@ -125,6 +129,28 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.members} affiliated members at {self.as_of}"
+
+
+class BranchTally(models.Model):
+    """Figures counted once over one unit's own members and kept while its register is
+    unchanged: the register's counts by status and arrears on a day, or a delegate snapshot's
+    members, women and young members (members.tallies)."""
+
+    KINDS = (("register", "Register counts"), ("delegates", "Delegate figures"))
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=KINDS)
+    on = models.DateField()  # the day counted (register) or the snapshot date (delegates)
+    version = models.PositiveBigIntegerField()  # the unit's register_version when counted
+    figures = models.JSONField()  # name -> count
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "on"], name="one_tally_a_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} on {self.on} (version {self.version})"
 
 
 def registered_numbers(numbers: Sequence[str], chunk: int = 10000) -> set[str]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from grassroots.dates import day
@@ -23,6 +23,7 @@ from grassroots.members.eligibility import (
     evaluate,
 )
 from grassroots.members.models import Affiliation, Member, Occasion, Unit
+from grassroots.members.tallies import WOMEN, delegate_figures
 
 __all__ = [
     "REASON_LABELS",
@@ -46,9 +47,6 @@ REASON_LABELS = {
     "min_length": "not a member long enough",
     "arrears": "in arrears",
 }
-
-# Self-described genders counted as women for delegate figures (configuration, not judgement).
-WOMEN = ("woman", "female", "f", "w", "trans woman")
 
 
 def standing(member: Member, occasions: QuerySet[Occasion]) -> list[tuple[Occasion, Decision]]:
@@ -96,45 +94,29 @@ class BodyEntitlement:
 BranchEntitlement = BodyEntitlement  # the name it had when only branches were counted
 
 
-def _years_before(d: dt.date, years: int) -> dt.date:
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - years, day=28)
-
-
 def delegate_table(
     units: QuerySet[Unit], formula: Formula, snapshot: dt.date
 ) -> list[BodyEntitlement]:
     """Entitlement per branch and affiliated body at ``snapshot``.
 
     A branch counts its members paying dues then (not lapsed or expelled), with its women and
-    young members; an affiliated body counts its affiliated membership as last recorded on or
-    before the snapshot (``Affiliation``), whose women and young members are not recorded.
+    young members, from figures counted once per snapshot date and kept while its register is
+    unchanged (members.tallies); an affiliated body counts its affiliated membership as last
+    recorded on or before the snapshot (``Affiliation``), whose women and young members are not
+    recorded.
     """
-    young_after = _years_before(snapshot, 27)  # under 27 on the snapshot date
-    counted = Q(
-        members__join_date__lte=snapshot,
-        members__paid_up_to__gte=snapshot,
-        members__status__in=("provisional", "full", "suspended"),
-    )
-    # the word in any case: one comparison a word, where a regular expression per member
-    # took seconds over a national register
-    women = Q.create([("members__gender__iexact", w) for w in WOMEN], connector=Q.OR)
-    young = Q(members__birth_date__gt=young_after)
-    rows = (
-        units.filter(kind="branch")
-        .annotate(
-            n=Count("members", filter=counted),
-            women=Count("members", filter=counted & women),
-            young=Count("members", filter=counted & young),
-        )
-        .order_by("path")
+    branches = list(units.filter(kind="branch").order_by("path"))
+    counted = delegate_figures(
+        {b.pk: b.register_version for b in branches},
+        snapshot,
+        Q(unit__in=units.filter(kind="branch").values("pk")),
     )
     out = []
-    for b in rows:
-        fig = Figures(b.n, {"women": b.women, "young": b.young})
-        basis = f"{b.n} member{'s' if b.n != 1 else ''} paying dues on {day(snapshot)}"
+    for b in branches:
+        got = counted.get(b.pk, {})
+        n = got.get("members", 0)
+        fig = Figures(n, {"women": got.get("women", 0), "young": got.get("young", 0)})
+        basis = f"{n} member{'s' if n != 1 else ''} paying dues on {day(snapshot)}"
         out.append(BodyEntitlement(b, basis, fig, entitlement(formula, fig)))
     affiliates = list(units.filter(kind="affiliate").order_by("path"))
     latest: dict[int, Affiliation] = {}

@@ -13,6 +13,7 @@ from grassroots.audit.log import record, record_many
 from grassroots.members import csvio
 from grassroots.members.actions._common import IMPORT_STATUS_MOVES, ActionRefused, User, _check
 from grassroots.members.models import Member, Unit, registered_numbers
+from grassroots.members.tallies import register_changed
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,14 @@ def _update_rows(
                 written(done)
 
 
+def _branches_before(updates: list[csvio.RowUpdate]) -> set[int]:
+    """The branches the updated members are in before the import (a row may move one)."""
+    out: set[int] = set()
+    for ids in _chunks([u.member_id for u in updates]):
+        out.update(Member.objects.filter(pk__in=ids).values_list("branch_id", flat=True).distinct())
+    return out
+
+
 def _same(d: dt.date | None) -> dt.date | None:
     return d
 
@@ -190,12 +199,17 @@ def import_members(
         # the rows written so far are then the work done so far
         with connection.cursor() as cur:
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # rows written in bulk (no signal): the figures stored for the branches they are in, were
+    # in or join are counted again
+    touched = {r.branch_id for r in parsed.rows} | {u.row.branch_id for u in parsed.updates}
+    touched |= _branches_before(parsed.updates)
     new = len(parsed.rows)
     _insert_rows(parsed.rows, batch_size, written)
     _update_rows(parsed.updates, batch_size, lambda n: written(new + n))
     if postgres:
         with connection.cursor() as cur:
             cur.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every reference
+    register_changed(touched)
     record_many(
         by,
         (

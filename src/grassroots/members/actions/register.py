@@ -15,6 +15,7 @@ from grassroots.members.actions.units import _check_branch_and_ward
 from grassroots.members.eligibility import STATUSES
 from grassroots.members.identifiers import number_problem
 from grassroots.members.models import Member, Unit
+from grassroots.members.tallies import register_changed
 
 
 @transaction.atomic
@@ -81,6 +82,7 @@ def update_member(
     if new_branch != member.branch:
         _check(by, "edit_register", new_branch)
     _check_branch_and_ward(new_branch, changes.get("ward", member.ward))
+    was_in = member.branch_id
     diff = {}
     for k, v in changes.items():
         old = getattr(member, k)
@@ -90,6 +92,7 @@ def update_member(
     if not diff:
         return member
     member.save()
+    register_changed([was_in])  # the branch it joined is counted again by the save's signal
     record(
         by,
         "update_member",

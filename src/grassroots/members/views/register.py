@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from grassroots.audit.models import AuditEntry
-from grassroots.members import actions, queries
+from grassroots.members import actions, paging, queries
 from grassroots.members.eligibility import STATUSES
 from grassroots.members.forms import (
     MemberForm,
@@ -21,8 +21,9 @@ from grassroots.members.forms import (
     StatusForm,
 )
 from grassroots.members.listing import ARREARS, SORTS, list_register
-from grassroots.members.models import Member, Occasion, in_unit
+from grassroots.members.models import Member, Occasion
 from grassroots.members.permissions import can, require, units_where
+from grassroots.members.tallies import members_of, register_cells, unit_versions
 from grassroots.members.views._common import _unit
 
 
@@ -32,10 +33,41 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
     each choice, sorting by any column, a page at a time."""
     unit = _unit(code)
     require(request.user, "view_register", unit)
-    listing = list_register(Member.objects.filter(in_unit(unit)), request.GET, dt.date.today())
-    paginator = Paginator(listing.members, 50)
-    paginator.count = listing.total  # counted with the filters' figures: no second COUNT
-    page = paginator.get_page(request.GET.get("page"))
+    today = dt.date.today()
+    tree = unit_versions(unit)
+    listing = list_register(
+        members_of(tree),
+        request.GET,
+        today,
+        stored=lambda: register_cells(tree, today),  # counted once a day per branch
+    )
+    params = urlencode(listing.params())
+    join = "&" if params else ""
+    seek = paging.seek_page(listing.members, listing.fields, listing.descending, request.GET)
+    if seek is None:  # the first page, or a page by its number
+        paginator = Paginator(listing.members, paging.PAGE_SIZE)
+        paginator.count = listing.total  # counted with the filters' figures: no second COUNT
+        page = paginator.get_page(request.GET.get("page"))
+        rows = list(page)
+        nav = {
+            "position": f"Page {page.number} of {paginator.num_pages}",
+            "first": "",
+            "previous": f"{params}{join}page={page.number - 1}" if page.has_previous() else "",
+            # the next page is sought from the last member shown, never counted through
+            "next": params + join + urlencode({"after": rows[-1].number})
+            if page.has_next()
+            else "",
+            "problem": "",
+        }
+    else:
+        rows = seek.members
+        nav = {
+            "position": f"From {rows[0]} to {rows[-1]}" if rows else "No more members",
+            "first": params or "page=1",
+            "previous": params + join + urlencode({"before": seek.before}) if seek.before else "",
+            "next": params + join + urlencode({"after": seek.after}) if seek.after else "",
+            "problem": seek.problem,
+        }
     columns = []
     for key, (label, _) in SORTS.items():
         current = listing.sort.removeprefix("-") == key
@@ -48,7 +80,8 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
         "members/register.html",
         {
             "unit": unit,
-            "page": page,
+            "rows": rows,
+            "nav": nav,
             "listing": listing,
             "columns": columns,
             "sort_choices": [
@@ -58,7 +91,6 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             ],
             "statuses": [(s, s.capitalize(), listing.status_counts[s]) for s in STATUSES],
             "arrears_choices": [(k, v, listing.arrears_counts[k]) for k, v in ARREARS.items()],
-            "page_params": urlencode(listing.params()),
             "can_edit": can(request.user, "edit_register", unit),
             "can_occasions": can(request.user, "manage_occasions", unit),
             "can_roles": can(request.user, "manage_roles", unit),
