@@ -130,7 +130,7 @@ def _write_listed_roll(e: Election, roll: Sequence[int] | None) -> tuple[int, li
 def _write_roll_of(e: Election, roll: QuerySet[Member]) -> tuple[int, list[str]]:
     """The roll of the members ``roll`` selects: checked to lie within the election's unit and
     copied onto the roll on the server (PostgreSQL: one ``INSERT … SELECT``); its size and
-    member numbers (the fingerprint's input, read back from the roll itself)."""
+    member numbers (the fingerprint's input, read back with the roll's rows as written)."""
     named = Member.objects.filter(pk__in=roll.order_by().values("pk")).order_by()
     within = (
         named.filter(branch__path__startswith=e.unit.path).order_by().values_list("id", "branch_id")
@@ -138,26 +138,28 @@ def _write_roll_of(e: Election, roll: QuerySet[Member]) -> tuple[int, list[str]]
     if connection.vendor == "postgresql":
         sql, params = within.query.sql_with_params()
         table = connection.ops.quote_name(RollEntry._meta.db_table)
+        members = connection.ops.quote_name(Member._meta.db_table)
         with connection.cursor() as cur:
+            # the numbers of the members just put on the roll, from the same statement
             cur.execute(
-                f"INSERT INTO {table} (election_id, member_id, branch_id) "
-                f"SELECT %s, s.id, s.branch_id FROM ({sql}) AS s",
+                f"WITH ins AS (INSERT INTO {table} (election_id, member_id, branch_id) "
+                f"SELECT %s, s.id, s.branch_id FROM ({sql}) AS s RETURNING member_id) "
+                f"SELECT m.number FROM ins JOIN {members} AS m ON m.id = ins.member_id",
                 [e.pk, *params],
             )
-            written = cur.rowcount
+            numbers = [n for (n,) in cur.fetchall()]
     else:
         rows = list(within)
         RollEntry.objects.bulk_create(
             [RollEntry(election=e, member_id=m, branch_id=b) for m, b in rows], batch_size=5000
         )
-        written = len(rows)
-    if written != named.count():
+        on_roll = RollEntry.objects.filter(election=e).values("member_id")
+        numbers = list(
+            Member.objects.filter(pk__in=on_roll).order_by().values_list("number", flat=True)
+        )
+    if len(numbers) != named.count():
         raise ActionRefused(f"the roll names members outside {e.unit.name}")
-    on_roll = RollEntry.objects.filter(election=e).values("member_id")
-    numbers = list(
-        Member.objects.filter(pk__in=on_roll).order_by().values_list("number", flat=True)
-    )
-    return written, numbers
+    return len(numbers), numbers
 
 
 def _write_roll(e: Election, entries: Sequence[tuple[int, str, int]]) -> None:
