@@ -215,6 +215,28 @@ def _failed_job(w: World) -> int:
     return job.pk
 
 
+def _refunded(w: World) -> int:
+    """A year's rule, a payment by Ann refunded in part, and the month's income posted into
+    Hillford's and the national office's books; returns the payment's id."""
+    from grassroots.finance.actions.ledger import open_books
+    from grassroots.finance.actions.postings import post_subscription_income
+    from grassroots.finance.actions.refunds import refund_payment
+    from grassroots.finance.actions.subscriptions import create_rule, record_payment
+
+    today = dt.date.today()
+    create_rule(
+        effective_from=dt.date(today.year - 1, 1, 1),
+        bands={"standard": {"rate": 5256, "shares": {"national": 5006, "branch": 250}}},
+        by=None,
+    )
+    p = record_payment(w.org.ann, paid_on=today.replace(day=1), amount=5256, by=None)
+    refund_payment(p, amount=1314, reason="paid twice by standing order", by=None)
+    for unit in (w.org.national, w.org.hillford):
+        open_books(unit, threshold="250", by=None)
+    post_subscription_income(today, by=None)
+    return p.pk
+
+
 @dataclass(frozen=True)
 class KeyPage:
     name: str
@@ -279,6 +301,27 @@ KEY_PAGES = [
     KeyPage("unit subscriptions", None, _go(lambda w: "/finance/units/hillford/subscriptions/")),
     KeyPage("remittances", None, _go(lambda w: "/finance/units/hillford/remittances/")),
     KeyPage("what-if split", None, _go(lambda w: "/finance/units/hillford/what-if/?percent=10")),
+    # refunds and subscription income in the books (tests/e2e/test_refunds_browser.py)
+    KeyPage(
+        "where your subscription goes, with a refund and the branch's books",
+        "ann",
+        _go(lambda w: f"/me/subscription/?{_refunded(w)}"),
+    ),
+    KeyPage(
+        "refund a payment",
+        "admin",
+        _go(lambda w: f"/finance/members/M1/payments/{_refunded(w)}/refund/"),
+    ),
+    KeyPage(
+        "post a month's subscription income",
+        "admin",
+        _go(lambda w: "/finance/units/national/remittances/post/"),
+    ),
+    KeyPage(
+        "remittances with the branch's books",
+        None,
+        _go(lambda w: f"/finance/units/hillford/remittances/?{_refunded(w)}"),
+    ),
     # the books (tests/e2e/test_books_browser.py walks the treasurer's, approver's, auditor's)
     KeyPage("a branch's books, with unapproved spending", None, _books("books")),
     KeyPage("published accounts", None, _books("accounts")),
