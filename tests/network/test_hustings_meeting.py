@@ -107,3 +107,19 @@ def test_a_meeting_already_a_gathering_or_cancelled_cannot_hold_the_hustings() -
     assert "is not one still to come" in r.content.decode()
     p.refresh_from_db()
     assert p.hustings_meeting is None
+
+
+def test_the_primary_s_api_names_the_hustings_meeting_and_links_its_page() -> None:
+    from tests.network.test_api import valid
+
+    net = network()
+    m = called_meeting()
+    p = make_primary(net)
+    path = "/api/networks/{network}/primaries/{id}"
+    url = f"/api/networks/left/primaries/{p.pk}"
+    assert valid(path, Client().get(url).json())["hustings_meeting"] is None
+    _as(net.organiser).post(_url(p, "meeting/"), {"meeting": m.pk})
+    held = valid(path, Client().get(url).json())["hustings_meeting"]
+    assert held["title"] == "National assembly, spring" and held["state"] == "called"
+    assert held["page"].endswith(f"/meetings/{m.pk}/")
+    assert held["api"].endswith(f"/api/meetings/{m.pk}")

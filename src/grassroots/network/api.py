@@ -65,11 +65,29 @@ def api_primaries(request: HttpRequest, network: str) -> JsonResponse:
     return JsonResponse({"network": net.name, "primaries": [_summary(request, p) for p in ps]})
 
 
+def _hustings_meeting(request: HttpRequest, p: Primary) -> dict[str, Any] | None:
+    """The meeting the hustings is held as (its page keeps the notice and record), if any."""
+    m = p.hustings_meeting
+    if m is None:
+        return None
+    return {
+        "title": m.title,
+        "start": m.start.isoformat(),
+        "state": m.state,
+        "page": _url(request, "meetings:detail", m.pk),
+        "api": _url(request, "meetings:api_meeting", m.pk),
+    }
+
+
 def api_primary(request: HttpRequest, network: str, pk: int) -> JsonResponse:
     """One primary: rules, timetable, candidates and their backing, the hustings, per-group
     counts, and once published the slate with how it was chosen and the recount bundle."""
     net = get_object_or_404(Network, slug=network)
-    p = get_object_or_404(Primary.objects.select_related("election", "network"), network=net, pk=pk)
+    p = get_object_or_404(
+        Primary.objects.select_related("election", "network", "hustings_meeting"),
+        network=net,
+        pk=pk,
+    )
     e = p.election
     candidates = []
     for c in p.candidacies.select_related("candidate").order_by("candidate__name"):
@@ -140,6 +158,7 @@ def api_primary(request: HttpRequest, network: str, pk: int) -> JsonResponse:
         "roll_size": e.roll_size,
         "candidates": candidates,
         "hustings": hustings,
+        "hustings_meeting": _hustings_meeting(request, p),
         "group_figures": figures,
         "turnout_by_group": turnout,
         "result": result,

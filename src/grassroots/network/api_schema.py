@@ -95,6 +95,14 @@ _PRIMARY = _object(
                 }
             ),
         },
+        "hustings_meeting": {
+            "description": "the meeting of the meetings app the hustings is held as online, "
+            "if any: its page keeps the notice, attendance and record",
+            "oneOf": [
+                {"type": "null"},
+                _object({"title": _STR, "start": _DT, "state": _STR, "page": _URI, "api": _URI}),
+            ],
+        },
         "group_figures": {
             "type": "array",
             "description": "each group's members at the freeze date and how many another "
