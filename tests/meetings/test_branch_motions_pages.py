@@ -124,3 +124,16 @@ def test_only_a_branch_ward_or_affiliate_has_a_page_of_motions_sent(org: Org) ->
     assert Client().get("/units/no-such-unit/motions/").status_code == 404
     page = Client().get("/units/hillford-east/meetings/").content.decode()
     assert "/units/hillford-east/motions/" in page
+
+
+def test_the_chair_putting_a_wards_motion_sees_on_the_live_page_who_moved_it(
+    org: Org, ward: Ward
+) -> None:
+    from grassroots.meetings import actions
+
+    actions.send_branch_motion(
+        ward.gc, branch=org.hillford_east, by=ward.eastsec, forwards=ward.carried
+    )
+    actions.open_meeting(ward.gc, by=None, now=ward.gc.start)
+    page = signed_in("secretary").get(f"/meetings/{ward.gc.pk}/live/").content.decode()
+    assert f"Save the 42 bus (motion, {ORIGIN})" in page

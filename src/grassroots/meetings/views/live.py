@@ -50,7 +50,11 @@ def _member(request: HttpRequest) -> Member | None:
 
 def _motions(m: Meeting) -> list[Motion]:
     """The motions the chair may put, each marked if it awaits a seconder or supporters."""
-    out = list(m.motions.filter(state="submitted").order_by("submitted_at"))
+    out = list(
+        m.motions.filter(state="submitted")
+        .select_related("mover", "from_unit", "origin__meeting__body")
+        .order_by("submitted_at")
+    )
     for mo in out:
         mo.unbacked = unbacked(mo)  # type: ignore[attr-defined]
         mo.needs_seconder = mo.seconder_id is None and backing(mo).seconder  # type: ignore[attr-defined]
