@@ -287,3 +287,69 @@ def test_a_member_filed_under_a_unit_that_is_not_a_branch_is_still_counted_in_th
         c.get("/units/north/").context["listing"].total
         == Member.objects.filter(branch__path__startswith=org.north.path).count()
     )
+
+
+def _log_pages(c: Client, start: str, link: str) -> list[int]:
+    seen: list[int] = []
+    url = start
+    while url:
+        r = c.get(url)
+        assert r.status_code == 200
+        page = r.context["page"]
+        seen.extend(e.id for e in page.entries)
+        number = getattr(page, link)
+        url = f"/audit/?{'before' if link == 'older' else 'after'}={number}" if number else ""
+    return seen
+
+
+def test_the_audit_log_is_read_older_and_newer_a_page_at_a_time_by_entry_number(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grassroots.audit import views as audit_views
+    from grassroots.audit.models import AuditEntry
+
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 4)
+    _add(org, 9)
+    ids = list(AuditEntry.objects.order_by("-id").values_list("id", flat=True))
+    assert len(ids) > 12
+    c = Client()
+    c.force_login(org.users["admin"])
+    older = _log_pages(c, "/audit/", "older")
+    assert older == ids
+    # from the oldest page back up to the newest
+    with CaptureQueriesContext(connection) as q:
+        last = c.get(f"/audit/?before={ids[-2]}")
+    assert not [x for x in q.captured_queries if "OFFSET" in x["sql"].upper()]
+    assert [e.id for e in last.context["page"].entries] == ids[-1:]
+    newer = _log_pages(c, f"/audit/?before={ids[-2]}", "newer")
+    assert sorted(newer, reverse=True) == ids and len(set(newer)) == len(ids)
+    html = c.get(f"/audit/?before={ids[4]}").content.decode()
+    assert f"Entries {ids[5]} to {ids[8]}" in html and "Newest" in html and "Older" in html
+
+
+@pytest.mark.parametrize(
+    "params", [{"before": "x"}, {"after": "-1; --"}, {"before": "9" * 40}, {"after": "0" * 30}]
+)
+def test_an_audit_log_page_from_a_place_that_is_no_entry_number_is_the_newest_said_so(
+    org: Org, params: dict[str, str]
+) -> None:
+    from grassroots.audit.models import AuditEntry
+
+    c = Client()
+    c.force_login(org.users["admin"])
+    r = c.get("/audit/", params)
+    assert r.status_code == 200
+    newest = AuditEntry.objects.order_by("-id").first()
+    assert newest is not None and r.context["page"].entries[0].id == newest.id
+    assert "is not an entry number" in r.content.decode()
+
+
+def test_the_audit_log_past_either_end_shows_the_newest_entries(org: Org) -> None:
+    from grassroots.audit.models import AuditEntry
+
+    c = Client()
+    c.force_login(org.users["admin"])
+    newest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    for params in ({"before": "1"}, {"after": str(newest)}):
+        r = c.get("/audit/", params)
+        assert r.context["page"].entries[0].id == newest

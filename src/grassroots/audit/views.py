@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,7 +22,7 @@ def log(request: HttpRequest) -> HttpResponse:
     if root is None:
         raise NotAllowed("there is no organisation yet")
     require(request.user, "view_audit", root)
-    page = Paginator(AuditEntry.objects.order_by("-id"), 100).get_page(request.GET.get("page"))
+    page = seek(request.GET)
     broken = verify() if request.GET.get("verify") else None
     return render(
         request,
@@ -32,6 +34,64 @@ def log(request: HttpRequest) -> HttpResponse:
             "checkpoints": Checkpoint.objects.count(),
         },
     )
+
+
+PAGE_SIZE = 100
+BIGGEST_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """A page of the log, newest first, and the entries the pages beside it start from."""
+
+    entries: list[AuditEntry]
+    newer: int | None  # the next newer page shows entries after this number
+    older: int | None  # the next older page shows entries before this number
+    problem: str
+
+
+def _entry_number(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def seek(params: Mapping[str, str], size: int | None = None) -> LogPage:
+    """The entries before (older than) ``params["before"]`` or after (newer than)
+    ``params["after"]``, or the newest: read along the entries' numbers from that place, so
+    that a page deep in a log of millions costs what the first does (OFFSET read and threw
+    away every entry before it)."""
+    size = size or PAGE_SIZE
+    before, after = params.get("before", ""), params.get("after", "")
+    problem = ""
+    entries = AuditEntry.objects.all()
+    if after:
+        number = _entry_number(after)
+        if number is not None:
+            rows = list(entries.filter(id__gt=number).order_by("id")[: size + 1])
+            more = len(rows) > size
+            rows = rows[:size][::-1]
+            if rows:
+                older = rows[-1].id if entries.filter(id__lt=rows[-1].id).exists() else None
+                return LogPage(rows, rows[0].id if more else None, older, "")
+            # nothing newer: the newest page
+        else:
+            problem = f"“{after[:40]}” is not an entry number: these are the newest entries."
+    elif before:
+        number = _entry_number(before)
+        if number is not None:
+            rows = list(entries.filter(id__lt=number).order_by("-id")[: size + 1])
+            more = len(rows) > size
+            rows = rows[:size]
+            if rows:
+                newer = rows[0].id if entries.filter(id__gt=rows[0].id).exists() else None
+                return LogPage(rows, newer, rows[-1].id if more else None, "")
+            # nothing older: the newest page
+        else:
+            problem = f"“{before[:40]}” is not an entry number: these are the newest entries."
+    rows = list(entries.order_by("-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return LogPage(rows, None, rows[-1].id if more else None, problem)
 
 
 def checkpoints(request: HttpRequest) -> HttpResponse:
