@@ -146,3 +146,21 @@ def test_a_frozen_roll_names_each_member_once_and_protects_them_and_their_branch
         Unit.objects.get(pk=org.moorside.pk).delete()
     Election.objects.filter(pk=e.pk).delete()
     assert not RollEntry.objects.exists()
+
+
+def test_a_frozen_rolls_figures_per_branch_are_counted_once_and_named_as_the_branch_is_now(
+    org: Org,
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    e = _open_election(org)
+    first = elections.turnout(e)
+    assert {b["branch"]: b["roll"] for b in first["branches"]} == {"Hillford": 1, "Moorside": 1}
+    with CaptureQueriesContext(connection) as q:
+        again = elections.turnout(e)
+    assert again == first
+    assert not [x for x in q.captured_queries if "elections_rollentry" in x["sql"]]
+    actions.rename_unit(org.moorside, name="Moorside and Dale", by=None)
+    renamed = {b["branch"]: b["roll"] for b in elections.turnout(e)["branches"]}
+    assert renamed == {"Hillford": 1, "Moorside and Dale": 1}

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count
@@ -30,7 +31,27 @@ from grassroots.jobs import actions as jobs
 from grassroots.jobs.mailout import Recipient, send_each
 from grassroots.jobs.models import Job
 from grassroots.jobs.runner import Progress
-from grassroots.members.models import Member
+from grassroots.members.models import Member, Unit
+
+
+def roll_by_branch(election: Election) -> dict[int, int]:
+    """How many of the frozen roll each branch holds. A roll never changes once frozen, so
+    the figures are counted once (a national roll is half a million rows) and kept under the
+    roll's fingerprint and size."""
+    if election.roll_size is None:
+        return {}
+    key = f"roll-by-branch:{election.pk}:{election.roll_size}:{election.roll_fingerprint}"
+    counted: dict[int, int] | None = cache.get(key)
+    if counted is None:
+        counted = dict(
+            RollEntry.objects.filter(election=election)
+            .order_by()
+            .values_list("branch_id")
+            .annotate(n=Count("id"))
+            .values_list("branch_id", "n")
+        )
+        cache.set(key, counted, timeout=None)
+    return counted
 
 
 def turnout(election: Election) -> dict[str, Any]:
@@ -41,12 +62,11 @@ def turnout(election: Election) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .values_list("branch__name", "n")
     )
-    roll = dict(
-        RollEntry.objects.filter(election=election)
-        .values_list("branch__name")
-        .annotate(n=Count("id"))
-        .values_list("branch__name", "n")
-    )
+    roll: dict[str, int] = {}
+    names = dict(Unit.objects.values_list("pk", "name"))  # as the units are called now
+    for branch_id, n in roll_by_branch(election).items():
+        name = names.get(branch_id, "")
+        roll[name] = roll.get(name, 0) + n
     return {
         "voted": sum(voted.values()),
         "roll": election.roll_size or 0,
