@@ -1,5 +1,5 @@
 """``python -m grassroots`` runs the command-line interface."""
 
-from grassroots.cli.main import main
+from grassroots.cli.entry import main
 
 main()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,17 +15,12 @@ from grassroots.cli.constraint_options import (
     MaxOption,
     MinOption,
     SlatesOption,
-    constraints_from_options,
-    slates_from_option,
 )
-from grassroots.count.ballots import Election
+from grassroots.cli.counting import count_to_output, read_election, render, write_output
 from grassroots.count.errors import InputError
-from grassroots.count.formats import read_ballots
-from grassroots.count.report.text import render_text
-from grassroots.count.rules import RULES, count
-from grassroots.count.stages import CountResult
+from grassroots.count.rules import RULES
 
-__all__ = ["register"]
+__all__ = ["fail", "read_election", "register", "render", "write_output"]
 
 
 class OutputFormat(StrEnum):
@@ -42,38 +35,6 @@ def fail(message: str) -> typer.Exit:
     """Print a one-line error and give the exit code for bad input (2)."""
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
-
-
-def read_election(path: Path) -> Election:
-    """Read a ballot file of any supported format, chosen by its extension."""
-    return read_ballots(path)
-
-
-def render(
-    result: CountResult,
-    fmt: str,
-    slates: dict[str, str] | None = None,
-    title: str | None = None,
-) -> str:
-    """The result in the format asked for."""
-    if fmt == "html":
-        from grassroots.count.report.html import render_page
-
-        return render_page(result, slates=slates, title=title)
-    if fmt == "json":
-        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    return render_text(result)
-
-
-def write_output(text: str, output: Path | None) -> None:
-    """Write to the file asked for, or to standard output."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write the result: {exc.strerror}") from None
 
 
 def count_file(
@@ -95,13 +56,19 @@ def count_file(
 ) -> None:
     """Count a ballot file under a rule set and show every stage."""
     try:
-        election = read_election(file)
-        constraints = constraints_from_options(
-            election.candidates, groups_file, group, minimum, maximum
+        count_to_output(
+            file,
+            rule,
+            seats,
+            fmt.value,
+            output,
+            seed,
+            groups_file,
+            group,
+            minimum,
+            maximum,
+            slates_file,
         )
-        slates = slates_from_option(slates_file)
-        result = count(election, rule, seats=seats, seed=seed, constraints=constraints)
-        write_output(render(result, fmt.value, slates, election.title or file.name), output)
     except InputError as exc:
         raise fail(str(exc)) from None
 

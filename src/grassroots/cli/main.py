@@ -1,4 +1,8 @@
-"""The ``grassroots`` command: one typer app, each command a thin wrapper over a use case."""
+"""The ``grassroots`` command: one typer app, each command a thin wrapper over a use case.
+
+The console script and ``python -m grassroots`` start in ``cli/entry.py``, which runs a plain
+``count`` without building this app and hands everything else to it.
+"""
 
 from __future__ import annotations
 
@@ -30,5 +34,5 @@ verify_command.register(app)
 
 
 def main() -> None:
-    """Entry point for ``python -m grassroots``."""
+    """Run the typer app on the process's arguments."""
     app()

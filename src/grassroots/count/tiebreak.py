@@ -7,7 +7,6 @@ the very same count.
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -15,8 +14,12 @@ __all__ = ["Lot", "new_seed", "resolve_by_history"]
 
 
 def new_seed() -> int:
-    """A fresh seed for a count whose caller gave none."""
-    return secrets.randbelow(2**32)
+    """A fresh seed for a count whose caller gave none, from the system's secure source.
+
+    ``random.SystemRandom`` draws from ``os.urandom``, as ``secrets.randbelow`` does, without
+    importing ``secrets`` (hashlib and OpenSSL) into every count from the command line.
+    """
+    return random.SystemRandom().randrange(2**32)
 
 
 @dataclass
