@@ -12,7 +12,9 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -31,6 +33,7 @@ from grassroots.count.formats import (
 )
 from grassroots.count.formats import csv as csv_format
 from grassroots.count.formats._text import decode
+from grassroots.count.rules import count
 from tests.shared_data import SHARED_DATA, require_shared, shared_available
 from tests.strategies import ballot_file_elections
 
@@ -186,6 +189,29 @@ def test_the_command_line_and_the_readers_load_numpy_only_when_a_file_is_read() 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_a_count_from_the_packed_ballots_never_makes_the_rankings_until_they_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[int] = []
+    real = _fast._rankings
+
+    def counted(*args: Any) -> Any:
+        made.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(_fast, "_rankings", counted)
+    lines = ["4 2", *(f"1 {1 + i % 4} {1 + (i + 1 + i // 4 % 3) % 4} 0" for i in range(400)), "0"]
+    path = tmp_path / "ward.blt"
+    path.write_text("\n".join([*lines, '"A"', '"B"', '"C"', '"D"', '"Ward"']) + "\n")
+    election = read_ballots(path)
+    result = count(election, "scottish", seed=1)
+    assert made == [] and len(result.elected) == 2
+    careful = blt.loads(path.read_text(), source=str(path))
+    assert election.rankings == careful.rankings and made == [1]
+    assert election == careful and hash(election) == hash(careful)
+    assert replace(election, seats=1) == replace(careful, seats=1) and made == [1]
 
 
 # --- files Hypothesis writes, then damages ---------------------------------------------------

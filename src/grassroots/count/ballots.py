@@ -8,11 +8,11 @@ with a weight, so a million ballots with a few thousand distinct orders stay sma
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from grassroots.count.errors import InputError
 from grassroots.count.limits import MAX_BALLOTS
@@ -26,6 +26,38 @@ Rank = tuple[int, ...]
 Ranking = tuple[Rank, ...]
 
 
+class Later:
+    """Rankings not made yet: ``make()`` makes them when they are first read (see ``_Rankings``)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], tuple[Ranking, ...]]) -> None:
+        self.make = make
+
+
+class _Rankings:
+    """``Election.rankings``: the tuple given, or made on first read from a ``Later``.
+
+    A fast reader hands over the packed arrays a count needs and leaves the rankings' Python
+    tuples (a third of the time of reading a large file) to be made only if something reads
+    them; equality, hashing, ``repr`` and ``replace`` all read them, so an election made
+    either way is the same value.
+    """
+
+    def __get__(self, election: Election | None, owner: Any = None) -> tuple[Ranking, ...]:
+        if election is None:
+            raise AttributeError("rankings")  # the field has no default
+        held = election.__dict__["_rankings"]
+        if type(held) is Later:
+            held = held.make()
+            election.__dict__["_rankings"] = held
+        rankings: tuple[Ranking, ...] = held
+        return rankings
+
+    def __set__(self, election: Election, rankings: tuple[Ranking, ...] | Later) -> None:
+        election.__dict__["_rankings"] = rankings
+
+
 @dataclass(frozen=True)
 class Election:
     """Candidates, seats and the grouped ballots of one election.
@@ -37,7 +69,7 @@ class Election:
 
     candidates: tuple[str, ...]
     seats: int
-    rankings: tuple[Ranking, ...]
+    rankings: tuple[Ranking, ...]  # held by ``_Rankings``, installed below the class
     weights: tuple[int, ...]
     title: str = ""
     withdrawn: frozenset[int] = frozenset()
@@ -171,6 +203,11 @@ class Election:
             # Readers hand over rankings already grouped: nothing to merge, keep the order.
             return tuple((r, w) for r, w in pairs_in if r)
         return tuple(group_ballots((r, w) for r, w in pairs_in if r).items())
+
+
+# Installed after the dataclass is made, so the field keeps no default (a descriptor in the
+# class body would be taken for one); the generated ``__init__`` sets it through ``__set__``.
+setattr(Election, "rankings", _Rankings())  # noqa: B010
 
 
 def _without(ranking: Ranking, gone: frozenset[int]) -> Ranking:

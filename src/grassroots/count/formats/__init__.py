@@ -14,9 +14,10 @@ from typing import Any, TextIO
 
 from grassroots.count.ballots import Election
 from grassroots.count.errors import InputError
-from grassroots.count.formats import blt, preflib
-from grassroots.count.formats import csv as csv_format
-from grassroots.count.formats import json as json_format
+from grassroots.count.formats import blt
+
+# The PrefLib, CSV and JSON modules are imported when a file of theirs is read or written,
+# so that counting a BLT file from the command line does not load them.
 
 __all__ = [
     "EXTENSIONS",
@@ -79,10 +80,16 @@ def read_ballots(
     if kind == "blt":
         election = blt.read(path)
     elif kind == "json":
+        from grassroots.count.formats import json as json_format
+
         election = json_format.read(path)
     elif kind == "preflib":
+        from grassroots.count.formats import preflib
+
         election = preflib.read(path)
     else:
+        from grassroots.count.formats import csv as csv_format
+
         election = csv_format.read(path, **options)
     if seats is not None and seats != election.seats:
         election = election.with_seats(seats)
@@ -95,8 +102,12 @@ def dumps_ballots(election: Election, format: str) -> str:
     if kind == "blt":
         return blt.dumps(election)
     if kind == "json":
+        from grassroots.count.formats import json as json_format
+
         return json_format.dumps(election)
     if kind == "preflib":
+        from grassroots.count.formats import preflib
+
         return preflib.dumps(election)
     raise InputError(f"cannot write {format!r} files; choose one of: {', '.join(WRITE_FORMATS)}")
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 
-from grassroots.count.ballots import Election, Rank, Ranking
+from grassroots.count.ballots import Election, Later, Rank, Ranking
 from grassroots.count.limits import MAX_BALLOTS
 from grassroots.count.packed import PackedBallots
 
@@ -205,15 +206,26 @@ def group_rows(rows: Rows) -> Rows | None:
     np.cumsum(rows.lengths, out=offsets[1:])
     starts = offsets[:-1]
     keys = _row_keys(rows, starts)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    # Sort the hashes (any order among equal ones): each run of equal hashes is a group, and
+    # its first row is the least row index in the run.
+    perm = np.argsort(keys)
+    sorted_keys = keys[perm]
     del keys
-    inverse = inverse.reshape(-1)
-    order = np.argsort(first, kind="stable")  # groups in order of first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.shape[0])
-    group = rank[inverse]
-    del inverse, rank
-    leaders = first[order]
+    boundary = np.empty(size, dtype=bool)
+    boundary[0] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=boundary[1:])
+    del sorted_keys
+    run_starts = np.flatnonzero(boundary)
+    firsts = np.minimum.reduceat(perm, run_starts)
+    # The groups in order of first appearance: the rows that come first in theirs, in order.
+    is_first = np.zeros(size, dtype=bool)
+    is_first[firsts] = True
+    leaders = np.flatnonzero(is_first)
+    rank_of_row = np.cumsum(is_first) - 1  # at a leader: its group's place in that order
+    group_of_run = rank_of_row[firsts]
+    group = np.empty(size, dtype=np.int64)
+    group[perm] = group_of_run[np.cumsum(boundary) - 1]
+    del perm, boundary, rank_of_row, group_of_run, firsts
     leader_of_row = leaders[group]
     if not np.array_equal(rows.lengths[leader_of_row], rows.lengths):
         return None
@@ -226,9 +238,21 @@ def group_rows(rows: Rows) -> Rows | None:
         summed = np.zeros(leaders.shape[0], dtype=np.int64)
         np.add.at(summed, group, rows.weights)
     lengths = rows.lengths[leaders]
-    keep = np.zeros(size, dtype=bool)
-    keep[leaders] = True
-    return Rows(summed, lengths, rows.prefs[np.repeat(keep, rows.lengths)])
+    return Rows(summed, lengths, rows.prefs[np.repeat(is_first, rows.lengths)])
+
+
+def _rankings(prefs: npt.NDArray[np.int32], lengths: Ints, n: int) -> tuple[Ranking, ...]:
+    """The rankings' Python tuples, one single-candidate rank per preference."""
+    flat = prefs.tolist()
+    if n <= 1 << 20:
+        singles: list[Rank] = [(c,) for c in range(n)]
+        marks = list(map(singles.__getitem__, flat))
+    else:
+        marks = [(c,) for c in flat]
+    bounds = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    cut = bounds.tolist()
+    return tuple(tuple(marks[cut[i] : cut[i + 1]]) for i in range(len(cut) - 1))
 
 
 def election_from_rows(
@@ -247,28 +271,17 @@ def election_from_rows(
     positive and within ``MAX_BALLOTS``, every candidate in range), so the election is made
     without that pass over every preference; only the names are checked here (None if one
     repeats: the careful reader says so). Its packed ballots are filled in from the same
-    arrays when no candidate withdrew, so a count does not pack the rankings again.
+    arrays when no candidate withdrew, so a count does not pack the rankings again, and its
+    rankings' Python tuples are made only when first read (``ballots.Later``): a rule that
+    counts from the packed arrays never needs them.
     """
     n = len(names)
     if len(set(names)) != n or seats < 0:
         return None
-    flat = rows.prefs.tolist()
-    if n <= 1 << 20:
-        singles: list[Rank] = [(c,) for c in range(n)]
-        marks = list(map(singles.__getitem__, flat))
-    else:
-        marks = [(c,) for c in flat]
-    bounds = np.zeros(rows.lengths.shape[0] + 1, dtype=np.int64)
-    np.cumsum(rows.lengths, out=bounds[1:])
-    cut = bounds.tolist()
-    rankings: tuple[Ranking, ...] = tuple(
-        tuple(marks[cut[i] : cut[i + 1]]) for i in range(len(cut) - 1)
-    )
-    del marks
     parts = {
         "candidates": tuple(names),
         "seats": seats,
-        "rankings": rankings,
+        "rankings": Later(partial(_rankings, rows.prefs, rows.lengths, n)),
         "weights": tuple(rows.weights.tolist()),
         "title": title,
         "withdrawn": withdrawn,
@@ -278,7 +291,7 @@ def election_from_rows(
     assert set(parts) == {f.name for f in fields(Election)}  # every field, when one is added
     election = object.__new__(Election)
     for name, value in parts.items():
-        object.__setattr__(election, name, value)
+        object.__setattr__(election, name, value)  # the rankings through their descriptor
     if not withdrawn:
         kept = rows.lengths > 0
         lengths = rows.lengths[kept]
