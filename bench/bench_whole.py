@@ -7,7 +7,8 @@ Writes the synthetic election (``bench/synthetic.py``) as a BLT file of one line
 (``bench/blt_files.py``; kept in ``bench/out/whole``, not timed), then runs, one after
 another and ``--repeat`` times in turn, our command and each installed peer program (OpenSTV
 1.7 ``ScottishSTV`` under Python 2.7, Droop 0.14 ``scotland`` under Python 3.11; see
-``bench/peers.py``: a missing one is skipped with a message). Every run is a fresh process
+``bench/peers.py``: a missing one is skipped with a message), each program's modules
+byte-compiled first with its own interpreter (``compile_sources``). Every run is a fresh process
 started the way a person starts it; the parent reaps each with ``os.wait4`` for its CPU time
 and peak RSS. Reported per program: the median wall and CPU seconds, the peak RSS, who was
 elected; and each peer's median over ours (wall and CPU), all from this one run.
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.blt_files import blt_path, write_blt
-from bench.peers import programs
+from bench.peers import PROGRAMS, program_cache, programs
 from bench.synthetic import SyntheticSpec
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,6 +68,24 @@ def timed(command: list[str], timeout: float) -> dict[str, Any]:
         "peak_rss_mib": usage.ru_maxrss / 1024,
         "stdout": text,
     }
+
+
+def compile_sources(commands: dict[str, list[str]]) -> None:
+    """Byte-compile each program's own modules with its own interpreter before timing.
+
+    An installed program runs from bytecode (pip compiles it; a checkout compiles itself on
+    its first run), but where ``PYTHONDONTWRITEBYTECODE`` is set, as on the shared machine,
+    nothing is ever cached and every run would compile every module again, ours and the
+    peers' alike. ``compileall`` writes the bytecode regardless, once, for all three.
+    """
+    folders = {OURS: (sys.executable, REPO / "src" / "grassroots")}
+    for program in PROGRAMS:
+        if program.name in commands:
+            folders[program.name] = (commands[program.name][0], program_cache() / program.folder)
+    for python, folder in folders.values():
+        subprocess.run(
+            [python, "-m", "compileall", "-q", str(folder)], capture_output=True, check=False
+        )
 
 
 def elected(program: str, stdout: str) -> list[str]:
@@ -108,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             commands[name] = [*prefix, str(path)]
         for name, why in skipped.items():
             print(f"skipped {name}: {why}", flush=True)
+    compile_sources(commands)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in commands}
     for k in range(args.repeat):
         for name, command in commands.items():
