@@ -105,6 +105,12 @@ def demo(
             "at minuted meetings, one unapproved, accounts published; a statement to import…"
         )
         logins += seed_books()
+        from grassroots.finance.demo_income import seed as seed_income
+
+        typer.echo(
+            "Adding a refund and posting this year's subscription income into the units' books…"
+        )
+        seed_income()
         from grassroots.network.demo import seed as seed_network
 
         typer.echo(
