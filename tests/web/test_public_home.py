@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from grassroots.elections import actions as election_actions
+from grassroots.members import actions as member_actions
 from grassroots.network.actions.primary_roll import voters_unit
 from tests.elections.conftest import DAY, NOW, make_election
 from tests.finance.conftest import published_books
@@ -44,6 +45,9 @@ def public(org: Org, settings: Any, tmp_path: Any) -> dict[str, Any]:
     election_actions.close_voting(published, by=None, now=NOW + 6 * DAY)
     election_actions.count_votes(published, by=None)
     election_actions.publish_result(published, by=None)
+    member_actions.create_unit(
+        kind="affiliate", code="union", name="Postal Workers", parent=org.hillford, by=None
+    )
     net = network().network
     hidden = voters_unit(net)  # the network's voters: not a unit of the party
     return {
@@ -94,6 +98,10 @@ def test_each_public_area_is_reachable_from_the_signed_out_home_page(
     assert expected - hrefs == set()
     # no motions page for a unit that sends none, and nothing of the network's voters' unit
     assert "/units/north/motions/" not in hrefs
+    # an affiliated body's record and the motions it sent, but no share of subscriptions
+    union = {"/units/union/meetings/", "/finance/units/union/books/", "/units/union/motions/"}
+    assert union <= hrefs
+    assert "/finance/units/union/subscriptions/" not in hrefs
     assert not any(public["voters"].code in h for h in hrefs)
     # the published accounts, one click on from the unit's books
     books = visitor.get(public["books"]["books"]).content.decode()

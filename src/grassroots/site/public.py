@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from grassroots.elections.models import Election
+from grassroots.finance.subscription_figures import level_of
 from grassroots.meetings.branch_motions import SENDING_KINDS
 from grassroots.members.models import Unit
 from grassroots.network.models import Network, NetworkVoters
@@ -22,6 +23,7 @@ class PublicUnit:
 
     unit: Unit
     sends_motions: bool
+    receives_subscriptions: bool  # a level of the split (not an affiliated body)
     children: list[PublicUnit] = field(default_factory=list)
 
 
@@ -34,7 +36,7 @@ def _party_tree() -> list[PublicUnit]:
     for u in Unit.objects.order_by("path").only("pk", "kind", "code", "name", "parent_id", "path"):
         if any(u.path.startswith(p) for p in voters):
             continue
-        node = PublicUnit(u, u.kind in SENDING_KINDS)
+        node = PublicUnit(u, u.kind in SENDING_KINDS, level_of(u) is not None)
         nodes[u.pk] = node
         parent = nodes.get(u.parent_id) if u.parent_id is not None else None
         (parent.children if parent is not None else roots).append(node)
