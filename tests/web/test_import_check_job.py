@@ -175,15 +175,14 @@ def test_cancelling_a_checked_file_discards_it_and_imports_nothing(org: Org, set
 def test_a_check_whose_file_has_gone_fails_saying_so_and_writes_nothing(org: Org) -> None:
     staging.stage("a" * 32, FILE)
     members = Member.objects.count()
-    calls: list[str] = []
-    real = staging.load
+    real = staging.count_lines
 
-    def swept_after_queueing(token: str) -> bytes | None:
-        calls.append(token)
-        return real(token) if len(calls) == 1 else None
+    def swept_first(token: str) -> int | None:
+        staging.discard(token)  # the file is swept just before the worker reads it
+        return real(token)
 
-    with pytest.MonkeyPatch.context() as mp:  # the file is swept before a worker takes the job
-        mp.setattr(staging, "load", swept_after_queueing)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(staging, "count_lines", swept_first)
         job = import_jobs.start_check(
             org.hillford, by=org.users["secretary"], token="a" * 32, name="reg.csv"
         )
@@ -308,3 +307,18 @@ def test_cancelling_a_file_checked_in_the_request_discards_it_and_imports_nothin
         reverse("members:import_cancel", kwargs={"code": "hillford"}), {"token": "d" * 32}
     )
     assert staging.load("d" * 32) is not None
+
+
+def test_a_file_with_a_byte_order_mark_and_windows_line_ends_gets_the_same_report_either_way(
+    org: Org, settings: Any
+) -> None:
+    data = b"\xef\xbb\xbf" + FILE.replace(b"\n", b"\r\n").replace(
+        b"Nell New", b'"Nell\r\nNew"'
+    )  # a quoted name with a line break in it: an error on its row either way
+    c = login("secretary")
+    in_request = _upload(c, data).content.decode()
+    job, job_page = _checked_by_job(c, settings, data)
+    assert _report_html(job_page) == _report_html(in_request)
+    report = staging.load_report(job.params["token"])
+    assert report is not None and report["total"] == 4
+    assert [e["column"] for e in report["errors"]] == ["join_date", "name"]

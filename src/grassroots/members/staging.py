@@ -12,11 +12,21 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.conf import settings
 
-__all__ = ["discard", "folder", "load", "load_report", "stage", "stage_report", "sweep"]
+__all__ = [
+    "count_lines",
+    "discard",
+    "folder",
+    "load",
+    "load_report",
+    "open_text",
+    "stage",
+    "stage_report",
+    "sweep",
+]
 
 
 def folder() -> Path:
@@ -63,6 +73,28 @@ def load(token: str) -> bytes | None:
     path = _path(token)
     try:
         return path.read_bytes() if path is not None else None
+    except FileNotFoundError:
+        return None
+
+
+def open_text(token: str) -> TextIO | None:
+    """The staged file opened as text, read line by line as ``io.StringIO`` of the decoded
+    bytes would give them (a job reads 500,000 rows without holding the whole file), or None."""
+    path = _path(token)
+    try:
+        return open(path, encoding="utf-8-sig", newline="\n") if path is not None else None
+    except FileNotFoundError:
+        return None
+
+
+def count_lines(token: str) -> int | None:
+    """How many line ends the staged file has (read in pieces), or None if it is gone."""
+    path = _path(token)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
     except FileNotFoundError:
         return None
 

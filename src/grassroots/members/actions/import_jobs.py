@@ -5,7 +5,6 @@ imports only the plan the person was shown."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -25,6 +24,7 @@ from grassroots.members.permissions import units_where
 PROGRESS_EVERY = 2000
 WRITING = "Writing to the register (all rows land together at the end, or none)"
 SAVING = "Saving: the audit entry and the commit"
+MATCHING = "Comparing the rows with the register"
 
 
 def describe(out: ImportOutcome) -> str:
@@ -48,12 +48,31 @@ def report(unit: Unit, user: Any, text: str | Iterable[str]) -> dict[str, Any]:
     return import_report.build(check_file(unit, user, text), codes)
 
 
-def _lines(text: str, progress: Progress) -> Iterator[str]:
-    """The file's lines as the checker reads them, its progress shown as it goes."""
-    for i, line in enumerate(io.StringIO(text)):
+def _lines(lines: Iterable[str], progress: Progress) -> Iterator[str]:
+    """The file's lines as the checker reads them, its progress shown as it goes; once all
+    are read, the match with the register (no count to show)."""
+    for i, line in enumerate(lines):
         if i % PROGRESS_EVERY == 0:
             progress.step(i)
         yield line
+    progress.phase(MATCHING, None)
+
+
+def _check_staged(
+    unit: Unit, user: Any, token: str, progress: Progress, step: str
+) -> csvio.ParseResult | None:
+    """The staged file checked as it is read from disk (never all of it in memory as text),
+    or None if it is gone. The job page counts its lines (about one row a line)."""
+    lines = staging.count_lines(token)
+    f = staging.open_text(token)
+    if lines is None or f is None:
+        return None
+    with f:
+        progress.phase(step, lines)
+        parsed = check_file(unit, user, _lines(f, progress))
+    progress.phase(step, lines)
+    progress.step(lines)
+    return parsed
 
 
 def start_check(unit: Unit, *, by: User | None, token: str, name: str, back_url: str = "") -> Job:
@@ -77,15 +96,12 @@ def run_check(job: Job, progress: Progress) -> str:
     it. Nothing is written to the register."""
     p = job.params
     unit = Unit.objects.get(pk=p["unit"])
-    raw = staging.load(p["token"])
-    if raw is None:
+    parsed = _check_staged(unit, job.started_by, p["token"], progress, "Checking rows")
+    if parsed is None:
         raise ActionRefused("the uploaded file has expired or was discarded; upload it again")
-    text = raw.decode("utf-8-sig")
-    del raw
-    progress.phase("Checking rows", text.count("\n"))
-    rep = report(unit, job.started_by, _lines(text, progress))
+    codes = {ref.id: code for code, ref in queries.unit_refs().items()}
+    rep = import_report.build(parsed, codes)
     staging.stage_report(p["token"], rep)
-    progress.step(progress.job.total or 0)
     return import_report.summary(rep)
 
 
@@ -173,23 +189,17 @@ def run_import(job: Job, progress: Progress) -> str:
     """The import job: check the staged file again, import its valid rows, discard it."""
     p = job.params
     unit = Unit.objects.get(pk=p["unit"])
-    raw = staging.load(p["token"])
-    if raw is None:
+    step = "Checking the file again against the register"
+    parsed = _check_staged(unit, job.started_by, p["token"], progress, step)
+    if parsed is None:
         raise ActionRefused(
             "the uploaded file has expired or was imported already; upload it again"
         )
-    text = raw.decode("utf-8-sig")
-    del raw
-    # about one row a line: the job page's measure
-    progress.phase("Checking the file again against the register", text.count("\n"))
-    parsed = check_file(unit, job.started_by, _lines(text, progress))
-    del text
     if parsed.plan_digest() != p["plan"]:
         raise ActionRefused(
             "the register changed since the file was checked: upload it again to see what it "
             "would now do (nothing was imported)"
         )
-    progress.step(progress.job.total or 0)
     to_write = len(parsed.rows) + len(parsed.updates)
     progress.phase(WRITING, to_write)
 
