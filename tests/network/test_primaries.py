@@ -248,3 +248,23 @@ def test_the_roll_s_entries_are_written_without_database_row_locks_yet_stay_prot
         leeds.delete()  # a group whose list is on a roll stays
     with pytest.raises(ProtectedError):
         entry.card.delete()  # so does a voter record on it
+
+
+def test_voter_records_are_numbered_in_the_order_they_are_written() -> None:
+    from grassroots.members.models import Member
+    from grassroots.network.models import PrimaryEntry
+
+    net = network()
+    for i in range(12):
+        join(net.groups["Leeds Left"], f"Person {i}", f"p{i}@example.org")
+    p = make_primary(net, constraints={}, backing_threshold=None)
+    pa.self_nominate(p, by=user("p0", "p0@example.org"), name="P0", statement="s", now=DURING)
+    assert pa.open_primary(p, by=net.organiser) == 12
+    cards = PrimaryEntry.objects.filter(primary=p).values("card_id")
+    written = list(
+        Member.objects.filter(pk__in=cards).order_by("pk").values_list("number", flat=True)
+    )
+    # in the order of their numbers as the database sorts them, so each lands at the end of
+    # the number's indexes ("P1-10" would sort before "P1-2")
+    assert written == sorted(written)
+    assert len(set(written)) == 12
