@@ -3,20 +3,23 @@ and the benchmark.
 
 A member's levels come from the tree: the national unit at its top, the region and branch on the
 branch's path, and the member's ward. Each payment's split is worked out by ``apportion`` under
-the rule in force on its date (cached per rule, band, amount and levels, since most payments
-repeat a few amounts) and written with its units in one row.
+the rule in force on its date (once per rule, band, amount, branch and ward, since most
+payments repeat a few amounts) and written with its units in one row; each unit's figures for
+the month (``figures``) are added to in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.db import connection, transaction
 from django.utils import timezone
 
+from grassroots.finance import figures
 from grassroots.finance.apportion import LEVELS, RuleBook, SplitRule, apportion
 from grassroots.finance.models import Payment, SubscriptionRule
 from grassroots.members.models import Unit
@@ -24,16 +27,16 @@ from grassroots.members.models import Unit
 __all__ = [
     "Book",
     "NewPayment",
-    "insert_payments",
     "lock_rules",
     "recorded_references",
-    "split_rows",
+    "write_payments",
 ]
 
-_SQLITE_CACHE_KIB = 256 * 1024
+Ints = npt.NDArray[np.int64]
+_SQLITE_CACHE_KIB = 1024 * 1024
 # PostgreSQL advisory lock held while rules change or payments are split under them
 _RULES_LOCK = 0x7375627321  # "subs!"
-# the order of ``split_rows``' values: the payment's own, then those shared by many payments
+# a payment row's columns: the payment's own, then those shared by payments of a kind
 _COLUMNS = (
     "member_id", "paid_on", "amount", "reference", "recorded_at", "recorded_by_id", "currency",
     "band", "rule_id", "source", "national_id", "national_pence", "region_id", "region_pence",
@@ -125,97 +128,141 @@ class Book:
         return shares
 
 
-def split_rows(
-    payments: Iterable[NewPayment],
+def _kind_codes(columns: list[Ints]) -> tuple[Ints, Ints]:
+    """One code per distinct combination of ``columns``' values (row by row), and for each code
+    the first row that has it."""
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        _, inv = np.unique(col, return_inverse=True)
+        code = code * (int(inv.max()) + 1) + inv
+        _, code = np.unique(code, return_inverse=True)  # back to 0..distinct-1: no overflow
+    _, first = np.unique(code, return_index=True)
+    return code, first
+
+
+def write_payments(
+    payments: Sequence[NewPayment],
     book: Book,
     *,
     source: str,
     recorded_by: int | None,
     recorded_at: dt.datetime | None = None,
-) -> Iterator[tuple[object, ...]]:
-    """Each payment as the values of its row, its split under the rule in force on its date.
+) -> int:
+    """Split each payment under the rule in force on its date, write them, and add them to the
+    units' kept figures, in the caller's transaction.
 
-    The split's columns (each level's unit and pence) depend only on the rule, band, amount,
-    branch and ward, so they are worked out once for each such combination.
+    The split (each level's unit and pence) depends only on the rule, band, amount, branch and
+    ward, so it is worked out once for each such combination in the batch ("kind"), and rows
+    take their kind's columns.
     """
-    at = recorded_at or timezone.now()
-    starts = [r.effective_from for r in book.rules.rules]
-    ends = [*starts[1:], dt.date.max]
-    lo = hi = dt.date.min
-    rule: SplitRule | None = None
-    rule_id = 0
-    tails: dict[tuple[int, str, int, int, int | None], tuple[object, ...]] = {}
-    for p in payments:
-        day = p.paid_on
-        if rule is None or not lo <= day < hi:
-            rule = book.rules.rule_on(day)
-            i = starts.index(rule.effective_from)
-            lo, hi, rule_id = starts[i], ends[i], book.rule_ids[rule.effective_from]
-        key = (rule_id, p.band, p.amount, p.branch_id, p.ward_id)
-        tail = tails.get(key)
-        if tail is None:
-            levels = book.levels(p.branch_id, p.ward_id)
-            shares = dict(book.split(rule, p.band, p.amount, levels))
-            cols: list[object] = [rule.currency, p.band, rule_id, source]
-            for level in LEVELS:
-                cols.append(levels.get(level))  # the member's unit there, even with no share
-                cols.append(shares.get(level, 0))
-            tail = tuple(cols)
-            tails[key] = tail
-        yield (p.member_id, day, p.amount, p.reference, at, recorded_by, *tail)
-
-
-def insert_payments(rows: Iterable[tuple[object, ...]], batch_size: int = 5000) -> int:
-    """Write payment rows: COPY on PostgreSQL, a prepared INSERT with many rows elsewhere."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("payments are written inside the action's transaction")
+    n = len(payments)
+    if n == 0:
+        return 0
+    at = recorded_at or timezone.now()
+    member = np.fromiter((p.member_id for p in payments), np.int64, n)
+    branch = np.fromiter((p.branch_id for p in payments), np.int64, n)
+    ward = np.fromiter((p.ward_id or 0 for p in payments), np.int64, n)
+    amount = np.fromiter((p.amount for p in payments), np.int64, n)
+    day = np.fromiter((p.paid_on.toordinal() for p in payments), np.int64, n)
+    bands = sorted({p.band for p in payments})
+    band_at = {b: i for i, b in enumerate(bands)}
+    band = np.fromiter((band_at[p.band] for p in payments), np.int64, n)
+    days, day_inv = np.unique(day, return_inverse=True)
+    rule_of_day = []
+    for d in days.tolist():
+        rule = book.rules.rule_on(dt.date.fromordinal(d))  # NoRule: before the first rule
+        rule_of_day.append(book.rule_ids[rule.effective_from])
+    rule_id = np.array(rule_of_day, dtype=np.int64)[day_inv]
+    kind, first = _kind_codes([rule_id, band, amount, branch, ward])
+    rules = {book.rule_ids[r.effective_from]: r for r in book.rules.rules}
+    kinds = figures.Kinds([], [], [], {}, {})
+    units: dict[str, list[int]] = {lv: [] for lv in LEVELS}
+    pence: dict[str, list[int]] = {lv: [] for lv in LEVELS}
+    tails: list[tuple[object, ...]] = []
+    for i in first.tolist():
+        rule = rules[int(rule_id[i])]
+        b = bands[int(band[i])]
+        levels = book.levels(int(branch[i]), int(ward[i]) or None)
+        shares = dict(book.split(rule, b, int(amount[i]), levels))
+        cols: list[object] = [at, recorded_by, rule.currency, b, int(rule_id[i]), source]
+        for level in LEVELS:
+            cols.append(levels.get(level))  # the member's unit there, even with no share
+            cols.append(shares.get(level, 0))
+            units[level].append(levels.get(level) or 0)
+            pence[level].append(shares.get(level, 0))
+        tails.append(tuple(cols))
+        kinds.rule_id.append(int(rule_id[i]))
+        kinds.band.append(b)
+        kinds.amount.append(int(amount[i]))
+    kinds.units = {lv: np.array(units[lv], dtype=np.int64) for lv in LEVELS}
+    kinds.pence = {lv: np.array(pence[lv], dtype=np.int64) for lv in LEVELS}
+    _insert(payments, kind, tails)
+    figures.add(member, day, kind, kinds)
+    return n
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _insert(payments: Sequence[NewPayment], kind: Ints, tails: list[tuple[object, ...]]) -> None:
+    """Write the rows: COPY on PostgreSQL (each kind's columns as text once), a prepared INSERT
+    of many rows at a time elsewhere."""
     table = connection.ops.quote_name(Payment._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    count = 0
+    kinds = kind.tolist()
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
-                    count += 1
-            return count
-        # a large page cache while writing: each payment goes into four indexes at scattered
+            text = ["\t".join(_copy_text(v) for v in t) for t in tails]
+            refs = [p.reference for p in payments]
+            if any(c in "".join(refs) for c in "\\\t\n\r"):
+                refs = [r.translate(_COPY_ESCAPES) for r in refs]
+            days: dict[dt.date, str] = {}
+            # errors as Django's (a reference already recorded: IntegrityError)
+            with (
+                connection.wrap_database_errors,
+                cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+            ):
+                for i in range(0, len(payments), 50_000):
+                    lines = []
+                    for p, r, k in zip(payments[i : i + 50_000], refs[i : i + 50_000],
+                                       kinds[i : i + 50_000], strict=True):  # fmt: skip
+                        d = days.get(p.paid_on)
+                        if d is None:
+                            d = days[p.paid_on] = p.paid_on.isoformat()
+                        lines.append(f"{p.member_id}\t{d}\t{p.amount}\t{r}\t{text[k]}\n")
+                    copy.write("".join(lines))
+            return
+        # a large page cache while writing: each payment goes into two indexes at scattered
         # places, which a small cache reads back from disk again and again
         cur.execute("PRAGMA cache_size")
         (cache_size,) = cur.fetchone()
         cur.execute(f"PRAGMA cache_size = {-_SQLITE_CACHE_KIB}")
         try:
-            count = _sqlite_insert(cur, table, cols, rows, batch_size)
+            adapt_day = connection.ops.adapt_datefield_value
+            moment = connection.ops.adapt_datetimefield_value
+            adapted = [(moment(t[0]), *t[1:]) for t in tails]
+            days_s: dict[dt.date, object] = {}
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
+            batch: list[tuple[object, ...]] = []
+            for p, k in zip(payments, kinds, strict=True):
+                d = days_s.get(p.paid_on)
+                if d is None:
+                    d = days_s[p.paid_on] = adapt_day(p.paid_on)
+                batch.append((p.member_id, d, p.amount, p.reference, *adapted[k]))
+                if len(batch) >= 20_000:
+                    cur.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cur.executemany(sql, batch)
         finally:
             cur.execute(f"PRAGMA cache_size = {int(cache_size)}")
-    return count
-
-
-def _sqlite_insert(
-    cur: Any, table: str, cols: str, rows: Iterable[tuple[object, ...]], batch_size: int
-) -> int:
-    """The SQLite side of ``insert_payments``: dates and times adapted once per value."""
-    adapt_day = connection.ops.adapt_datefield_value
-    moment = connection.ops.adapt_datetimefield_value
-    days: dict[object, object] = {}
-    moments: dict[object, object] = {}
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
-    count = 0
-    batch: list[tuple[object, ...]] = []
-    for r in rows:
-        member, day, amount, reference, at, *rest = r
-        d = days.get(day)
-        if d is None:
-            d = days[day] = adapt_day(day)
-        m = moments.get(at)
-        if m is None:
-            m = moments[at] = moment(at)
-        batch.append((member, d, amount, reference, m, *rest))
-        if len(batch) >= batch_size:
-            cur.executemany(sql, batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        cur.executemany(sql, batch)
-        count += len(batch)
-    return count

@@ -2,8 +2,10 @@
 the national office owes and paid each unit, a unit's income under another split, and checking
 a payments file before it is recorded.
 
-Figures are sums of the splits stored with each payment, so they are the ones recorded; only the
-what-if works a split out again, under the split asked for.
+Figures are sums of the splits stored with each payment, so they are the ones recorded: a unit's
+are read from the figures kept per unit and month as payments are recorded (``figures``, less
+refunds), a member's from their payments; only the what-if works a split out again, under the
+split asked for.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import QuerySet, Sum
 
 from grassroots.finance import refund_figures
 from grassroots.finance.apportion import (
@@ -26,7 +27,7 @@ from grassroots.finance.apportion import (
     largest_remainder,
     with_share,
 )
-from grassroots.finance.models import Payment, Remittance, SubscriptionRule
+from grassroots.finance.models import Payment, PaymentFigure, Remittance, SubscriptionRule
 from grassroots.finance.payments_csv import MemberRef, PaymentsFile, parse
 from grassroots.finance.split import recorded_references
 from grassroots.members.csvio import RATE_BANDS
@@ -63,6 +64,11 @@ def rule_book() -> RuleBook:
 
 def _year(qs: QuerySet[Payment], year: int) -> QuerySet[Payment]:
     return qs.filter(paid_on__gte=dt.date(year, 1, 1), paid_on__lt=dt.date(year + 1, 1, 1))
+
+
+def _figures(qs: QuerySet[PaymentFigure], year: int) -> QuerySet[PaymentFigure]:
+    """The kept figures of ``year`` (``figures``): a unit's totals without reading payments."""
+    return qs.filter(month__gte=dt.date(year, 1, 1), month__lt=dt.date(year + 1, 1, 1))
 
 
 @dataclass(frozen=True)
@@ -138,8 +144,8 @@ def member_year(member: Member, year: int) -> MemberYear:
         ((lv, name, pence) for (lv, name), pence in totals.items()),
         key=lambda t: LEVELS.index(t[0]),
     )
-    branch = _year(Payment.objects.filter(branch_id=member.branch_id), year).aggregate(
-        received=Sum("branch_pence"), payers=Count("member_id", distinct=True)
+    branch = _figures(PaymentFigure.objects.filter(unit_id=member.branch_id), year).aggregate(
+        received=Sum("received"), payers=Sum("new_payers")
     )
     back = refund_figures.by_month("branch", member.branch_id, year)
     return MemberYear(
@@ -174,19 +180,16 @@ def unit_year(unit: Unit, year: int) -> UnitYear:
     level = level_of(unit)
     if level is None:
         raise ValueError(f"{unit.name} is an affiliated body: it receives no subscriptions")
-    qs = _year(Payment.objects.filter(**{f"{level}_id": unit.pk}), year)
+    qs = _figures(PaymentFigure.objects.filter(unit=unit), year)
     totals = qs.aggregate(
-        received=Sum(f"{level}_pence"),
-        paid_in=Sum("amount"),
-        payers=Count("member_id", distinct=True),
-        payments=Count("pk"),
+        received=Sum("received"),
+        paid_in=Sum("paid_in"),
+        payers=Sum("new_payers"),
+        payments=Sum("payments"),
     )
     by_month = {
-        row["month"]: (row["received"], row["n"])
-        for row in qs.annotate(month=ExtractMonth("paid_on"))
-        .values("month")
-        .annotate(received=Sum(f"{level}_pence"), n=Count("pk"))
-        .order_by()
+        row["month"].month: (row["r"], row["n"])
+        for row in qs.values("month").annotate(r=Sum("received"), n=Sum("payments")).order_by()
     }
     # refunds take their share back in the month they were made
     back = refund_figures.by_month(level, unit.pk, year)
@@ -204,9 +207,9 @@ def unit_year(unit: Unit, year: int) -> UnitYear:
         children = {u.pk: u for u in unit.children.filter(kind=below_level)}
         if children:
             sums = dict(
-                qs.filter(**{f"{below_level}_id__in": list(children)})
-                .values_list(f"{below_level}_id")
-                .annotate(s=Sum(f"{below_level}_pence"))
+                _figures(PaymentFigure.objects.filter(unit_id__in=list(children)), year)
+                .values_list("unit_id")
+                .annotate(s=Sum("received"))
                 .order_by()
             )
             taken = refund_figures.by_unit(below_level, year)
@@ -214,9 +217,15 @@ def unit_year(unit: Unit, year: int) -> UnitYear:
                 (u, sums.get(pk, 0) - taken.get(pk, 0)) for pk, u in sorted(children.items())
             ]
     if level == "national":
-        agg = qs.aggregate(**{lv: Sum(f"{lv}_pence") for lv in LEVELS})
+        agg = dict(
+            _figures(PaymentFigure.objects.filter(unit__path__startswith=unit.path), year)
+            .values_list("unit__kind")
+            .annotate(s=Sum("received"))
+            .order_by()
+        )
         out.levels = [
-            (lv, (agg[lv] or 0) - sum(refund_figures.by_unit(lv, year).values())) for lv in LEVELS
+            (lv, (agg.get(lv) or 0) - sum(refund_figures.by_unit(lv, year).values()))
+            for lv in LEVELS
         ]
     return out
 
@@ -240,11 +249,10 @@ def remittances(unit: Unit, year: int) -> list[RemittanceRow]:
     if level is None or level == "national":
         raise ValueError(f"{unit.name} receives no remittances from the national office")
     owed = {
-        row["month"]: row["owed"]
-        for row in _year(Payment.objects.filter(**{f"{level}_id": unit.pk}), year)
-        .annotate(month=ExtractMonth("paid_on"))
+        row["month"].month: row["owed"]
+        for row in _figures(PaymentFigure.objects.filter(unit=unit), year)
         .values("month")
-        .annotate(owed=Sum(f"{level}_pence"))
+        .annotate(owed=Sum("received"))
         .order_by()
     }
     for month, pence in refund_figures.by_month(level, unit.pk, year).items():
@@ -271,13 +279,14 @@ def remittances_by_unit(national: Unit, year: int) -> list[tuple[Unit, int, int]
         .annotate(s=Sum("amount"))
         .order_by()
     )
+    kept = dict(
+        _figures(PaymentFigure.objects.filter(unit__kind__in=("region", "branch", "ward")), year)
+        .values_list("unit_id")
+        .annotate(s=Sum("received"))
+        .order_by()
+    )
     for level in ("region", "branch", "ward"):
-        owed = dict(
-            _year(Payment.objects.exclude(**{f"{level}_id": None}), year)
-            .values_list(f"{level}_id")
-            .annotate(s=Sum(f"{level}_pence"))
-            .order_by()
-        )
+        owed = dict(kept)
         for pk, pence in refund_figures.by_unit(level, year).items():
             owed[pk] = owed.get(pk, 0) - pence
         units = Unit.objects.filter(kind=level, path__startswith=national.path)
@@ -311,14 +320,10 @@ def what_if(unit: Unit, year: int, percent: Fraction) -> WhatIf:
     level = level_of(unit)
     if level is None:
         raise ValueError(f"{unit.name} is an affiliated body: it receives no subscriptions")
-    qs = _year(Payment.objects.filter(**{f"{level}_id": unit.pk}), year)
     groups = (
-        qs.annotate(
-            has_region=ExpressionWrapper(Q(region__isnull=False), output_field=BooleanField()),
-            has_ward=ExpressionWrapper(Q(ward__isnull=False), output_field=BooleanField()),
-        )
+        _figures(PaymentFigure.objects.filter(unit=unit), year)
         .values("rule_id", "band", "amount", "has_region", "has_ward")
-        .annotate(n=Count("pk"), actual=Sum(f"{level}_pence"))
+        .annotate(n=Sum("payments"), actual=Sum("received"))
         .order_by()
     )
     rules: dict[int, SplitRule] = {s.pk: s.rule() for s in SubscriptionRule.objects.all()}

@@ -16,9 +16,18 @@ from grassroots.finance.models.refunds import (  # noqa: F401
 from grassroots.finance.models.spending import Spend  # noqa: F401
 from grassroots.finance.models.subscriptions import (
     PAYMENT_SOURCES,
+    Payer,
     Payment,
+    PaymentFigure,
     Remittance,
     SubscriptionRule,
 )
 
-__all__ = ["PAYMENT_SOURCES", "Payment", "Remittance", "SubscriptionRule"]
+__all__ = [
+    "PAYMENT_SOURCES",
+    "Payer",
+    "Payment",
+    "PaymentFigure",
+    "Remittance",
+    "SubscriptionRule",
+]

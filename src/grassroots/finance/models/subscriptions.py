@@ -17,7 +17,14 @@ from django.db.models import F, Q
 
 from grassroots.finance.apportion import LEVELS, BandSplit, SplitRule
 
-__all__ = ["PAYMENT_SOURCES", "Payment", "Remittance", "SubscriptionRule"]
+__all__ = [
+    "PAYMENT_SOURCES",
+    "Payer",
+    "Payment",
+    "PaymentFigure",
+    "Remittance",
+    "SubscriptionRule",
+]
 
 PAYMENT_SOURCES = (
     ("officer", "Recorded by an officer"),
@@ -110,12 +117,9 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["paid_on", "id"]
-        indexes = [
-            models.Index(fields=["member", "paid_on"]),
-            models.Index(fields=["branch", "paid_on"]),
-            models.Index(fields=["region", "paid_on"]),
-            models.Index(fields=["ward", "paid_on"]),
-        ]
+        # the member's page reads their payments by this; a unit's figures come from
+        # ``PaymentFigure``, so the split's units need no index of their own
+        indexes = [models.Index(fields=["member", "paid_on"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -145,6 +149,64 @@ class Payment(models.Model):
             if unit_id is not None:
                 out.append((level, unit_id, pence))
         return out
+
+
+class PaymentFigure(models.Model):
+    """A unit's share of its members' payments in one month, kept as payments are recorded.
+
+    One row per unit, month and kind of payment (rule, band, amount, and whether the member had
+    a region and a ward: what the what-if needs to split them again), added to in the same
+    transaction as the payments, so a unit's totals are a sum of a few dozen rows however many
+    payments there are. ``new_payers`` counts the members whose first payment of the year to
+    this unit was in this month (their first such payment's kind), so a year's payers are a sum.
+    ``finance.figures.rebuild`` works them out again from the payments.
+    """
+
+    unit = models.ForeignKey("members.Unit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="the first day of the month")
+    rule = models.ForeignKey(SubscriptionRule, on_delete=models.CASCADE, related_name="+")
+    band = models.CharField(max_length=16)
+    amount = models.BigIntegerField(help_text="pence, each payment")
+    has_region = models.BooleanField()
+    has_ward = models.BooleanField()
+    received = models.BigIntegerField(help_text="pence, this unit's share")
+    paid_in = models.BigIntegerField(help_text="pence, the whole of the payments")
+    payments = models.BigIntegerField()
+    new_payers = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "rule", "band", "amount", "has_region", "has_ward"],
+                name="payment_figure_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}: {self.received}p of {self.payments}"
+
+
+class Payer(models.Model):
+    """The units a member paid to in a year (0: none at that level): whether a payment is a
+    member's first of the year to a unit, for ``PaymentFigure.new_payers``."""
+
+    year = models.IntegerField()
+    member_id = models.BigIntegerField()
+    national_id = models.BigIntegerField()
+    region_id = models.BigIntegerField()
+    branch_id = models.BigIntegerField()
+    ward_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "member_id", "national_id", "region_id", "branch_id", "ward_id"],
+                name="payer_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.year}"
 
 
 class Remittance(models.Model):

@@ -1,0 +1,222 @@
+"""The figures kept per unit and month (``PaymentFigure``), added to as payments are recorded.
+
+``add`` takes a batch of payments already split (as numpy arrays: one row per payment, and one
+row per kind of split the batch holds) and adds their shares to each unit's figures for the
+month, in the caller's transaction. The members who paid a unit for the first time in a year are
+found against ``Payer`` (the units each member paid to that year), so a year's payers are a sum
+of monthly figures too. ``rebuild`` works everything out again from the stored payments: for a
+database that held payments before the figures were kept, and to check them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+
+from grassroots.finance.apportion import LEVELS
+from grassroots.finance.models import Payer, Payment, PaymentFigure
+
+__all__ = ["Kinds", "add", "rebuild"]
+
+Ints = npt.NDArray[np.int64]
+_FIGURE_COLUMNS = (
+    "unit_id", "month", "rule_id", "band", "amount", "has_region", "has_ward", "received",
+    "paid_in", "payments", "new_payers",
+)  # fmt: skip
+_PAYER_COLUMNS = ("year", "member_id", "national_id", "region_id", "branch_id", "ward_id")
+
+
+@dataclass
+class Kinds:
+    """The kinds of split in a batch, one row each: the rule, band and amount, and each level's
+    unit (0: none) and pence."""
+
+    rule_id: list[int]
+    band: list[str]
+    amount: list[int]
+    units: dict[str, Ints]  # level -> unit id per kind
+    pence: dict[str, Ints]  # level -> pence per kind
+
+
+def _month_code(days: Ints) -> Ints:
+    """Day ordinals (``date.toordinal``) to year * 12 + month - 1."""
+    base = dt.date(1970, 1, 1).toordinal()
+    d = (days - base).astype("datetime64[D]")
+    months = d.astype("datetime64[M]").astype(np.int64)  # months since January 1970
+    return months + 1970 * 12
+
+
+def _month_day(code: int) -> dt.date:
+    y, m = divmod(code, 12)
+    return dt.date(y, m + 1, 1)
+
+
+def add(member: Ints, day: Ints, kind: Ints, kinds: Kinds) -> None:
+    """Add a batch of payments to the kept figures: ``member``, ``day`` (ordinal) and ``kind``
+    (a row of ``kinds``) per payment."""
+    if len(member) == 0:
+        return
+    months = _month_code(day)
+    # (unit, month, rule, band, amount, has region, has ward) -> received, paid in, n, new payers
+    out: dict[tuple[object, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    region, ward = kinds.units["region"], kinds.units["ward"]
+
+    def key(k: int, level: str, month: int) -> tuple[object, ...]:
+        return (
+            int(kinds.units[level][k]), _month_day(month), kinds.rule_id[k], kinds.band[k],
+            kinds.amount[k], bool(region[k]), bool(ward[k]),
+        )  # fmt: skip
+
+    lo = int(months.min())
+    span = int(months.max()) - lo + 1
+    groups, counts = np.unique(kind * span + (months - lo), return_counts=True)
+    for g, n in zip(groups.tolist(), counts.tolist(), strict=True):
+        k, m = divmod(g, span)
+        for level in LEVELS:
+            if kinds.units[level][k]:
+                row = out[key(k, level, m + lo)]
+                row[0] += int(kinds.pence[level][k]) * n
+                row[1] += kinds.amount[k] * n
+                row[2] += n
+    for year in np.unique(months // 12).tolist():
+        rows = np.flatnonzero(months // 12 == year)
+        rows = rows[np.argsort(day[rows], kind="stable")]  # each member's first payment first
+        _new_payers(int(year), member[rows], kind[rows], months[rows], kinds, out, key)
+    _write(out)
+
+
+def _new_payers(
+    year: int,
+    member: Ints,
+    kind: Ints,
+    months: Ints,
+    kinds: Kinds,
+    out: dict[tuple[object, ...], list[int]],
+    key: object,
+) -> None:
+    """Count, into ``out``, each member's first payment of ``year`` to each unit, and store the
+    units they paid to that they had not before."""
+    known = _payers(year, member)
+    units = {level: kinds.units[level][kind] for level in LEVELS}
+    top = max([int(u.max()) for u in units.values()] + [int(known.max()) if known.size else 0])
+    scale = top + 1
+    if int(member.max()) >= (2**62) // scale:
+        raise OverflowError("member and unit ids too large to pair")
+    fresh = np.zeros(len(member), dtype=bool)
+    for i, level in enumerate(LEVELS):
+        u = units[level]
+        pairs = member * scale + u
+        seen = np.isin(pairs, known[:, 0] * scale + known[:, i + 1])
+        new = (u != 0) & ~seen
+        idx = np.flatnonzero(new)
+        _, first = np.unique(pairs[idx], return_index=True)
+        firsts = idx[first]
+        fresh[idx] = True
+        span = int(months.max()) - int(months.min()) + 1
+        lo = int(months.min())
+        groups, counts = np.unique(kind[firsts] * span + (months[firsts] - lo), return_counts=True)
+        for g, n in zip(groups.tolist(), counts.tolist(), strict=True):
+            k, m = divmod(g, span)
+            out[key(k, level, m + lo)][3] += n  # type: ignore[operator]
+    if fresh.any():
+        combos = np.unique(
+            np.stack([member[fresh]] + [units[lv][fresh] for lv in LEVELS], axis=1), axis=0
+        )
+        _insert_payers(year, combos)
+
+
+def _payers(year: int, member: Ints) -> Ints:
+    """(member, national, region, branch, ward) already stored for ``year`` and these members."""
+    table = connection.ops.quote_name(Payer._meta.db_table)
+    sql = (
+        f"SELECT member_id, national_id, region_id, branch_id, ward_id FROM {table} WHERE year = %s"
+    )
+    ids = np.unique(member).tolist()
+    found: list[tuple[int, ...]] = []
+    with connection.cursor() as cur:
+        if len(ids) > 5000:  # many: the whole year in one pass beats thousands of ids
+            cur.execute(sql, [year])
+            found = cur.fetchall()
+        else:
+            for i in range(0, len(ids), 1000):
+                part = ids[i : i + 1000]
+                cur.execute(sql + f" AND member_id IN ({', '.join(['%s'] * len(part))})",
+                            [year, *part])  # fmt: skip
+                found.extend(cur.fetchall())
+    if not found:
+        return np.zeros((0, 5), dtype=np.int64)
+    return np.array(found, dtype=np.int64)
+
+
+def _insert_payers(year: int, combos: Ints) -> None:
+    table = connection.ops.quote_name(Payer._meta.db_table)
+    cols = ", ".join(_PAYER_COLUMNS)
+    marks = ", ".join(["%s"] * len(_PAYER_COLUMNS))
+    rows = [(year, *r) for r in combos.tolist()]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r)
+        else:
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+
+def _write(out: dict[tuple[object, ...], list[int]]) -> None:
+    """Add ``out`` to the stored figures: one upsert per figure row."""
+    if not out:
+        return
+    table = connection.ops.quote_name(PaymentFigure._meta.db_table)
+    cols = ", ".join(_FIGURE_COLUMNS)
+    marks = ", ".join(["%s"] * len(_FIGURE_COLUMNS))
+    adds = ("received", "paid_in", "payments", "new_payers")
+    sql = (
+        f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT "
+        f"(unit_id, month, rule_id, band, amount, has_region, has_ward) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in adds)
+    )
+    adapt = connection.ops.adapt_datefield_value
+    rows = [(k[0], adapt(k[1]), *k[2:], *v) for k, v in out.items()]
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
+def rebuild(chunk: int = 200_000) -> None:
+    """Work every kept figure out again from the stored payments, oldest first."""
+    PaymentFigure.objects.all().delete()
+    Payer.objects.all().delete()
+    cols = ["member_id", "paid_on", "rule_id", "band", "amount"]
+    for level in LEVELS:
+        cols += [f"{level}_id", f"{level}_pence"]
+    last: tuple[dt.date, int] | None = None
+    while True:
+        qs = Payment.objects.order_by("paid_on", "pk")
+        if last is not None:
+            qs = qs.filter(paid_on__gte=last[0]).exclude(paid_on=last[0], pk__lte=last[1])
+        batch = list(qs.values_list("pk", *cols)[:chunk])
+        if not batch:
+            return
+        last = (batch[-1][2], batch[-1][0])
+        kinds_at: dict[tuple[object, ...], int] = {}
+        kind = np.empty(len(batch), dtype=np.int64)
+        for i, r in enumerate(batch):
+            k = tuple(0 if v is None else v for v in r[3:])
+            kind[i] = kinds_at.setdefault(k, len(kinds_at))
+        table = list(kinds_at)
+        kinds = Kinds(
+            [int(k[0]) for k in table],  # type: ignore[call-overload]
+            [str(k[1]) for k in table],
+            [int(k[2]) for k in table],  # type: ignore[call-overload]
+            {lv: np.array([k[3 + 2 * i] for k in table], dtype=np.int64)
+             for i, lv in enumerate(LEVELS)},
+            {lv: np.array([k[4 + 2 * i] for k in table], dtype=np.int64)
+             for i, lv in enumerate(LEVELS)},
+        )  # fmt: skip
+        member = np.array([r[1] for r in batch], dtype=np.int64)
+        day = np.array([r[2].toordinal() for r in batch], dtype=np.int64)
+        add(member, day, kind, kinds)
