@@ -316,3 +316,28 @@ def test_an_affiliated_bodys_secretary_sends_its_motion_citing_its_meeting_in_wo
             decision_note="x",
             now=BEFORE,
         )
+
+
+def test_a_sent_motion_merged_into_a_composite_follows_the_composites_fate(
+    org: Org, ward: Ward
+) -> None:
+    sent = actions.send_branch_motion(
+        ward.gc, branch=org.hillford_east, by=ward.eastsec, forwards=ward.carried, now=BEFORE
+    )
+    other = actions.submit_motion(
+        ward.gc, title="Buses too", text="x", by=None, from_unit=ward.west, now=BEFORE
+    )
+    merged = actions.composite(
+        ward.gc,
+        [sent, other],
+        title="Evening buses (composite)",
+        text="Keep the evening buses.",
+        agreed_by="Hillford East and Hillford West",
+        by=None,
+        now=BEFORE,
+    )
+    sent.refresh_from_db()
+    words = outcome(sent).words
+    assert words.startswith("merged into the composite “Evening buses (composite)”: ")
+    assert "to be debated at the meeting on 17 December 2026" in words
+    assert merged.state == "submitted"

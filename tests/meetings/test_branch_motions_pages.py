@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from grassroots.meetings.models import Motion
 from tests.meetings.branch_setup import Ward, ward_and_gc
+from tests.meetings.test_api import valid
 from tests.web.conftest import PASSWORD, Org
 
 ORIGIN = "moved by Hillford East (decision of its meeting on 20 November 2026)"
@@ -57,7 +58,7 @@ def test_a_ward_secretary_sends_a_motion_and_the_meeting_shows_the_ward_and_its_
         f'The decision: <a href="/meetings/{ward.meeting.pk}/#votes">{ward.vote.question}</a>'
         in detail
     )
-    api = Client().get(f"/api/meetings/{ward.gc.pk}").json()
+    api = valid("/api/meetings/{id}", Client().get(f"/api/meetings/{ward.gc.pk}").json())
     (m,) = [x for x in api["motions"] if x["id"] == sent.pk]
     assert m["mover"] == ORIGIN.removeprefix("moved by ")
     assert m["moved_by_body"]["code"] == "hillford-east"
