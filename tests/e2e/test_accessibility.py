@@ -261,6 +261,12 @@ KEY_PAGES = [
     KeyPage("my standing", "ann", _go(lambda w: "/me/")),
     KeyPage("units list", "secretary", _go(lambda w: "/units/")),
     KeyPage("branch register", "secretary", _go(lambda w: "/units/hillford/")),
+    KeyPage(
+        "national register, a page after a member",
+        "admin",
+        _go(lambda w: "/units/national/?after=M1"),
+    ),
+    KeyPage("audit log", "admin", _go(lambda w: "/audit/")),
     KeyPage("member", "secretary", _go(lambda w: "/members/M1/")),
     KeyPage("delegates", "secretary", _go(lambda w: "/units/hillford/delegates/")),
     KeyPage("import", "secretary", _go(lambda w: "/units/hillford/import/")),
