@@ -72,6 +72,23 @@ def valid_code(value: str) -> None:
         raise forms.ValidationError(_sentence(problem))
 
 
+class _UnitNames(forms.models.ModelChoiceIterator):
+    """A unit list's options read as (id, name) rows: no unit object made for each of an
+    administrator's 1,800 branches and wards (a unit's label is its name)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name in self.queryset.values_list("pk", "name"):
+            yield (forms.models.ModelChoiceIteratorValue(pk, None), name)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A choice of unit whose options are the units' names."""
+
+    iterator = _UnitNames
+
+
 class MemberForm(forms.Form):
     """A member's details; branch and ward limited to the units the user may edit."""
 
@@ -84,8 +101,8 @@ class MemberForm(forms.Form):
     name = forms.CharField(max_length=NAME_MAX, validators=[one_line("name", NAME_MAX)])
     email = forms.EmailField(required=False, max_length=EMAIL_MAX, validators=[valid_email])
     # an administrator chooses among every branch and ward: the quick widget
-    branch = forms.ModelChoiceField(queryset=Unit.objects.none(), widget=QuickSelect)
-    ward = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=QuickSelect)
+    branch = UnitChoiceField(queryset=Unit.objects.none(), widget=QuickSelect)
+    ward = UnitChoiceField(queryset=Unit.objects.none(), required=False, widget=QuickSelect)
     join_date = DayField(widget=DATE, label="Join date")
     status = forms.ChoiceField(
         choices=[(s, s.capitalize()) for s in STATUSES], initial="provisional"
