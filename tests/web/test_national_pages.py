@@ -353,3 +353,17 @@ def test_the_audit_log_past_either_end_shows_the_newest_entries(org: Org) -> Non
     for params in ({"before": "1"}, {"after": str(newest)}):
         r = c.get("/audit/", params)
         assert r.context["page"].entries[0].id == newest
+
+
+def test_the_delegates_table_writes_each_row_with_its_working_and_escapes_names(
+    org: Org,
+) -> None:
+    actions.create_unit(kind="branch", code="odd", name="Ash & <Birch>", parent=org.north, by=None)
+    c = Client()
+    c.force_login(org.users["admin"])
+    html = c.get("/units/national/delegates/").content.decode()
+    assert '<td data-label="Branch or body">Ash &amp; &lt;Birch&gt;</td>' in html
+    assert "<b" + "irch>" not in html.lower().replace("&lt;birch&gt;", "")
+    row = html[html.index("Ash &amp;") :].split("</tr>")[0]
+    assert '<td class="num" data-label="Members">0</td>' in row
+    assert "<li>no members counted: no delegates</li>" in row

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from grassroots.dates import day
@@ -46,6 +48,40 @@ def occasion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _delegate_rows(table: list[queries.BodyEntitlement]) -> SafeString:
+    """The table's rows, written directly: a national table of 600 branches with their
+    working took a quarter of a second through the template, tag by tag."""
+
+    def group(row: queries.BodyEntitlement, name: str) -> str:
+        groups = row.figures.groups
+        return str(groups[name]) if name in groups else "not recorded"
+
+    return mark_safe(  # every part escaped by format_html
+        "".join(
+            format_html(
+                '<tr>\n    <td data-label="Branch or body">{}</td>'
+                '<td class="num" data-label="Members">{}</td>\n'
+                '    <td class="num" data-label="Women">{}</td>'
+                '<td class="num" data-label="Under 27">{}</td>\n'
+                '    <td class="num" data-label="Delegates">{}</td>'
+                '<td class="num" data-label="Women at least">{}</td>\n'
+                '    <td data-label="Extra">{}</td>\n'
+                '    <td data-label="Working"><ul><li>{}</li>{}</ul></td>\n  </tr>',
+                row.body.name,
+                row.figures.members,
+                group(row, "women"),
+                group(row, "young"),
+                row.result.delegates,
+                row.result.women_at_least,
+                ", ".join(row.result.extras) or "none",
+                row.basis,
+                format_html_join("", "<li>{}</li>", ((s,) for s in row.result.steps)),
+            )
+            for row in table
+        )
+    )
+
+
 @login_required
 def delegates(request: HttpRequest, code: str) -> HttpResponse:
     """Delegate entitlement per branch and affiliated body at a snapshot date, with the figures
@@ -75,6 +111,7 @@ def delegates(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "form": form,
             "table": table,
+            "rows": _delegate_rows(table),
             "formula": formula,
             "affiliations": unit.affiliations.all()[:10] if affiliate else None,
             "affiliation_form": AffiliationForm() if may_record else None,
