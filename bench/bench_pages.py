@@ -151,24 +151,31 @@ def queries_per_page(plan: list[tuple[str, str, list[str]]]) -> dict[str, int]:
 
 
 class ServerCpu:
-    """CPU seconds (user + system) used so far by the server's processes and the database's
-    backends: the processes are found once, then only their own counters are read."""
+    """CPU seconds (user + system) of the server's processes and the database's backends:
+    the processes are found once, then only their own counters are read; a process that ends
+    or starts (the database's connections are reopened now and then) is found again."""
 
     def __init__(self, server_pid: int, database: str) -> None:
         self.server_pid, self.database = server_pid, database
         self.pids = list(_cpu_by_process(server_pid, database))
 
-    def __call__(self) -> float:
-        total = 0.0
+    def read(self) -> dict[int, float]:
+        out = {}
         for pid in self.pids:
             try:
                 stat = Path(f"/proc/{pid}/stat").read_text()
             except OSError:  # a process has gone: find them again
-                self.pids = list(_cpu_by_process(self.server_pid, self.database))
-                return self()
+                found = _cpu_by_process(self.server_pid, self.database)
+                self.pids = list(found)
+                return {p: cpu for p, (_, cpu) in found.items()}
             fields = stat[stat.rindex(")") + 2 :].split()
-            total += (int(fields[11]) + int(fields[12])) / _TICK
-        return total
+            out[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+        return out
+
+    def between(self, before: dict[int, float], after: dict[int, float]) -> float:
+        """CPU seconds used between two readings by the processes in both (one that starts
+        during a request, rarely, is left out: its count began before it was found)."""
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items() if pid in before)
 
 
 def crawl(
@@ -188,11 +195,11 @@ def crawl(
     cpus: dict[str, float] = dict.fromkeys(times, 0.0)
     for i in range(len(plan[0][2])):  # round by round, every page once a round
         for label, user, urls in plan:
-            c0 = cpu() if cpu else 0.0
+            c0 = cpu.read() if cpu else {}
             t0 = time.perf_counter()
             resp = http[user].get(base + urls[i], timeout=120, allow_redirects=False)
             times[label].append(time.perf_counter() - t0)
-            cpus[label] += (cpu() - c0) if cpu else 0.0
+            cpus[label] += cpu.between(c0, cpu.read()) if cpu else 0.0
             if resp.status_code != 200:
                 raise SystemExit(f"{label}: {urls[i]} answered {resp.status_code}")
     return times, cpus
