@@ -29,7 +29,17 @@ from grassroots.count.ballots import Election, Later, Rank, Ranking
 from grassroots.count.limits import MAX_BALLOTS
 from grassroots.count.packed import PackedBallots
 
-__all__ = ["CHUNK", "Rows", "Tokens", "chunks", "election_from_rows", "group_rows", "scan"]
+__all__ = [
+    "CHUNK",
+    "Lines",
+    "Rows",
+    "Tokens",
+    "chunks",
+    "election_from_rows",
+    "group_rows",
+    "scan",
+    "scan_lines",
+]
 
 Ints = npt.NDArray[np.int64]
 CHUNK = 1 << 23  # bytes scanned at a time (at a line break): bounds the working memory
@@ -93,6 +103,57 @@ def scan(data: bytes, start: int, end: int) -> Tokens | None:
     breaks = np.cumsum(a == 10, dtype=np.int32)  # line breaks up to and including each byte
     line = breaks[starts].astype(np.int64)  # a token's own bytes are never a line break
     return Tokens(starts, ends, values, line, int(breaks[-1]) if breaks.shape[0] else 0)
+
+
+@dataclass(frozen=True)
+class Lines:
+    """The number tokens of a byte region, and the first and last token of each line."""
+
+    values: Ints  # each token's value
+    sizes: Ints  # how many digits it has
+    first: Ints  # index of the first token of each line that has tokens
+    last: Ints  # index of its last token
+
+
+def scan_lines(data: bytes, start: int, end: int) -> Lines | None:
+    """``scan`` for a region that starts at a line's start and holds only digits and blanks
+    (the caller has checked), with no token's line worked out: only where lines break between
+    tokens. Fewer and smaller arrays than ``scan``, so quicker on a large file. None if a
+    token has more than 18 digits."""
+    a = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    digit = a - np.uint8(48)  # wraps below '0', so one comparison finds the digits
+    is_digit = digit < 10
+    size = is_digit.shape[0]
+    change = np.empty(size + 1, dtype=bool)  # where a run of digits begins or ends
+    change[0] = size > 0 and bool(is_digit[0])
+    change[-1] = size > 0 and bool(is_digit[-1])
+    np.not_equal(is_digit[1:], is_digit[:-1], out=change[1:-1])
+    del is_digit
+    edges = np.flatnonzero(change)  # start, end, start, end, ...
+    del change
+    starts, ends = edges[0::2], edges[1::2]
+    sizes = ends - starts
+    if sizes.shape[0] and int(sizes.max()) > MAX_DIGITS:
+        return None
+    values = digit[starts].astype(np.int64)
+    longer = np.flatnonzero(sizes > 1)  # the tokens with a k-th digit still to add
+    k = 1
+    while longer.shape[0]:
+        values[longer] = values[longer] * 10 + digit[starts[longer] + k]
+        k += 1
+        longer = longer[sizes[longer] > k]
+    count = values.shape[0]
+    # Between tokens i and i + 1 lies [ends[i], starts[i + 1]): a line breaks there if it
+    # holds a line feed (one reduceat over the gaps and, in between, the tokens themselves).
+    breaks = np.ones(count, dtype=bool)  # after token i; after the last one, always
+    if count > 1:
+        breaks[:-1] = np.logical_or.reduceat(a == 10, edges[1:-1])[0::2]
+    last = np.flatnonzero(breaks)
+    first = np.empty_like(last)
+    if count:
+        first[0] = 0
+        first[1:] = last[:-1] + 1
+    return Lines(values, sizes, first, last)
 
 
 def line_bounds(line: Ints) -> tuple[Ints, Ints]:

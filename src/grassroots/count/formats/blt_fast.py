@@ -53,11 +53,10 @@ def _rows(raw: bytes, start: int, end: int, n: int) -> _fast.Rows | None:
     for lo, hi in _fast.chunks(raw, start, end):
         if raw[lo:hi].translate(None, _PLAIN):
             return None  # a comment, an '=', a sign, a letter...: not plain ballot lines
-        tokens = _fast.scan(raw, lo, hi)
+        tokens = _fast.scan_lines(raw, lo, hi)
         if tokens is None:
             return None
-        first, last = _fast.line_bounds(tokens.line)
-        values, sizes = tokens.values, tokens.ends - tokens.starts
+        values, sizes, first, last = tokens.values, tokens.sizes, tokens.first, tokens.last
         if ((last - first) < 1).any():  # every ballot line has a weight and a final 0
             return None
         if (values[last] != 0).any() or (sizes[last] != 1).any() or (values[first] < 1).any():
