@@ -33,8 +33,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Each test starts with an empty cache: cached figures (a meeting's entitled set) are keyed
-    by ids, which a new test database may give again."""
+    """Each test starts with an empty cache: cached figures (a meeting's entitled set, its live
+    panel's shared part) are keyed by ids, which a new test database may give again."""
     if "django.apps" in sys.modules:
         from django.apps import apps
 
@@ -42,6 +42,9 @@ def _fresh_cache() -> None:
             from django.core.cache import cache
 
             cache.clear()
+    live = sys.modules.get("grassroots.meetings.views.live")
+    if live is not None:
+        live._SHARED.clear()  # the live panel's figures kept in memory, keyed by meeting id
 
 
 @pytest.fixture(autouse=True)

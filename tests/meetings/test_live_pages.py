@@ -8,7 +8,9 @@ import time
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from grassroots.meetings import actions
@@ -306,10 +308,13 @@ def test_the_chair_sets_a_ballots_representation_rule_in_plain_words_on_the_live
 
 
 def test_a_poll_from_a_page_already_current_is_answered_no_change_until_something_changes(
-    org: Org, live: Meeting, django_assert_max_num_queries: Any
+    org: Org, live: Meeting, django_assert_max_num_queries: Any, monkeypatch: Any
 ) -> None:
+    import importlib
     import re
 
+    live_views = importlib.import_module("grassroots.meetings.views.live")
+    monkeypatch.setattr(live_views, "SHARE_FOR", 0)  # every redraw computes the counts afresh
     cat = member_actions.create_member(
         by=None,
         number="M3",
@@ -321,28 +326,68 @@ def test_a_poll_from_a_page_already_current_is_answered_no_change_until_somethin
     )
     page = Client().get(f"/meetings/{live.pk}/live/").content.decode()
     assert 'hx-trigger="every 2s' in page and 'hx-include="#live-version"' in page
-    token = re.search(r'id="live-version" name="v" value="([^"]+)"', page)
-    assert token is not None
+    found = re.search(r'id="live-version" name="v" value="([^"]+)"', page)
+    assert found is not None
+    token = found.group(1)
     url = f"/meetings/{live.pk}/live/panel/"
     with django_assert_max_num_queries(1):  # the meeting's row; no session, no user
-        r = Client().get(url, {"v": token.group(1)})
+        r = Client().get(url, {"v": token})
     assert r.status_code == 204 and r["Cache-Control"] == "no-store"
-    actions.check_in(live, cat, by=None, now=timezone.now())  # someone arrives: a new version
-    r = Client().get(url, {"v": token.group(1)})
+
+    # someone arrives: the counts may stand on a member's page for a few polls ...
+    actions.check_in(live, cat, by=None, now=timezone.now())
+    assert Client().get(url, {"v": token}).status_code == 204
+    version = Meeting.objects.get(pk=live.pk).live_version
+    assert token.startswith(f"{version}.")  # an arrival is not a change of business
+    # ... and once they may no longer, the page is redrawn with them
+    counted_until = f"{version}.{int(time.time()) - 1}"
+    r = Client().get(url, {"v": counted_until})
     assert r.status_code == 200 and 'id="present-count">1<' in r.content.decode()
-    for odd in ("", "x", "1.", ".5", "9" * 40, "1.2.3", "-1.5"):
+
+    # a change of business (the chair opens a vote) redraws every page at its next poll
+    actions.open_meeting(live, by=None)
+    actions.open_vote(live, question="Adjourn?", by=None)
+    r = Client().get(url, {"v": token})
+    assert r.status_code == 200 and "Adjourn?" in r.content.decode()
+
+    # the chair's page always has its counts fresh: its token never stands
+    chair_page = as_user("secretary").get(f"/meetings/{live.pk}/live/").content.decode()
+    chair_token = re.search(r'id="live-version" name="v" value="([^"]+)"', chair_page)
+    assert chair_token is not None and chair_token.group(1).split(".")[1] == "0"
+    assert Client().get(url, {"v": chair_token.group(1)}).status_code == 200
+
+    # a ballot the panel showed open that has since fallen due: redrawn (the chair may count it)
+    current = Meeting.objects.get(pk=live.pk).live_version
+    later = int(time.time()) + 60
+    assert Client().get(url, {"v": f"{current}.{later}.{later}"}).status_code == 204
+    assert Client().get(url, {"v": f"{current}.{later}.{int(time.time()) - 1}"}).status_code == 200
+    for odd in ("", "x", "1.", ".5", "9" * 40, "1.2.3.4", "-1.5", f"{current}.{'9' * 30}"):
         assert Client().get(url, {"v": odd}).status_code == 200, odd
-    stale = f"{Meeting.objects.get(pk=live.pk).live_version}.{int(time.time()) - 3600}"
-    assert Client().get(url, {"v": stale}).status_code == 200  # drawn an hour ago: redrawn
 
 
-def test_the_live_panels_shared_part_is_computed_once_per_state_version(
-    org: Org, live: Meeting, django_assert_max_num_queries: Any
+def test_the_live_panels_shared_part_is_shared_for_a_second_per_state_version(
+    org: Org, live: Meeting, django_assert_max_num_queries: Any, monkeypatch: Any
 ) -> None:
-    from grassroots.meetings.views.live import poll_seconds
+    import importlib
 
-    Client().get(f"/meetings/{live.pk}/live/panel/")  # computes this version's shared part
+    live_views = importlib.import_module("grassroots.meetings.views.live")
+    monkeypatch.setattr(live_views, "SHARE_FOR", 3600)  # however slow this machine is
+    url = f"/meetings/{live.pk}/live/panel/"
+    Client().get(url)  # computes this version's shared part
     with django_assert_max_num_queries(2):  # the meeting; the visitor's nothing else
-        r = Client().get(f"/meetings/{live.pk}/live/panel/")
+        r = Client().get(url)
     assert r.status_code == 200 and "No vote is open." in r.content.decode()
-    assert [poll_seconds(n) for n in (10, 800, 2000, 100_000)] == [2, 2, 5, 10]
+    monkeypatch.setattr(live_views, "SHARE_FOR", 0)  # past its second: the counts afresh
+    with CaptureQueriesContext(connection) as afresh:
+        Client().get(url)
+    assert len(afresh) > 2
+    # and at once when the business changes, however recent the shared part
+    monkeypatch.setattr(live_views, "SHARE_FOR", 3600)
+    actions.open_meeting(live, by=None)
+    actions.open_vote(
+        live, question="Adjourn?", by=None, continue_inquorate_reason="standing orders 4.2"
+    )
+    assert "Adjourn?" in Client().get(url).content.decode()
+    poll = live_views.poll_seconds
+    assert [poll(n) for n in (10, 400, 800, 2000, 100_000)] == [2, 2, 4, 10, 15]
+    assert live_views.counts_seconds(2000) == 30

@@ -21,7 +21,6 @@ from grassroots.meetings.models import (
     MotionSupport,
     SpeakerRequest,
     Vote,
-    VoteCast,
 )
 from grassroots.meetings.quorum import QuorumState, quorum
 
@@ -75,9 +74,11 @@ def touch(meeting_id: int | None) -> None:
         Meeting.objects.filter(pk=meeting_id).update(live_version=F("live_version") + 1)
 
 
-# every model the live panel shows, and how to reach its meeting's id from a row
+# every model of the meeting's business the live panel shows, and how to reach its meeting's
+# id from a row. Arrivals and votes cast (Attendance, VoteCast) only move the counts: they do
+# not bump the version, so check-in and voting write nothing to the meeting's row, and pages
+# pick the counts up within a few polls (views.live.counts_seconds).
 _MEETING_OF = {
-    Attendance: "meeting_id",
     AgendaItem: "meeting_id",
     Motion: "meeting_id",
     Vote: "meeting_id",
@@ -88,9 +89,7 @@ _MEETING_OF = {
 
 
 def _changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
-    if sender is VoteCast:
-        touch(Vote.objects.filter(pk=instance.vote_id).values_list("meeting_id", flat=True).first())  # type: ignore[attr-defined]
-    elif sender is MotionSupport:
+    if sender is MotionSupport:
         touch(
             Motion.objects.filter(pk=instance.motion_id)
             .values_list("meeting_id", flat=True)
@@ -103,7 +102,7 @@ def _changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
 def connect() -> None:
     """Bump a meeting's live version whenever a row the live page shows is saved or deleted
     (the app's ``ready`` calls this once)."""
-    for model in (*_MEETING_OF, VoteCast, MotionSupport):
+    for model in (*_MEETING_OF, MotionSupport):
         post_save.connect(_changed, sender=model, dispatch_uid=f"meetings.live.{model.__name__}")
         post_delete.connect(
             _changed, sender=model, dispatch_uid=f"meetings.live.del.{model.__name__}"

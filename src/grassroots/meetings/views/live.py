@@ -61,17 +61,23 @@ def _motions(m: Meeting) -> list[Motion]:
     return out
 
 
-SHARED_FOR = 120  # seconds a state version's shared part stays cached
-FRESH_FOR = 30  # seconds a page's panel counts as current while the version has not moved
+SHARE_FOR = 1.0  # seconds polls share one computation of a version's shared part
+
+
+# The newest shared part computed in this process per meeting: (version, when, shared). Kept in
+# memory rather than in the cache so a poll does not unpickle it; a process recomputes it at
+# most once a second (the counts in it), and at once when the version moves.
+_SHARED: dict[int, tuple[int, float, dict[str, Any]]] = {}
 
 
 def _shared(m: Meeting) -> dict[str, Any]:
-    """What every viewer of the live panel sees alike, computed once per state version (every
-    change the panel shows bumps ``Meeting.live_version``) and cached, not per request."""
-    key = f"meetings:live:{m.pk}:{m.live_version}"
-    shared: dict[str, Any] | None = cache.get(key)
-    if shared is not None:
-        return shared
+    """What every viewer of the live panel sees alike: computed at most once a second per
+    process for the meeting's state version (every change of business bumps
+    ``Meeting.live_version``), and shared by every request in between."""
+    kept = _SHARED.get(m.pk)
+    now = time.monotonic()
+    if kept is not None and kept[0] == m.live_version and now - kept[1] < SHARE_FOR:
+        return kept[2]
     current = m.votes.filter(closed_at__isnull=True).select_related("motion").first()
     motions = _motions(m)
     shared = {
@@ -98,33 +104,46 @@ def _shared(m: Meeting) -> dict[str, Any]:
     # the one change time alone brings: an open ballot falling due (the chair may count it)
     dues = [e.voting_close for _, e, _ in shared["ballots"] if e.state == "voting"]
     shared["next_due"] = min(dues).timestamp() if dues else None
-    cache.set(key, shared, SHARED_FOR)
+    _SHARED[m.pk] = (m.live_version, now, shared)
     return shared
 
 
-def live_token(m: Meeting) -> str:
-    """What a page's panel shows: the meeting's state version and when it was drawn."""
-    return f"{m.live_version}.{int(time.time())}"
+def poll_seconds(entitled: int) -> int:
+    """How often the page polls: every 2 s, and more slowly for a large meeting (10 s for
+    2,000 entitled, at most 15 s), whose many phones would otherwise be most of the server's
+    load. A member's own check-in or vote is answered with their panel at once."""
+    return max(2, min(15, math.ceil(entitled / 200)))
+
+
+def counts_seconds(entitled: int) -> int:
+    """How late the counts (present, votes recorded so far) may be on a member's page: three
+    polls. Arrivals and votes cast do not move the state version, so a poll in between is
+    answered "no change"; the chair's page always has them fresh."""
+    return 3 * poll_seconds(entitled)
+
+
+def live_token(m: Meeting, entitled: int, chair: bool) -> str:
+    """What a page's panel shows: the meeting's state version, until when its counts may
+    stand (0 for the chair's page: always redrawn) and the next ballot falling due, if any."""
+    shared = _SHARED.get(m.pk)
+    due = shared[2].get("next_due") if shared is not None else None
+    until = 0 if chair else int(time.time()) + counts_seconds(entitled)
+    return f"{m.live_version}.{until}" + (f".{int(due)}" if due is not None else "")
 
 
 def _unchanged(token: str, m: Meeting) -> bool:
-    """Whether a panel drawn at ``token`` is still what the page would show: the version has
-    not moved, it is recent, and no ballot has fallen due since it was drawn."""
-    version, _, drawn = token.partition(".")
-    if not (version.isascii() and version.isdigit() and drawn.isascii() and drawn.isdigit()):
+    """Whether a panel drawn with ``token`` is still what the page would show: the version
+    (the business) has not moved, its counts may still stand, and no ballot it showed open
+    has fallen due since."""
+    parts = token.split(".")
+    if not 2 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() for p in parts):
         return False
     now = time.time()
-    if int(version) != m.live_version or not 0 <= now - int(drawn) < FRESH_FOR:
+    if len(parts[0]) > 19 or any(len(p) > 12 for p in parts[1:]):
+        return False  # not a token this page made
+    if int(parts[0]) != m.live_version or not now < int(parts[1]):
         return False
-    shared = cache.get(f"meetings:live:{m.pk}:{m.live_version}")
-    due = shared.get("next_due") if shared is not None else None
-    return due is None or not int(drawn) < due <= now
-
-
-def poll_seconds(entitled: int) -> int:
-    """How often the page polls: every 2 s, and more slowly for a large meeting (5 s for 2,000
-    entitled), whose many phones would otherwise be most of the server's load."""
-    return max(2, min(10, math.ceil(entitled / 400)))
+    return len(parts) == 2 or now < int(parts[2])
 
 
 PERSON_FOR = 30  # seconds a login's membership and chair right are reused by the live panel
@@ -182,7 +201,7 @@ def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
     return {
         **shared,
         "m": m,
-        "live_token": live_token(m),
+        "live_token": live_token(m, shared["presence"].entitled, chair),
         "member": member,
         # whether they may attend matters to the page only until they are checked in
         "standing": member_standing(member, m) if member is not None and not here else None,
