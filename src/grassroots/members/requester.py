@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.middleware import get_user
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 
 from grassroots.members.models import Member
 from grassroots.members.permissions import remember_roles
@@ -52,8 +54,14 @@ class RequesterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated:
-            remember_roles(user)
-            setattr(user, _MEMO, [])
+        # Still lazy: a request that never asks who is signed in (a live page's "no change"
+        # poll) reads neither the session nor the user.
+        request.user = SimpleLazyObject(lambda: _marked(get_user(request)))  # type: ignore[assignment]
         return self.get_response(request)
+
+
+def _marked(user: User) -> User:
+    if user.is_authenticated:
+        remember_roles(user)
+        setattr(user, _MEMO, [])
+    return user

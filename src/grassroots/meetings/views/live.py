@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -131,7 +131,7 @@ def live_token(m: Meeting, entitled: int, chair: bool) -> str:
     return f"{m.live_version}.{until}" + (f".{int(due)}" if due is not None else "")
 
 
-def _unchanged(token: str, m: Meeting) -> bool:
+def _unchanged(token: str, version: int) -> bool:
     """Whether a panel drawn with ``token`` is still what the page would show: the version
     (the business) has not moved, its counts may still stand, and no ballot it showed open
     has fallen due since."""
@@ -141,7 +141,7 @@ def _unchanged(token: str, m: Meeting) -> bool:
     now = time.time()
     if len(parts[0]) > 19 or any(len(p) > 12 for p in parts[1:]):
         return False  # not a token this page made
-    if int(parts[0]) != m.live_version or not now < int(parts[1]):
+    if int(parts[0]) != version or not now < int(parts[1]):
         return False
     return len(parts) == 2 or now < int(parts[2])
 
@@ -231,10 +231,13 @@ def live_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The part of the live page that changes, polled by htmx. A poll from a page whose panel
     is still current (its token: the state version it shows, drawn moments ago) is answered
     204 No Content after one query, before the session or the user is read."""
-    m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
-    if _unchanged(request.GET.get("v", ""), m):
+    version = Meeting.objects.filter(pk=pk).values_list("live_version", flat=True).first()
+    if version is None:
+        raise Http404("no such meeting")
+    if _unchanged(request.GET.get("v", ""), version):
         response = HttpResponse(status=204)
     else:
+        m = get_object_or_404(Meeting.objects.select_related("body__unit"), pk=pk)
         response = render(request, "meetings/_live_panel.html", _context(request, m))
     response["Cache-Control"] = "no-store"
     return response
