@@ -68,9 +68,10 @@ class Progress:
         self.job.total = n
         self._write(force=True)
 
-    def phase(self, name: str, total: int | None) -> None:
-        """Start a step of the work: its name on the job page, its own count from 0."""
-        self.job.phase, self.job.done, self.job.total = name[:100], 0, total
+    def phase(self, name: str, total: int | None, done: int = 0) -> None:
+        """Start a step of the work: its name on the job page, its own count (from 0, or
+        ``done`` to show a step finished)."""
+        self.job.phase, self.job.done, self.job.total = name[:100], done, total
         self._write(force=True)
 
     def step(self, done: int) -> None:

@@ -19,6 +19,7 @@ from django.conf import settings
 __all__ = [
     "count_lines",
     "discard",
+    "exists",
     "folder",
     "load",
     "load_report",
@@ -75,6 +76,12 @@ def load(token: str) -> bytes | None:
         return path.read_bytes() if path is not None else None
     except FileNotFoundError:
         return None
+
+
+def exists(token: str) -> bool:
+    """Whether a file is staged under ``token`` (without reading it)."""
+    path = _path(token)
+    return path is not None and path.is_file()
 
 
 def open_text(token: str) -> TextIO | None:

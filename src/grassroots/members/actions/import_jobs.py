@@ -70,15 +70,14 @@ def _check_staged(
     with f:
         progress.phase(step, lines)
         parsed = check_file(unit, user, _lines(f, progress))
-    progress.phase(step, lines)
-    progress.step(lines)
+    progress.phase(step, lines, done=lines)
     return parsed
 
 
 def start_check(unit: Unit, *, by: User | None, token: str, name: str, back_url: str = "") -> Job:
     """Queue the check of a staged upload too large to check in the request."""
     _check(by, "edit_register", unit)
-    if staging.load(token) is None:
+    if not staging.exists(token):
         raise ActionRefused("that upload has expired; please upload the file again")
     return jobs.start(
         "members.import_check",
@@ -126,7 +125,7 @@ def _waiting(job: Job, by: User | None) -> tuple[Job, Unit, dict[str, Any]]:
     if _chosen(j):
         raise ActionRefused("you have already chosen what to do with that file")
     rep = staging.load_report(j.params["token"])
-    if rep is None or staging.load(j.params["token"]) is None:
+    if rep is None or not staging.exists(j.params["token"]):
         raise ActionRefused("that upload has expired; please upload the file again")
     return j, unit, rep
 
@@ -172,7 +171,7 @@ def start_import(
 ) -> Job:
     """Queue the import of a staged upload whose check (``plan``: its digest) the user saw."""
     _check(by, "edit_register", unit)
-    if staging.load(token) is None:
+    if not staging.exists(token):
         raise ActionRefused("that upload has expired; please upload the file again")
     return jobs.start(
         "members.import",
@@ -212,6 +211,5 @@ def run_import(job: Job, progress: Progress) -> str:
         parsed, unit=unit, by=job.started_by, import_valid=True, source=p["name"], written=written
     )
     staging.discard(p["token"])
-    progress.phase(WRITING, to_write)
-    progress.step(to_write)
+    progress.phase(WRITING, to_write, done=to_write)
     return describe(out)
