@@ -68,7 +68,9 @@ def test_a_csv_with_bad_rows_is_refused_on_the_page_naming_each_row_and_stores_n
     assert "Nothing was imported" in page.text and "Row 3, column email" in page.text
     assert not Person.objects.exists()
     binary = SimpleUploadedFile("list.csv", b"\xff\xfe\x00garbage")
-    assert "not text in UTF-8" in c.post(url, {"file": binary}).text
+    refused = c.post(url, {"file": binary})
+    assert "The file is not UTF-8 text" in refused.text and "CSV UTF-8" in refused.text
+    assert not Person.objects.exists()
     good = SimpleUploadedFile("list.csv", b"name,email\nAnn,ann@example.org\n")
     assert c.post(url, {"file": good}).status_code == 302
     assert GroupMembership.objects.filter(group=net.groups["Leeds Left"]).count() == 1

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from grassroots.network.actions import groups as actions
 from grassroots.network.models import GROUP_KINDS, Group, GroupMembership, Network
 from grassroots.network.permissions import is_group_admin, is_organiser
-from grassroots.site.uploads import upload_limit
+from grassroots.site.uploads import csv_text, upload_limit
 
 MAX_LIST_BYTES = 20 * 1024 * 1024
 
@@ -244,12 +244,8 @@ def import_list(request: HttpRequest, network: str, group: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        raw = form.cleaned_data["file"].read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("file", "The file is not text in UTF-8: save it as CSV (UTF-8).")
-        else:
+        text = csv_text(form, form.cleaned_data["file"].read())
+        if text is not None:
             try:
                 made = actions.import_list(g, text, by=request.user)
             except actions.ImportRefused as exc:
