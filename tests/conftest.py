@@ -7,6 +7,12 @@ import sys
 from collections.abc import Generator
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured in bench/, never asserted in a test: Hypothesis's default 200 ms limit per
+# example fails property tests at random on a loaded machine (a CI run beside other work).
+settings.register_profile("grassroots", deadline=None)
+settings.load_profile("grassroots")
 
 # Skip reasons that mean "the environment is missing something CI must have".
 _CI_MUST_HAVE = {
