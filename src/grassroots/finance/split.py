@@ -27,6 +27,7 @@ from grassroots.members.models import Unit
 __all__ = [
     "Book",
     "NewPayment",
+    "Payments",
     "lock_rules",
     "recorded_references",
     "write_payments",
@@ -86,6 +87,31 @@ class NewPayment:
     reference: str = ""
 
 
+@dataclass
+class Payments:
+    """Payments to record, as columns (one list per field, a payment per position)."""
+
+    member_id: list[int]
+    branch_id: list[int]
+    ward_id: list[int | None]
+    paid_on: list[dt.date]
+    amount: list[int]
+    band: list[str]
+    reference: list[str]
+
+    @classmethod
+    def of(cls, payments: Sequence[NewPayment]) -> Payments:
+        return cls(
+            [p.member_id for p in payments], [p.branch_id for p in payments],
+            [p.ward_id for p in payments], [p.paid_on for p in payments],
+            [p.amount for p in payments], [p.band for p in payments],
+            [p.reference for p in payments],
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.member_id)
+
+
 class Book:
     """The rules and the tree, read once, to split many payments."""
 
@@ -141,7 +167,7 @@ def _kind_codes(columns: list[Ints]) -> tuple[Ints, Ints]:
 
 
 def write_payments(
-    payments: Sequence[NewPayment],
+    payments: Payments,
     book: Book,
     *,
     source: str,
@@ -161,14 +187,15 @@ def write_payments(
     if n == 0:
         return 0
     at = recorded_at or timezone.now()
-    member = np.fromiter((p.member_id for p in payments), np.int64, n)
-    branch = np.fromiter((p.branch_id for p in payments), np.int64, n)
-    ward = np.fromiter((p.ward_id or 0 for p in payments), np.int64, n)
-    amount = np.fromiter((p.amount for p in payments), np.int64, n)
-    day = np.fromiter((p.paid_on.toordinal() for p in payments), np.int64, n)
-    bands = sorted({p.band for p in payments})
+    member = np.array(payments.member_id, dtype=np.int64)
+    branch = np.array(payments.branch_id, dtype=np.int64)
+    ward = np.array([w or 0 for w in payments.ward_id], dtype=np.int64)
+    amount = np.array(payments.amount, dtype=np.int64)
+    ordinals = {d: d.toordinal() for d in set(payments.paid_on)}
+    day = np.array([ordinals[d] for d in payments.paid_on], dtype=np.int64)
+    bands = sorted(set(payments.band))
     band_at = {b: i for i, b in enumerate(bands)}
-    band = np.fromiter((band_at[p.band] for p in payments), np.int64, n)
+    band = np.array([band_at[b] for b in payments.band], dtype=np.int64)
     days, day_inv = np.unique(day, return_inverse=True)
     rule_of_day = []
     for d in days.tolist():
@@ -214,7 +241,7 @@ def _copy_text(value: object) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
-def _insert(payments: Sequence[NewPayment], kind: Ints, tails: list[tuple[object, ...]]) -> None:
+def _insert(payments: Payments, kind: Ints, tails: list[tuple[object, ...]]) -> None:
     """Write the rows: COPY on PostgreSQL (each kind's columns as text once), a prepared INSERT
     of many rows at a time elsewhere."""
     table = connection.ops.quote_name(Payment._meta.db_table)
@@ -222,25 +249,28 @@ def _insert(payments: Sequence[NewPayment], kind: Ints, tails: list[tuple[object
     kinds = kind.tolist()
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            text = ["\t".join(_copy_text(v) for v in t) for t in tails]
-            refs = [p.reference for p in payments]
+            tail = ["\t".join(_copy_text(v) for v in t) for t in tails]
+            refs = payments.reference
             if any(c in "".join(refs) for c in "\\\t\n\r"):
                 refs = [r.translate(_COPY_ESCAPES) for r in refs]
-            days: dict[dt.date, str] = {}
+            days = {d: d.isoformat() for d in set(payments.paid_on)}
+            step = 50_000
             # errors as Django's (a reference already recorded: IntegrityError)
             with (
                 connection.wrap_database_errors,
                 cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
             ):
-                for i in range(0, len(payments), 50_000):
-                    lines = []
-                    for p, r, k in zip(payments[i : i + 50_000], refs[i : i + 50_000],
-                                       kinds[i : i + 50_000], strict=True):  # fmt: skip
-                        d = days.get(p.paid_on)
-                        if d is None:
-                            d = days[p.paid_on] = p.paid_on.isoformat()
-                        lines.append(f"{p.member_id}\t{d}\t{p.amount}\t{r}\t{text[k]}\n")
-                    copy.write("".join(lines))
+                for i in range(0, len(payments), step):
+                    j = i + step
+                    copy.write(
+                        "".join(
+                            f"{m}\t{days[d]}\t{a}\t{r}\t{tail[k]}\n"
+                            for m, d, a, r, k in zip(
+                                payments.member_id[i:j], payments.paid_on[i:j],
+                                payments.amount[i:j], refs[i:j], kinds[i:j], strict=True,
+                            )
+                        )
+                    )  # fmt: skip
             return
         # a large page cache while writing: each payment goes into two indexes at scattered
         # places, which a small cache reads back from disk again and again
@@ -248,21 +278,23 @@ def _insert(payments: Sequence[NewPayment], kind: Ints, tails: list[tuple[object
         (cache_size,) = cur.fetchone()
         cur.execute(f"PRAGMA cache_size = {-_SQLITE_CACHE_KIB}")
         try:
-            adapt_day = connection.ops.adapt_datefield_value
             moment = connection.ops.adapt_datetimefield_value
             adapted = [(moment(t[0]), *t[1:]) for t in tails]
-            days_s: dict[dt.date, object] = {}
+            days_s = {d: connection.ops.adapt_datefield_value(d) for d in set(payments.paid_on)}
             sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
-            batch: list[tuple[object, ...]] = []
-            for p, k in zip(payments, kinds, strict=True):
-                d = days_s.get(p.paid_on)
-                if d is None:
-                    d = days_s[p.paid_on] = adapt_day(p.paid_on)
-                batch.append((p.member_id, d, p.amount, p.reference, *adapted[k]))
-                if len(batch) >= 20_000:
-                    cur.executemany(sql, batch)
-                    batch = []
-            if batch:
-                cur.executemany(sql, batch)
+            step = 20_000
+            for i in range(0, len(payments), step):
+                j = i + step
+                cur.executemany(
+                    sql,
+                    [
+                        (m, days_s[d], a, r, *adapted[k])
+                        for m, d, a, r, k in zip(
+                            payments.member_id[i:j], payments.paid_on[i:j],
+                            payments.amount[i:j], payments.reference[i:j], kinds[i:j],
+                            strict=True,
+                        )
+                    ],
+                )  # fmt: skip
         finally:
             cur.execute(f"PRAGMA cache_size = {int(cache_size)}")

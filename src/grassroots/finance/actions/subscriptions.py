@@ -23,6 +23,7 @@ from grassroots.finance.payments_csv import PaymentsFile
 from grassroots.finance.split import (
     Book,
     NewPayment,
+    Payments,
     lock_rules,
     recorded_references,
     write_payments,
@@ -138,7 +139,7 @@ def record_payment(
         reference,
     )  # fmt: skip
     try:
-        write_payments([new], book, source="officer", recorded_by=_user_id(by))
+        write_payments(Payments.of([new]), book, source="officer", recorded_by=_user_id(by))
     except (NoRule, RuleError) as e:
         raise ActionRefused(str(e)) from None
     payment = Payment.objects.filter(member=member).order_by("-pk").first()
@@ -202,10 +203,13 @@ def import_payments(
                 f"row {r.row}: {r.number} is not a member of {unit.name} now; check the file again"
             )
     book = Book()
-    payments = [
-        NewPayment(r.member_id, *where[r.member_id], r.paid_on, r.amount, r.band, r.reference)
-        for r in parsed.rows
-    ]
+    rows = parsed.rows
+    placed = [where[r.member_id] for r in rows]
+    payments = Payments(
+        [r.member_id for r in rows], [b for b, _ in placed], [w for _, w in placed],
+        [r.paid_on for r in rows], [r.amount for r in rows], [r.band for r in rows],
+        [r.reference for r in rows],
+    )  # fmt: skip
     # a reference already recorded is refused by the table's unique constraint (one index
     # look-up per row as it is written, instead of a query per 10,000 references first); the
     # savepoint lets the refusal name it
