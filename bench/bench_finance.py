@@ -1,6 +1,7 @@
 """Subscriptions benchmark: a year of monthly payments by 500 000 members (6 000 000 payments)
-apportioned between national, region, branch and ward and recorded, then the "where your
-subscription goes" page timed for members picked at random, with that data.
+apportioned between national, region, branch and ward and recorded, then every unit's accounts
+for the year produced (its totals and remittances), and the "where your subscription goes" page
+timed for members picked at random, with that data.
 
 Each month's payments are recorded as one payments file is (``import_payments``, the action an
 import or a processor's export goes through: members checked, each payment split under the rule
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     from grassroots.finance.actions.subscriptions import create_rule, import_payments
     from grassroots.finance.models import Payment
     from grassroots.finance.payments_csv import PaymentRow, PaymentsFile
+    from grassroots.finance.subscription_accounts import every_unit_year
     from grassroots.members import actions, csvio
     from grassroots.members.actions.imports import _insert_rows
     from grassroots.members.models import Member
@@ -211,6 +213,19 @@ def main(argv: list[str] | None = None) -> None:
     label = f"where your subscription goes page, {len(times)} members"
     ms = f"p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  max {times[-1] * 1000:7.1f} ms"
     print(f"{label:<60} {ms}")
+
+    def every_units_accounts() -> int:
+        """Every unit's subscription accounts for the year (what its totals page shows, and
+        what the national office owes it by month), checked against the payments' own sums."""
+        accounts = every_unit_year(YEAR)
+        (nat,) = [a for a in accounts if a.level == "national"]
+        assert nat.paid_in == sums["paid"], (nat.paid_in, sums["paid"])
+        to_branches = sum(a.received for a in accounts if a.level == "branch")
+        assert to_branches == sums["branch"], (to_branches, sums["branch"])
+        return len(accounts)
+
+    n = timed("every unit's subscription accounts for the year", every_units_accounts)
+    print(f"  {n} units' accounts, adding up to the payments")
     for label, url in [
         ("a branch's public totals page", f"/finance/units/b1/subscriptions/?year={YEAR}"),
         ("a region's public totals page", f"/finance/units/r1/subscriptions/?year={YEAR}"),

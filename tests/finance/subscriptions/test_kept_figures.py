@@ -1,6 +1,7 @@
 """The figures kept per unit and month as payments are recorded equal a fresh sum of the stored
-payments, whichever way the payments came (officer, file, several files, members moving), and
-a file whose reference is already recorded is refused whole by the table's constraint."""
+payments, whichever way the payments came (officer, file, several files, members moving); every
+unit's accounts at once equal each unit's own; a file whose reference is already recorded is
+refused whole by the table's constraint."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from grassroots.finance import subscription_figures as figures
+from grassroots.finance.actions.refunds import refund_payment
 from grassroots.finance.actions.subscriptions import import_payments, record_payment
 from grassroots.finance.apportion import LEVELS
 from grassroots.finance.figures import rebuild
 from grassroots.finance.models import Payment, PaymentFigure
 from grassroots.finance.payments_csv import PaymentRow, PaymentsFile
+from grassroots.finance.subscription_accounts import every_unit_year
 from grassroots.members.actions import ActionRefused
-from grassroots.members.models import Member
+from grassroots.members.models import Member, Unit
 
 from .conftest import Org
 
@@ -90,6 +93,9 @@ def test_kept_figures_equal_a_fresh_sum_after_officer_payments_files_and_a_membe
         unit=org.national, by=None,
     )  # fmt: skip
     record_payment(org.bob, paid_on=D(2026, 1, 5), amount=5256, by=None)
+    # a refund takes back from the units' shares in its own month; the payment is unchanged
+    bob_july = Payment.objects.get(reference="b7")
+    refund_payment(bob_july, amount=100, reason="paid twice", refunded_on=D(2025, 10, 1), by=None)
     fresh_months, fresh_payers = _fresh()
     kept_months, kept_payers = _kept()
     assert kept_months == fresh_months
@@ -100,6 +106,16 @@ def test_kept_figures_equal_a_fresh_sum_after_officer_payments_files_and_a_membe
     assert nat.paid_in == sum(Payment.objects.filter(paid_on__year=2025).values_list(
         "amount", flat=True))  # fmt: skip
     assert nat.payers == 2 and nat.payments == 8
+    moorside = figures.unit_year(org.moorside, 2025)
+    kept_moorside = sum(
+        v[0] for (u, m), v in kept_months.items() if u == org.moorside.pk and m.year == 2025
+    )
+    assert moorside.refunded == bob_july.refunds.get().branch_pence > 0
+    assert moorside.received == kept_moorside - moorside.refunded
+    # every unit's accounts at once are each unit's own
+    units = Unit.objects.filter(kind__in=LEVELS).order_by("path")
+    assert every_unit_year(2025) == [figures.unit_year(u, 2025) for u in units]
+    assert every_unit_year(2026) == [figures.unit_year(u, 2026) for u in units]
 
 
 def test_rebuilding_the_figures_from_the_payments_gives_the_kept_ones(org: Org) -> None:
