@@ -27,6 +27,7 @@ RUNNERS = {
     "meeting.notice": "grassroots.meetings.actions.notices.deliver_notice",
     "members.import": "grassroots.members.actions.import_jobs.run_import",
     "members.import_check": "grassroots.members.actions.import_jobs.run_check",
+    "network.invite_roll": "grassroots.network.actions.roll_invitations.deliver",
     "signin.invite": "grassroots.signin.actions.deliver_invitations",
 }
 

@@ -10,6 +10,7 @@ from grassroots.network.views import (
     hustings_meeting,
     mydata,
     primaries,
+    roll_invitations,
 )
 
 app_name = "network"
@@ -72,6 +73,7 @@ urlpatterns += [
     ),
     path(f"{N}primaries/<id:pk>/answer/<id:theme>/", primaries.answer, name="primary_answer"),
     path(f"{N}primaries/<id:pk>/vote/", primaries.vote, name="primary_vote"),
+    path(f"{N}primaries/<id:pk>/invite/", roll_invitations.invite_roll, name="primary_invite"),
     path(f"{N}primaries/<id:pk>/<slug:name>/", primaries.step, name="primary_step"),
 ]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +42,7 @@ from grassroots.members.actions import create_login, link_account
 from grassroots.members.eligibility import decide
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import require
+from grassroots.signin import keepers
 from grassroots.signin.models import Invitation
 
 __all__ = [
@@ -51,9 +52,11 @@ __all__ = [
     "check",
     "deliver_invitations",
     "invite_electorate",
+    "invite_members",
     "invite_unit",
     "invitees_of_election",
     "invitees_of_unit",
+    "invitees_waiting",
     "link_for",
     "redeem",
     "request_link",
@@ -106,6 +109,15 @@ def invitees_of_election(election: Election) -> QuerySet[Member]:
     return Member.objects.filter(pk__in=admitted)
 
 
+def invitees_waiting(members: QuerySet[Member]) -> QuerySet[Member]:
+    """Of ``members``, those an invitation run would send a link to now: everyone but those
+    already sent one that still works."""
+    live = Invitation.objects.filter(
+        member=OuterRef("pk"), used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    return members.exclude(Exists(live.filter(sent_at__isnull=False)))
+
+
 def link_for(invitation: Invitation, base_url: str) -> str:
     """The sign-in link: ``base_url`` (scheme and host) and the signed id of the row."""
     token = signing.dumps(invitation.pk, salt=SALT, compress=True)
@@ -119,11 +131,13 @@ def _send(
     job: Job | None = None,
     progress: Progress | None = None,
     done: int = 0,
+    about: Callable[[Member], dict[str, str]] | None = None,
 ) -> int:
     """Send each unsent invitation, ``BATCH`` to a connection, marking each sent as it goes.
-    In a job, a message the mail server refuses is listed on the job page and does not stop
-    the others; its row stays unsent for the next run. ``done``: how many the job had already
-    sent (its progress counts on from there)."""
+        In a job, a message the mail server refuses is listed on the job page and does not stop
+        the others; its row stays unsent for the next run. ``done``: how many the job had already
+        sent (its progress counts on from there). ``about``: words for the message about what the
+    link is for (a keeper's ``where`` and ``what``), by record."""
     sent = 0
     batch: list[Invitation] = []
 
@@ -137,6 +151,7 @@ def _send(
                     "days": settings.GRASSROOTS_INVITATION_DAYS,
                     "expires": inv.expires_at,
                     "login_url": f"{base_url.rstrip('/')}/accounts/login/",
+                    **(about(inv.member) if about is not None else {}),
                 }
                 msg = EmailMessage(
                     render_to_string("signin/email/invitation_subject.txt", context).strip(),
@@ -221,7 +236,7 @@ def _insert_invitations(
         return cur.rowcount
 
 
-def _invite(
+def invite_members(
     members: QuerySet[Member],
     *,
     job: Job,
@@ -229,7 +244,11 @@ def _invite(
     unit: Unit | None,
     subject: str,
     what: str,
+    about: dict[str, str] | None = None,
 ) -> InviteOutcome:
+    """The work of an invitation job: one row for each of ``members`` without a working link,
+    then the message to each row not yet sent. ``about``: the same words in every message
+    about what the link is for (see ``_send``)."""
     now = timezone.now()
     by = job.started_by
     base_url = job.params.get("base_url", "")
@@ -259,7 +278,12 @@ def _invite(
     )
     progress.total(already + unsent.count())
     sent = _send(
-        unsent.iterator(chunk_size=BATCH), base_url, job=job, progress=progress, done=already
+        unsent.iterator(chunk_size=BATCH),
+        base_url,
+        job=job,
+        progress=progress,
+        done=already,
+        about=(lambda _m: about) if about else None,
     )
     return InviteOutcome(sent=sent, already=already)
 
@@ -306,7 +330,7 @@ def deliver_invitations(job: Job, progress: Progress) -> str:
     """The ``signin.invite`` job: the rows, then the messages; its outcome in words."""
     if "election" in job.params:
         election = Election.objects.select_related("unit").get(pk=job.params["election"])
-        out = _invite(
+        out = invite_members(
             invitees_of_election(election),
             job=job,
             progress=progress,
@@ -316,7 +340,7 @@ def deliver_invitations(job: Job, progress: Progress) -> str:
         )
     else:
         unit = Unit.objects.get(pk=job.params["unit"])
-        out = _invite(
+        out = invite_members(
             invitees_of_unit(unit),
             job=job,
             progress=progress,
@@ -335,15 +359,27 @@ def deliver_invitations(job: Job, progress: Progress) -> str:
     return text
 
 
+def _register_records(email: str) -> QuerySet[Member]:
+    """The register's memberships with this address (not expelled), no keeper's records."""
+    found = Member.objects.filter(email__iexact=email).exclude(status="expelled")
+    for k in keepers.kept():
+        found = found.exclude(pk__in=k.records().values("pk"))
+    return found.order_by("pk")
+
+
 def request_link(email: str, *, base_url: str) -> int:
     """A member asks for a new sign-in link from the login page: one goes to each membership
-    with that address (not expelled). Returns how many were sent; the page says the same
-    either way, so it tells nobody whether an address is on the register."""
+    with that address (not expelled); with none, to each record a keeper lets the address ask
+    for (a person on an open primary's roll, even without an account yet). Returns how many
+    were sent; the page says the same either way, so it tells nobody whether an address is
+    known."""
     email = email.strip()
-    members = list(
-        Member.objects.filter(email__iexact=email).exclude(status="expelled").order_by("pk")
-    )
-    if not email or not members:
+    if not email:
+        return 0
+    members = list(_register_records(email))
+    if not members:
+        members = [m for m, _ in keepers.requestable(email)]
+    if not members:
         return 0
     now = timezone.now()
     with transaction.atomic():
@@ -360,7 +396,13 @@ def request_link(email: str, *, base_url: str) -> int:
         ]
         for m in members:
             record(None, "request_sign_in_link", f"member:{m.number}", "asked for a sign-in link")
-    return _send(rows, base_url)
+    return _send(rows, base_url, about=about)
+
+
+def about(member: Member) -> dict[str, str]:
+    """What a link for ``member`` is for, in words (a keeper's; nothing for the register)."""
+    k = keepers.keeper_of(member)
+    return k.about(member) if k is not None else {}
 
 
 def _username_for(member: Member) -> str:
@@ -405,8 +447,17 @@ def redeem(token: str) -> tuple[Member, AbstractBaseUser]:
     member = Member.objects.select_for_update().get(pk=inv.member_id)
     if member.status == "expelled":
         raise InvitationRefused("unknown", member)
-    user = member.user
-    if user is None:
+    keeper = keepers.keeper_of(member)
+    if keeper is not None:  # a record no login is linked to: the keeper ties the account
+        user = keeper.account(member)
+        if user is None:
+            user = create_login(
+                username=_username_for(member), password=None, email=inv.email, by=None
+            )
+        elif not user.is_active:
+            raise InvitationRefused("unknown", member)
+        keeper.attach(member, user)
+    elif (user := member.user) is None:
         user = create_login(username=_username_for(member), password=None, email=inv.email, by=None)
         member = link_account(member, user=user, by=None)
     elif not user.is_active:

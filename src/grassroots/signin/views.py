@@ -46,7 +46,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except actions.InvitationRefused as refused:
         return _refused(request, refused.why)
     if request.method == "GET":
-        return render(request, "signin/invitation.html", {"invitation": inv})
+        return render(
+            request,
+            "signin/invitation.html",
+            {"invitation": inv, "about": actions.about(inv.member)},
+        )
     try:
         member, user = actions.redeem(token)
     except actions.InvitationRefused as refused:

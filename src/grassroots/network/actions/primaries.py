@@ -327,9 +327,13 @@ def answer_theme(
 
 
 @transaction.atomic
-def open_primary(primary: Primary, *, by: User, now: dt.datetime | None = None) -> int:
+def open_primary(
+    primary: Primary, *, by: User, now: dt.datetime | None = None, base_url: str = ""
+) -> int:
     """An organiser opens voting: candidates short of the groups' backing are withdrawn (with
-    the reasons), the roll is made at the freeze date, and the election opens with it."""
+    the reasons), the roll is made at the freeze date, and the election opens with it. Once
+    that is committed, with ``base_url`` (the site's scheme and host), the people on the roll
+    with an address and no account are each sent a sign-in link (``roll_invitations``)."""
     require_organiser(by, primary.network)
     at = now or timezone.now()
     for cand in primary.candidacies.select_related("candidate"):
@@ -345,6 +349,12 @@ def open_primary(primary: Primary, *, by: User, now: dt.datetime | None = None) 
             )
     made = open_roll(primary, by=by, now=at)
     record(by, "network.primary.open", _subject(primary), f"Voting open: {made.people} on the roll")
+    if base_url:
+        from grassroots.network.actions.roll_invitations import invite_roll
+
+        # after the commit (the job reads the roll); a failure to queue it leaves voting open
+        # and the organiser's "invite everyone on the roll who has no account" to send them
+        transaction.on_commit(lambda: invite_roll(primary, by=by, base_url=base_url), robust=True)
     return made.people
 
 

@@ -357,6 +357,8 @@ STEPS = {
             "The roll is made from the groups' lists at the freeze date, each person once.",
             "Each group is told how many of its members other groups also listed, never who.",
             "Voting opens in the elections app: the roll and the ballot cannot change after.",
+            "Everyone on the roll with an e-mail address and no account is sent a sign-in "
+            "link naming the network and this primary (never a group).",
         ],
     ),
     "close": ("Close voting", ["No more ballots are accepted."]),
@@ -381,7 +383,9 @@ def step(request: HttpRequest, network: str, pk: int, name: str) -> HttpResponse
     if request.method == "POST":
         try:
             if name == "open":
-                n = actions.open_primary(p, by=request.user)
+                n = actions.open_primary(
+                    p, by=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
+                )
                 messages.success(request, f"Voting is open: {n} people on the roll.")
             elif name == "close":
                 actions.close_primary(p, by=request.user)
