@@ -1,5 +1,6 @@
 """The network demo: about 30 groups of three kinds with overlapping lists, a published primary
-in which the women's minimum binds, and an open primary in its hustings."""
+in which the women's minimum binds, an open primary in its hustings, and a primary now voting
+whose roll holds people only a group's list knows."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from grassroots.count import rules
 from grassroots.count.formats import blt
 from grassroots.members import demo as members_demo
 from grassroots.network import demo
-from grassroots.network.models import Group, Primary, PrimaryGroupFigure
+from grassroots.network.actions.roll_invitations import uninvited
+from grassroots.network.models import Group, Primary, PrimaryEntry, PrimaryGroupFigure
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +44,11 @@ def test_the_network_demo_has_its_groups_a_published_primary_where_the_minimum_b
     assert hustings.election.state == "draft"
     assert hustings.questions.count() == 5 and hustings.themes.count() == 2
     assert hustings.candidacies.count() == 5
+    # a primary now voting whose roll holds people only a group's imported list knows
+    voting = Primary.objects.get(pk=made["voting"])
+    assert voting.election.state == "voting"
+    list_only = uninvited(voting)
+    assert list_only.count() > voting.election.roll_size // 2
+    assert not PrimaryEntry.objects.filter(
+        primary=voting, card__in=list_only, person__user__isnull=False
+    ).exists()

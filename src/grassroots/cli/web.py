@@ -115,7 +115,7 @@ def demo(
 
         typer.echo(
             "Adding the network: 30 groups with overlapping lists, a published primary where "
-            "the women's minimum binds, and a primary in its hustings…"
+            "the women's minimum binds, a primary in its hustings and one now voting…"
         )
         seed_network(password=DEMO_PASSWORD)
         # after the network demo (its groups, people and organisers): the directory's consents,
@@ -148,7 +148,9 @@ def demo(
     )
     typer.echo(
         "  The network (/networks/left/primaries/): organiser (runs it), groupadmin (two groups),"
-        "\n  candidate (stands in the primary in its hustings), voter (in two groups)."
+        "\n  candidate (stands in the primary in its hustings), voter (in two groups). Most people"
+        "\n  on the voting primary's roll are known only by a group's list: they ask for a sign-in"
+        "\n  link on the login page (the demo prints mail to the console)."
     )
     typer.echo("")
     if not no_serve:

@@ -1,6 +1,8 @@
 """The demo's network: 30 groups (local groups, two national organisations, union branches)
 whose lists overlap, one application waiting and one refused, a published primary in which the
-women's minimum binds, and an open primary in its hustings.
+women's minimum binds, an open primary in its hustings, and a primary now voting whose roll
+holds people only a group's imported list knows (no account: each may ask for a sign-in link on
+the login page; the demo sends no mail).
 
 Call ``seed()`` after the members' demo (some of the network's people are in the party
 register). Deterministic, and written through the actions so the audit log shows how it came
@@ -113,6 +115,7 @@ SLATE_MEN = (
     "Sam Gill",
     "Will Nolan",
 )
+VOTING_CANDIDATES = ("Ruth Okafor", "Tom Reid", "Zara Malik")
 OPEN_CANDIDATES = (
     ("Priya Patel", True),
     ("Kemi Jones", True),
@@ -231,12 +234,14 @@ def seed(password: str = "demo-password", now: dt.datetime | None = None) -> dic
             GroupMembership.objects.create(group=g, person=p, joined_on=joined, source="import")
     published = _published(net, groups, organiser, voter, password, now, rng)
     open_primary = _in_hustings(net, groups, organiser, candidate, voter, password, now)
+    voting = _voting(net, groups, organiser, password, now)
     return {
         "network": net.slug,
         "groups": len(groups),
         "waiting": waiting.name,
         "published": published.pk,
         "open": open_primary.pk,
+        "voting": voting.pk,
     }
 
 
@@ -348,4 +353,36 @@ def _in_hustings(net, groups, organiser, candidate, asking, password, now):  # t
                     f"{name.split()[0]} on {title.lower()}: yes, and here is how, step by step.",
                     by=u,
                 )
+    return p
+
+
+def _voting(net, groups, organiser, password, now):  # type: ignore[no-untyped-def]
+    """A primary now voting, its roll made from the groups' lists: most of its people are
+    known only by an imported list (no account); opened without a site address, so no
+    sign-in links are sent (the organiser may send them from the primary's page)."""
+    opens = now - 2 * DAY
+    p = pa.create_primary(
+        net,
+        title="Policy forum delegates",
+        purpose="The network's three delegates to the party's national policy forum.",
+        seats=3,
+        freeze_date=(now - 5 * DAY).date(),
+        nominations_open=now - 20 * DAY,
+        nominations_close=now - 10 * DAY,
+        voting_open=opens,
+        voting_close=now + 12 * DAY,
+        constraints={},
+        backing_threshold={},
+        by=organiser,
+    )
+    for i, name in enumerate(VOTING_CANDIDATES):
+        u = _candidate_user(net, groups, name, password, 40 + i)
+        pa.self_nominate(
+            p,
+            by=u,
+            name=name,
+            statement=f"{name.split()[0]} will take the groups' motions to the forum.",
+            now=now - 15 * DAY,
+        )
+    pa.open_primary(p, by=organiser, now=opens)
     return p
