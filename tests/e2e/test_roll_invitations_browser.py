@@ -47,6 +47,7 @@ def test_a_list_only_person_signs_in_from_the_e_mailed_link_votes_and_checks_the
     org.goto(f"{base}/networks/left/primaries/{p.pk}/open/")
     org.get_by_role("button", name="Open voting").click()
     org.get_by_text("Voting is open: 3 people on the roll").wait_for()
+    assert org.get_by_text("no account are being sent a sign-in link").is_visible()
     assert [m.to for m in mail.outbox] == [["lia@example.org"]]  # Al and Bea have accounts
     assert "Left Network" in mail.outbox[0].subject
     org.get_by_role("link", name="Invite everyone on the roll who has no account").click()

@@ -386,7 +386,11 @@ def step(request: HttpRequest, network: str, pk: int, name: str) -> HttpResponse
                 n = actions.open_primary(
                     p, by=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
                 )
-                messages.success(request, f"Voting is open: {n} people on the roll.")
+                messages.success(
+                    request,
+                    f"Voting is open: {n} people on the roll. Those with an e-mail address and "
+                    "no account are being sent a sign-in link.",
+                )
             elif name == "close":
                 actions.close_primary(p, by=request.user)
                 messages.success(request, "Voting is closed.")
