@@ -218,3 +218,21 @@ def test_no_links_go_to_a_primary_that_is_not_voting() -> None:
     r = org.post(f"/networks/left/primaries/{p.pk}/invite/")
     assert r.status_code == 400 and "only while it is voting" in r.content.decode()
     assert mail.outbox == []
+
+
+def test_a_mail_out_to_the_roll_that_stopped_half_way_is_finished_and_sends_nobody_twice(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    net, p = world()
+    open_and_invite(net, p, django_capture_on_commit_callbacks)
+    # as if the run had stopped before Max's message went out
+    Invitation.objects.filter(email="max@example.org").update(sent_at=None)
+    mail.outbox.clear()
+    job = ri.invite_roll(p, by=net.organiser, base_url=BASE)
+    job.refresh_from_db()
+    assert [m.to for m in mail.outbox] == [["max@example.org"]]
+    assert job.outcome == (
+        "Sign-in links sent: 1. 1 person(s) already had a link that still works and were not "
+        "sent another."
+    )
+    assert Invitation.objects.filter(email="max@example.org").count() == 1
