@@ -38,16 +38,19 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import statistics
 import threading
 import time
 from typing import Any
+from urllib.parse import urlparse
 
 from bench.bench_voting import start_django
 from bench.bench_voting_http import (
     _free_port,
     _start_gunicorn,
     _wait_until_serving,
+    _Watch,
     log_in_every_voter,
 )
 
@@ -118,6 +121,13 @@ def _poll(
     for t in ts:
         t.join()
     out.put((counts, lat, time.monotonic() - start))
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's children that have ended and been waited
+    for (the client pools and the polling process, once joined)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def _setup(attendees: int) -> tuple[int, str]:
@@ -319,6 +329,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         base = f"http://127.0.0.1:{port}/meetings/{meeting_id}"
         _wait_until_serving(f"{base}/", server)
+        # CPU from here to the result: the server's and the database's (read from /proc), and
+        # the clients' (this process's children: the check-in, vote and polling processes)
+        watch = _Watch(server.pid, urlparse(args.database_url).path.lstrip("/"))
+        watch.start()
+        t_all, children0 = time.perf_counter(), _children_cpu()
         import requests
 
         every = args.poll_every
@@ -388,6 +403,8 @@ def main(argv: list[str] | None = None) -> None:
             stop.set()
             poll_counts, poll_lat, poll_time = polled.get(timeout=120)
             poller.join(timeout=60)
+        used = watch.stop()
+        client_cpu, wall = _children_cpu() - children0, time.perf_counter() - t_all
     finally:
         if poller is not None and poller.is_alive():
             poller.terminate()
@@ -439,6 +456,13 @@ def main(argv: list[str] | None = None) -> None:
             f"poll latency p50/p95/p99         "
             f"{pq[49] * 1e3:.0f} / {pq[94] * 1e3:.0f} / {pq[98] * 1e3:.0f} ms"
         )
+    total = client_cpu + used["server"] + used["postgres"]
+    print(
+        f"CPU seconds: clients {client_cpu:.0f} ({client_cpu / total:.0%}), "
+        f"gunicorn {used['server']:.0f} ({used['server'] / total:.0%}), "
+        f"PostgreSQL {used['postgres']:.0f} ({used['postgres'] / total:.0%}); "
+        f"{total / wall:.2f} of 2 cores busy on average over {wall:.0f} s"
+    )
     for err in (check_in_errors + vote_errors)[:5]:
         print(f"  error: {err}")
     ok = (
