@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
+
+from grassroots.finance.models.subscriptions import shares_add_up
 
 __all__ = ["REFUND_SOURCES", "Refund", "SubscriptionPosting"]
 
@@ -45,15 +47,7 @@ class Refund(models.Model):
         indexes = [models.Index(fields=["refunded_on"])]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="a_refund_is_for_something"),
-            models.CheckConstraint(
-                condition=Q(
-                    amount=F("national_pence")
-                    + F("region_pence")
-                    + F("branch_pence")
-                    + F("ward_pence")
-                ),
-                name="refund_shares_add_up",
-            ),
+            shares_add_up("refund_shares_add_up"),
             models.UniqueConstraint(
                 fields=["source", "reference"],
                 condition=~Q(reference=""),

@@ -62,6 +62,17 @@ class SubscriptionRule(models.Model):
         return self.rule().band(name)
 
 
+def shares_add_up(name: str) -> models.CheckConstraint:
+    """The database's own check that a row's four shares add up to its amount, to the penny
+    (a payment's split; a refund's)."""
+    return models.CheckConstraint(
+        condition=Q(
+            amount=F("national_pence") + F("region_pence") + F("branch_pence") + F("ward_pence")
+        ),
+        name=name,
+    )
+
+
 def _split_unit() -> models.ForeignKey[Any]:
     """The member's unit at one level of a payment's split (none: its share went up a level).
 
@@ -131,15 +142,7 @@ class Payment(models.Model):
         # ``PaymentFigure``, so the split's units need no index of their own
         indexes = [models.Index(fields=["member", "paid_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    amount=F("national_pence")
-                    + F("region_pence")
-                    + F("branch_pence")
-                    + F("ward_pence")
-                ),
-                name="payment_shares_add_up",
-            ),
+            shares_add_up("payment_shares_add_up"),
             models.UniqueConstraint(
                 fields=["source", "reference"],
                 condition=~Q(reference=""),
