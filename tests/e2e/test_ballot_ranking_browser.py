@@ -388,10 +388,16 @@ def test_escape_during_a_drag_puts_the_candidate_back_and_changes_nothing(
         _item(page, name).get_by_role("button", name="Add to my ranking").click()
     before = _boxes(page)
 
+    # both grips on the screen before their places are read (the pointer acts on what is seen):
+    # a window tall enough for the whole ballot, then the two in view
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    _item(page, "Alice Able").scroll_into_view_if_needed()
+    _item(page, "Dan Deft").scroll_into_view_if_needed()
     src = _item(page, "Dan Deft").locator(".ranker-grip").bounding_box()
     dst = _item(page, "Alice Able").locator(".ranker-grip").bounding_box()
     page.mouse.move(src["x"] + 10, src["y"] + src["height"] / 2)
     page.mouse.down()
+    expect(_item(page, "Dan Deft")).to_have_class(re.compile(r"\branker-dragging\b"))
     page.mouse.move(dst["x"] + 10, dst["y"] + 4, steps=12)
     # on its way in, under the pointer (the page moves it on the next animation frame)
     expect(page.get_by_role("list", name=CHOSEN).locator(".ranker-name").first).to_have_text(
