@@ -122,12 +122,12 @@ def counts_seconds(entitled: int) -> int:
     return 3 * poll_seconds(entitled)
 
 
-def live_token(m: Meeting, entitled: int, chair: bool) -> str:
+def live_token(m: Meeting, shared: dict[str, Any], chair: bool) -> str:
     """What a page's panel shows: the meeting's state version, until when its counts may
-    stand (0 for the chair's page: always redrawn) and the next ballot falling due, if any."""
-    shared = _SHARED.get(m.pk)
-    due = shared[2].get("next_due") if shared is not None else None
-    until = 0 if chair else int(time.time()) + counts_seconds(entitled)
+    stand (0 for the chair's page: always redrawn) and the next ballot falling due, if any,
+    read from the shared part the panel is drawn from."""
+    due = shared["next_due"]
+    until = 0 if chair else int(time.time()) + counts_seconds(shared["presence"].entitled)
     return f"{m.live_version}.{until}" + (f".{int(due)}" if due is not None else "")
 
 
@@ -201,7 +201,7 @@ def _context(request: HttpRequest, m: Meeting) -> dict[str, Any]:
     return {
         **shared,
         "m": m,
-        "live_token": live_token(m, shared["presence"].entitled, chair),
+        "live_token": live_token(m, shared, chair),
         "member": member,
         # whether they may attend matters to the page only until they are checked in
         "standing": member_standing(member, m) if member is not None and not here else None,
