@@ -35,7 +35,13 @@ from grassroots.finance import refund_figures
 from grassroots.finance.actions.ledger import write_transaction
 from grassroots.finance.actions.subscriptions import national_unit
 from grassroots.finance.apportion import format_pence
-from grassroots.finance.models import Account, Books, Payment, Remittance, SubscriptionPosting
+from grassroots.finance.models import (
+    Account,
+    Books,
+    PaymentFigure,
+    Remittance,
+    SubscriptionPosting,
+)
 from grassroots.members.actions import ActionRefused
 from grassroots.members.actions._common import User, _check
 from grassroots.members.models import Unit
@@ -109,18 +115,21 @@ def _not_ready(unit: Unit, currency: str, bank: bool) -> str:
 
 def month_shares(month: dt.date) -> dict[int, int]:
     """Unit id → its share of ``month``'s payments less the month's refunds, in pence, for
-    every region, branch and ward (the national office keeps the rest)."""
+    every region, branch and ward (the national office keeps the rest).
+
+    Read from the figures kept per unit and month as payments are recorded
+    (``PaymentFigure``) and the month's refunds (``refund_figures``), never by reading the
+    month's payments: the payment table has no index by date."""
     end = _next_month(month)
     owed: dict[int, int] = defaultdict(int)
-    in_month = Payment.objects.filter(paid_on__gte=month, paid_on__lt=end)
+    for unit_id, pence in (
+        PaymentFigure.objects.filter(month=month, unit__kind__in=SHARE_LEVELS)
+        .values_list("unit_id")
+        .annotate(s=Sum("received"))
+        .order_by()
+    ):
+        owed[unit_id] += pence or 0
     for level in SHARE_LEVELS:
-        for unit_id, pence in (
-            in_month.exclude(**{f"{level}_id": None})
-            .values_list(f"{level}_id")
-            .annotate(s=Sum(f"{level}_pence"))
-            .order_by()
-        ):
-            owed[unit_id] += pence or 0
         for unit_id, pence in refund_figures.in_period(level, month, end).items():
             owed[unit_id] -= pence or 0
     return dict(owed)
