@@ -4,6 +4,7 @@ secretary imports a CSV with errors, sees the row-by-row report, then imports th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,25 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base}/")
+
+
+def rank_and_cast_in_primary(page: Any, ranking: list[str]) -> str:
+    """On a primary's ballot just opened: put the candidates named in ``ranking`` in that
+    order, review and cast; then check the receipt code on the receipt check page, which must
+    show the same ranking. Gives the receipt code."""
+    page.get_by_role("heading", name="Arrange your ranking").wait_for()
+    for name in ranking:
+        item = page.locator(".ranker-item").filter(has=page.locator(".ranker-name", has_text=name))
+        item.get_by_role("button", name="Add to my ranking").click()
+    page.get_by_role("button", name="Review my ballot").click()
+    page.get_by_role("button", name="Cast my vote").click()
+    code = str(page.locator("#receipt-code").inner_text())
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code), code
+    page.get_by_role("link", name="receipt check page").click()
+    page.get_by_label("Receipt code").fill(code)
+    page.get_by_role("button", name="Check").click()
+    assert page.locator("#recorded-ranking li").all_inner_texts() == ranking
+    return code
 
 
 def no_sideways_scroll(page: Any) -> bool:

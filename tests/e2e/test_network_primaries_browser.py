@@ -13,7 +13,7 @@ import pytest
 from grassroots.network.actions import primaries as pa
 from grassroots.network.models import Candidacy, HustingsAnswer
 from tests.e2e.test_accessibility import DESKTOP, PHONE, check_page
-from tests.e2e.test_browser import log_in
+from tests.e2e.test_browser import log_in, rank_and_cast_in_primary
 from tests.network.builders import DAY, NOW, join, network, user
 from tests.network.test_primaries import DURING, make_primary
 
@@ -96,18 +96,7 @@ def test_a_member_declares_votes_in_the_primary_and_checks_the_receipt_on_a_phon
     check_page(page, "primary declaration phone")
     page.get_by_label(re.compile("I declare that I am a member")).check()
     page.get_by_role("button", name="Declare and go to my ballot").click()
-    page.get_by_role("heading", name="Arrange your ranking").wait_for()
-    for name in ("Bea", "Al"):
-        item = page.locator(".ranker-item").filter(has=page.locator(".ranker-name", has_text=name))
-        item.get_by_role("button", name="Add to my ranking").click()
-    page.get_by_role("button", name="Review my ballot").click()
-    page.get_by_role("button", name="Cast my vote").click()
-    code = page.locator("#receipt-code").inner_text()
-    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
-    page.get_by_role("link", name="receipt check page").click()
-    page.get_by_label("Receipt code").fill(code)
-    page.get_by_role("button", name="Check").click()
-    assert page.locator("#recorded-ranking li").all_inner_texts() == ["Bea", "Al"]
+    rank_and_cast_in_primary(page, ["Bea", "Al"])
     # turnout per group, counts only: Vic counts in both her groups
     page.goto(f"{base}/networks/left/primaries/{p.pk}/")
     rows = page.locator("#turnout ~ .table-wrap tbody tr").all_inner_texts()

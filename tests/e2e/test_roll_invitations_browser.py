@@ -14,7 +14,7 @@ from django.core import mail
 
 from grassroots.network.actions import primaries as pa
 from tests.e2e.test_accessibility import DESKTOP, PHONE, check_page
-from tests.e2e.test_browser import log_in
+from tests.e2e.test_browser import log_in, rank_and_cast_in_primary
 from tests.network.builders import join, network, user
 from tests.network.test_primaries import DURING, make_primary
 
@@ -65,18 +65,7 @@ def test_a_list_only_person_signs_in_from_the_e_mailed_link_votes_and_checks_the
     page.wait_for_url(f"{base}/")
     page.goto(f"{base}/networks/left/primaries/{p.pk}/")
     page.get_by_role("link", name="Vote in this primary").click()
-    page.get_by_role("heading", name="Arrange your ranking").wait_for()
-    for name in ("Bea", "Al"):
-        item = page.locator(".ranker-item").filter(has=page.locator(".ranker-name", has_text=name))
-        item.get_by_role("button", name="Add to my ranking").click()
-    page.get_by_role("button", name="Review my ballot").click()
-    page.get_by_role("button", name="Cast my vote").click()
-    code = page.locator("#receipt-code").inner_text()
-    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
-    page.get_by_role("link", name="receipt check page").click()
-    page.get_by_label("Receipt code").fill(code)
-    page.get_by_role("button", name="Check").click()
-    assert page.locator("#recorded-ranking li").all_inner_texts() == ["Bea", "Al"]
+    rank_and_cast_in_primary(page, ["Bea", "Al"])
     assert get_user_model().objects.filter(email="lia@example.org").count() == 1
 
     # the link again, in another browser: refused, with a way to a new one
