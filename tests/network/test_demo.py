@@ -1,12 +1,15 @@
 """The network demo: about 30 groups of three kinds with overlapping lists, a published primary
-in which the women's minimum binds, an open primary in its hustings, and a primary now voting
-whose roll holds people only a group's list knows."""
+in which the women's minimum binds, an open primary in its hustings (held as a meeting with its
+notice and agenda), and a primary now voting whose roll holds people only a group's list
+knows."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from django.test import Client
+from django.utils.html import escape
 
 from grassroots.count import rules
 from grassroots.count.formats import blt
@@ -44,6 +47,17 @@ def test_the_network_demo_has_its_groups_a_published_primary_where_the_minimum_b
     assert hustings.election.state == "draft"
     assert hustings.questions.count() == 5 and hustings.themes.count() == 2
     assert hustings.candidacies.count() == 5
+    # its hustings is held online as a meeting, called with its notice and agenda, and shown
+    meeting = hustings.hustings_meeting
+    assert meeting is not None and meeting.state == "called" and meeting.join_url
+    assert meeting.called_at < meeting.notice_deadline < meeting.start
+    assert meeting.start < hustings.election.nominations_close
+    agenda = list(meeting.items.order_by("position").values_list("title", flat=True))
+    assert {"Questions on council housing", "Questions on public services"} <= set(agenda)
+    page = Client().get(f"/networks/left/primaries/{hustings.pk}/").content.decode()
+    assert f'href="/meetings/{meeting.pk}/"' in page
+    notice = Client().get(f"/meetings/{meeting.pk}/").content.decode()
+    assert all(escape(title) in notice for title in agenda)
     # a primary now voting whose roll holds people only a group's imported list knows
     voting = Primary.objects.get(pk=made["voting"])
     assert voting.election.state == "voting"

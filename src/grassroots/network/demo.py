@@ -1,6 +1,7 @@
 """The demo's network: 30 groups (local groups, two national organisations, union branches)
 whose lists overlap, one application waiting and one refused, a published primary in which the
-women's minimum binds, an open primary in its hustings, and a primary now voting whose roll
+women's minimum binds, an open primary in its hustings (held online as a meeting of the meetings
+app, called with its notice and agenda), and a primary now voting whose roll
 holds people only a group's imported list knows (no account: each may ask for a sign-in link on
 the login page; the demo sends no mail).
 
@@ -22,8 +23,10 @@ from django.utils import timezone
 
 from grassroots.elections import actions as elections
 from grassroots.elections.voters import voter_for
-from grassroots.members.models import Member
+from grassroots.meetings import actions as meetings
+from grassroots.members.models import Member, Unit
 from grassroots.network.actions import groups as ga
+from grassroots.network.actions import hustings_meeting as hm
 from grassroots.network.actions import primaries as pa
 from grassroots.network.models import GroupAdmin, GroupMembership, Network, Organiser, Person
 
@@ -353,7 +356,43 @@ def _in_hustings(net, groups, organiser, candidate, asking, password, now):  # t
                     f"{name.split()[0]} on {title.lower()}: yes, and here is how, step by step.",
                     by=u,
                 )
+    _hustings_meeting(p, organiser, now)
     return p
+
+
+def _hustings_meeting(p, organiser, now):  # type: ignore[no-untyped-def]
+    """The open primary's hustings, held online as a meeting of the party's national unit:
+    called with its notice and an agenda that follows the hustings' themes, ten days ahead
+    (after the notice period, before nominations close)."""
+    national = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    if national is None:  # no party register seeded: the hustings stays online only
+        return
+    body = meetings.create_body(
+        unit=national,
+        kind="all_member",
+        name=f"{p.network.name} hustings",
+        by=None,
+        visitors_admitted=True,
+    )
+    themes = dict.fromkeys(t for t, _ in QUESTIONS)
+    meeting = meetings.call_meeting(
+        body,
+        title=f"Online hustings: {p.election.title}",
+        start=timezone.localtime(now + 10 * DAY).replace(
+            hour=19, minute=0, second=0, microsecond=0
+        ),
+        by=None,
+        items=[
+            "Welcome and how the hustings runs",
+            "Candidates' opening statements",
+            *(f"Questions on {t.lower()}" for t in themes),
+            "Questions from the floor",
+            "Closing statements",
+        ],
+        join_url="https://video.example.org/left-network-hustings",
+        now=now,
+    )
+    hm.hold_hustings_as_meeting(p, meeting, by=organiser, now=now)
 
 
 def _voting(net, groups, organiser, password, now):  # type: ignore[no-untyped-def]
