@@ -131,6 +131,7 @@ def _stored(
             out[t.unit_id] = t.figures
         if kind == "register":  # yesterday's counts are never read again
             BranchTally.objects.filter(kind="register", on__lt=on).delete()
+        # delegates' are kept: the delegates page reads any snapshot date asked, earlier ones too
     return out
 
 
