@@ -11,7 +11,7 @@ from django.db.models.functions import ExtractMonth
 
 from grassroots.finance.models import Refund
 
-__all__ = ["by_month", "by_unit", "in_period", "of_payments"]
+__all__ = ["RefundKind", "by_month", "by_unit", "in_period", "kinds_in_year", "of_payments"]
 
 
 def _year(year: int) -> dict[str, dt.date]:
@@ -58,4 +58,36 @@ def of_payments(payment_ids: list[int]) -> dict[int, list[Refund]]:
     out: dict[int, list[Refund]] = defaultdict(list)
     for r in Refund.objects.filter(payment_id__in=payment_ids).order_by("refunded_on", "pk"):
         out[r.payment_id].append(r)
+    return out
+
+
+# (rule id, band, payment's amount, has a region, has a ward, refunded before, the refund)
+RefundKind = tuple[int, str, int, bool, bool, int, int]
+
+
+def kinds_in_year(level: str, unit_id: int, year: int) -> dict[RefundKind, tuple[int, int]]:
+    """The refunds made in ``year`` of payments whose share at ``level`` went to the unit, by
+    kind: the payment's rule, band and amount, whether its member had a region and a ward, what
+    earlier refunds of it had taken back and the refund's amount (what splitting it again under
+    another rule needs) → how many refunds and the pence they took back from the unit."""
+    rows = list(
+        Refund.objects.filter(**{f"payment__{level}_id": unit_id}, **_year(year)).values_list(
+            "pk", "payment_id", "amount", f"{level}_pence", "payment__rule_id", "payment__band",
+            "payment__amount", "payment__region_id", "payment__ward_id",
+        )
+    )  # fmt: skip
+    before: dict[int, int] = {}  # refund id → what the payment's earlier refunds took back
+    taken: dict[int, int] = defaultdict(int)
+    for pk, payment_id, amount in (
+        Refund.objects.filter(payment_id__in={r[1] for r in rows})
+        .order_by("pk")  # recorded in this order, each split after the ones before it
+        .values_list("pk", "payment_id", "amount")
+    ):
+        before[pk] = taken[payment_id]
+        taken[payment_id] += amount
+    out: dict[RefundKind, tuple[int, int]] = {}
+    for pk, _, amount, pence, rule_id, band, paid, region, ward in rows:
+        key = (rule_id, band, paid, region is not None, ward is not None, before[pk], amount)
+        n, s = out.get(key, (0, 0))
+        out[key] = (n + 1, s + pence)
     return out

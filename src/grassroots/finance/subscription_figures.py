@@ -304,9 +304,10 @@ class WhatIf:
     level: str
     year: int
     percent: Fraction
-    actual: int
-    would_be: int
+    actual: int  # as the unit's totals have it: its share less what refunds took back
+    would_be: int  # the same under the other split, refunds taken back under it too
     paid_in: int
+    refunded: int = 0  # given back to its members by refunds made in the year
 
     @property
     def difference(self) -> int:
@@ -316,7 +317,11 @@ class WhatIf:
 def what_if(unit: Unit, year: int, percent: Fraction) -> WhatIf:
     """The unit's income in ``year`` had its level received ``percent`` of every payment by its
     members, the other levels sharing the rest as the rule in force had them, each payment split
-    to the penny by the same rounding rule as the real ones."""
+    to the penny by the same rounding rule as the real ones.
+
+    Net of refunds as the unit's totals are: a refund made in the year takes back the unit's
+    share of it under the other split, worked out as a real refund is (``refunds``): what the
+    unit kept of the payment before the refund less what it keeps after it."""
     level = level_of(unit)
     if level is None:
         raise ValueError(f"{unit.name} is an affiliated body: it receives no subscriptions")
@@ -327,16 +332,29 @@ def what_if(unit: Unit, year: int, percent: Fraction) -> WhatIf:
         .order_by()
     )
     rules: dict[int, SplitRule] = {s.pk: s.rule() for s in SubscriptionRule.objects.all()}
-    actual = would_be = paid_in = 0
     fraction = percent / 100
+
+    def kept(amount: int, rule_id: int, band: str, has_region: bool, has_ward: bool) -> int:
+        """The unit's share of ``amount`` under the other split."""
+        if amount == 0:
+            return 0
+        weights = with_share(rules[rule_id].band(band), level, fraction)
+        present = ["national", "branch"] + ["region"] * has_region + ["ward"] * has_ward
+        return dict(largest_remainder(amount, fold_absent(weights, present))).get(level, 0)
+
+    actual = would_be = paid_in = refunded = 0
     for g in groups:
-        weights = with_share(rules[g["rule_id"]].band(g["band"]), level, fraction)
-        present = ["national", "branch"] + ["region"] * g["has_region"] + ["ward"] * g["has_ward"]
-        shares = dict(largest_remainder(g["amount"], fold_absent(weights, present)))
-        would_be += shares.get(level, 0) * g["n"]
+        kind = (g["rule_id"], g["band"], g["has_region"], g["has_ward"])
+        would_be += kept(g["amount"], *kind) * g["n"]
         actual += g["actual"] or 0
         paid_in += g["amount"] * g["n"]
-    return WhatIf(unit, level, year, percent, actual, would_be, paid_in)
+    refunds = refund_figures.kinds_in_year(level, unit.pk, year)
+    for (rule_id, band, amount, region, ward, before, back), (n, taken) in refunds.items():
+        kind = (rule_id, band, region, ward)
+        would_be -= (kept(amount - before, *kind) - kept(amount - before - back, *kind)) * n
+        actual -= taken
+        refunded += back * n
+    return WhatIf(unit, level, year, percent, actual, would_be, paid_in, refunded)
 
 
 def check_payments(text: str, unit: Unit) -> PaymentsFile:
