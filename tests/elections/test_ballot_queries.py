@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -15,7 +16,9 @@ from django.utils import timezone
 
 from grassroots.elections.models import Election
 from grassroots.members import actions as member_actions
+from grassroots.members.models import Member
 from grassroots.members.permissions import can, held_roles
+from grassroots.site.rows import fetch_one, select_list
 from grassroots.site.sessions import SessionStore
 from tests.elections.conftest import Setup
 from tests.web.conftest import PASSWORD
@@ -106,3 +109,52 @@ def test_an_expired_session_signs_nobody_in(client: Client, voting: Setup) -> No
     assert store.load() == {} and store.session_key is None
     r = client.get(f"/elections/{voting.election.pk}/vote/")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def _orm_built(queries: CaptureQueriesContext) -> list[str]:
+    """The statements the ORM built (it names every column as "table"."column")."""
+    return [q["sql"] for q in queries.captured_queries if re.search(r'"\w+"\."\w+"', q["sql"])]
+
+
+def test_the_ballot_page_and_the_cast_build_no_orm_query_for_user_election_or_voter(
+    client: Client, voting: Setup
+) -> None:
+    assert client.login(username="ann", password=PASSWORD)
+    page, cast = _vote(client, voting)
+    # the session, the user, the roles, the election, the primary check and the voter are
+    # plain SQL (site/rows.py, signin/backends.py); so is the cast on PostgreSQL (SQLite's
+    # cast is the ORM's transaction, not a hot path in production)
+    assert _orm_built(page) == []
+    if connection.vendor == "postgresql":
+        assert _orm_built(cast) == []
+    users = [q["sql"] for q in page.captured_queries if "auth_user" in q["sql"]]
+    assert len(users) == 1 and users[0].startswith('SELECT u."id"')
+
+
+def test_a_deactivated_account_is_still_signed_out_by_the_plain_sql_user_read(
+    client: Client, voting: Setup
+) -> None:
+    assert client.login(username="ann", password=PASSWORD)
+    ann = voting.org.users["member"]
+    User.objects.filter(pk=ann.pk).update(is_active=False)
+    r = client.get(f"/elections/{voting.election.pk}/vote/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_rows_read_in_plain_sql_equal_the_orms_field_by_field(voting: Setup) -> None:
+    """Dates (text on SQLite), JSON columns and foreign keys come back as the ORM gives them."""
+    e = voting.election
+    ann = voting.org.users["member"]
+    for model, pk in ((Election, e.pk), (User, ann.pk), (Member, voting.org.ann.pk)):
+        sql = f"SELECT {select_list(model, 't')} FROM {model._meta.db_table} t WHERE t.id = %s"
+        found = fetch_one(model, sql, [pk])
+        assert found is not None
+        plain, extra = found
+        orm = model.objects.get(pk=pk)
+        assert extra == ()
+        for f in model._meta.concrete_fields:
+            assert getattr(plain, f.attname) == getattr(orm, f.attname), f.name
+            assert type(getattr(plain, f.attname)) is type(getattr(orm, f.attname)), f.name
+        assert not plain._state.adding and plain._state.db == "default"
+    sql = f"SELECT {select_list(User, 'u')} FROM auth_user u WHERE u.id = %s"
+    assert fetch_one(User, sql, [-1]) is None

@@ -221,8 +221,9 @@ MIDDLEWARE += [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading the signed-in user in plain SQL (signin/backends.py)
+    "grassroots.signin.backends.ModelBackend",
+    "grassroots.signin.backends.AccountBackend",
 ]
 ACCOUNT_ADAPTER = "grassroots.signin.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}

@@ -28,6 +28,7 @@ from grassroots.elections.standing import covers, member_election
 from grassroots.elections.voters import NOT_MINE, elsewhere, voter_for
 from grassroots.members.models import Member
 from grassroots.members.requester import remember_member
+from grassroots.site.rows import fetch_one, select_list
 
 
 @never_cache
@@ -88,13 +89,13 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 def _election(request: HttpRequest, pk: int) -> Election:
     """The election, if this user may see it (``Election.objects.visible_to``).
 
-    An announced election is visible to everyone: read in plain SQL, as the ballot page and
-    every cast ask for it. A draft is looked up through ``visible_to`` (its managers only).
+    An announced election is visible to everyone: read in plain SQL (``site.rows``), as the
+    ballot page and every cast ask for it. A draft is looked up through ``visible_to`` (its
+    managers only).
     """
-    found = list(
-        Election.objects.raw(f"SELECT * FROM {Election._meta.db_table} WHERE id = %s", [pk])
-    )
-    if found and found[0].announced_at is not None:
+    sql = f"SELECT {select_list(Election, 'e')} FROM {Election._meta.db_table} e WHERE e.id = %s"
+    found = fetch_one(Election, sql, [pk])
+    if found is not None and found[0].announced_at is not None:
         return found[0]
     return get_object_or_404(Election.objects.visible_to(request.user), pk=pk)
 
@@ -111,14 +112,17 @@ def _voter(e: Election, user: Any) -> Member | None:
         return None
     column, value = ("m.user_id", user.pk) if found is NOT_MINE else ("m.id", found.pk)
     sql = (
-        f"SELECT m.*, EXISTS (SELECT 1 FROM {RollEntry._meta.db_table} r"
+        f"SELECT {select_list(Member, 'm')}, EXISTS (SELECT 1 FROM {RollEntry._meta.db_table} r"
         " WHERE r.election_id = %s AND r.member_id = m.id) AS on_roll,"
         f" EXISTS (SELECT 1 FROM {VoterRecord._meta.db_table} v"
         " WHERE v.election_id = %s AND v.member_id = m.id) AS voted"
         f" FROM {Member._meta.db_table} m WHERE {column} = %s ORDER BY m.id LIMIT 1"
     )
-    rows = list(Member.objects.raw(sql, [e.pk, e.pk, value]))
-    member = rows[0] if rows else None
+    row = fetch_one(Member, sql, [e.pk, e.pk, value])
+    member = None
+    if row is not None:
+        member, (on_roll, voted) = row
+        member.on_roll, member.voted = bool(on_roll), bool(voted)  # type: ignore[attr-defined]
     if found is NOT_MINE:
         remember_member(user, member)  # the user's own record: the navigation reads it too
     return member
