@@ -50,3 +50,22 @@ def test_a_refused_ballot_keeps_the_policy_and_the_voters_numbers(
     assert r.status_code == 400
     assert r.headers["Content-Security-Policy"] == STRICT_POLICY
     assert re.search(rf'<input id="{field}"[^>]* value="2"', r.content.decode())
+
+
+def test_each_ballot_row_escapes_what_it_shows_and_ties_a_problem_to_its_box() -> None:
+    from grassroots.elections.templatetags.ballot_rows import ballot_rows
+
+    html = ballot_rows(
+        [
+            ('Ann "<b>" & Co', "rank-0", "1", '/photo/1?x="y"', None),
+            ("Bob", "rank-1", '2"><script>', None, "Not a <number>"),
+        ]
+    )
+    rows = html.split("</p>")
+    assert 'src="/photo/1?x=&quot;y&quot;"' in rows[0]
+    assert '<label for="rank-0">Ann &quot;&lt;b&gt;&quot; &amp; Co</label>' in rows[0]
+    assert 'max="2" value="1" size="3">' in rows[0] and "aria-invalid" not in rows[0]
+    assert '<p class="ballot-row invalid"><label for="rank-1">Bob</label>' in rows[1]
+    assert '<span class="field-error" id="rank-1-error">Not a &lt;number&gt;</span>' in rows[1]
+    assert 'value="2&quot;&gt;&lt;script&gt;"' in rows[1] and "<script>" not in html
+    assert 'aria-invalid="true" aria-describedby="rank-1-error"' in rows[1]
