@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.test import Client
 
     from grassroots.finance.actions.subscriptions import create_rule, import_payments
-    from grassroots.finance.models import Payment
+    from grassroots.finance.models import Payment, PaymentSplit
     from grassroots.finance.payments_csv import PaymentRow, PaymentsFile
     from grassroots.finance.subscription_accounts import every_unit_year
     from grassroots.members import actions, csvio
@@ -184,10 +184,10 @@ def main(argv: list[str] | None = None) -> None:
         pstats.Stats(profile).sort_stats("tottime").print_stats(15)
     count = Payment.objects.count()
     assert count == 12 * len(members), count
-    bad = Payment.objects.exclude(
+    bad = PaymentSplit.objects.exclude(
         amount=F("national_pence") + F("region_pence") + F("branch_pence") + F("ward_pence")
     ).count()
-    sums = Payment.objects.aggregate(paid=Sum("amount"), branch=Sum("branch_pence"))
+    sums = Payment.objects.aggregate(paid=Sum("split__amount"), branch=Sum("split__branch_pence"))
     print(f"  every payment's shares add up: {bad == 0}; paid {sums['paid']}p, "
           f"to branches {sums['branch']}p")  # fmt: skip
     assert bad == 0

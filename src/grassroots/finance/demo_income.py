@@ -43,7 +43,10 @@ def seed(today: dt.date | None = None) -> int:
         )
     member = Member.objects.filter(number="D900003").select_related("branch").first()
     payment = (
-        Payment.objects.filter(member=member).order_by("-paid_on", "-pk").first()
+        Payment.objects.filter(member=member)
+        .select_related("split")
+        .order_by("-paid_on", "-pk")
+        .first()
         if member is not None
         else None
     )

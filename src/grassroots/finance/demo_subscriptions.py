@@ -93,8 +93,8 @@ def seed(today: dt.date | None = None) -> int:
     for branch in Unit.objects.filter(kind="branch").order_by("path"):
         for month in months[:-1]:
             owed = Payment.objects.filter(
-                branch=branch, paid_on__gte=month, paid_on__lt=_month(month, -1)
-            ).aggregate(s=Sum("branch_pence"))["s"]
+                split__branch=branch, paid_on__gte=month, paid_on__lt=_month(month, -1)
+            ).aggregate(s=Sum("split__branch_pence"))["s"]
             if not owed:
                 continue
             last = month == months[-2]

@@ -190,9 +190,9 @@ def rebuild(chunk: int = 200_000) -> None:
     """Work every kept figure out again from the stored payments, oldest first."""
     PaymentFigure.objects.all().delete()
     Payer.objects.all().delete()
-    cols = ["member_id", "paid_on", "rule_id", "band", "amount"]
+    cols = ["member_id", "paid_on", "split__rule_id", "split__band", "split__amount"]
     for level in LEVELS:
-        cols += [f"{level}_id", f"{level}_pence"]
+        cols += [f"split__{level}_id", f"split__{level}_pence"]
     last: tuple[dt.date, int] | None = None
     while True:
         qs = Payment.objects.order_by("paid_on", "pk")

@@ -22,7 +22,7 @@ def by_month(level: str, unit_id: int, year: int) -> dict[int, int]:
     """Month number → pence taken back from the unit (at ``level``) by refunds in ``year``."""
     return {
         row["month"]: row["s"] or 0
-        for row in Refund.objects.filter(**{f"payment__{level}_id": unit_id}, **_year(year))
+        for row in Refund.objects.filter(**{f"payment__split__{level}_id": unit_id}, **_year(year))
         .annotate(month=ExtractMonth("refunded_on"))
         .values("month")
         .annotate(s=Sum(f"{level}_pence"))
@@ -34,8 +34,8 @@ def by_unit(level: str, year: int) -> dict[int, int]:
     """Unit id → pence taken back from it (at ``level``) by refunds in ``year``."""
     return dict(
         Refund.objects.filter(**_year(year))
-        .exclude(**{f"payment__{level}_id": None})
-        .values_list(f"payment__{level}_id")
+        .exclude(**{f"payment__split__{level}_id": None})
+        .values_list(f"payment__split__{level}_id")
         .annotate(s=Sum(f"{level}_pence"))
         .order_by()
     )
@@ -46,8 +46,8 @@ def in_period(level: str, start: dt.date, end: dt.date) -> dict[int, int]:
     ``end``."""
     return dict(
         Refund.objects.filter(refunded_on__gte=start, refunded_on__lt=end)
-        .exclude(**{f"payment__{level}_id": None})
-        .values_list(f"payment__{level}_id")
+        .exclude(**{f"payment__split__{level}_id": None})
+        .values_list(f"payment__split__{level}_id")
         .annotate(s=Sum(f"{level}_pence"))
         .order_by()
     )
@@ -70,10 +70,12 @@ def kinds_in_year(level: str, unit_id: int, year: int) -> dict[RefundKind, tuple
     kind: the payment's rule, band and amount, whether its member had a region and a ward, what
     earlier refunds of it had taken back and the refund's amount (what splitting it again under
     another rule needs) → how many refunds and the pence they took back from the unit."""
+    of_unit = {f"payment__split__{level}_id": unit_id}
     rows = list(
-        Refund.objects.filter(**{f"payment__{level}_id": unit_id}, **_year(year)).values_list(
-            "pk", "payment_id", "amount", f"{level}_pence", "payment__rule_id", "payment__band",
-            "payment__amount", "payment__region_id", "payment__ward_id",
+        Refund.objects.filter(**of_unit, **_year(year)).values_list(
+            "pk", "payment_id", "amount", f"{level}_pence", "payment__split__rule_id",
+            "payment__split__band", "payment__split__amount", "payment__split__region_id",
+            "payment__split__ward_id",
         )
     )  # fmt: skip
     before: dict[int, int] = {}  # refund id → what the payment's earlier refunds took back

@@ -3,9 +3,9 @@ and the benchmark.
 
 A member's levels come from the tree: the national unit at its top, the region and branch on the
 branch's path, and the member's ward. Each payment's split is worked out by ``apportion`` under
-the rule in force on its date (once per rule, band, amount, branch and ward, since most
-payments repeat a few amounts) and written with its units in one row; each unit's figures for
-the month (``figures``) are added to in the same transaction.
+the rule in force on its date, once per rule, band, amount, branch and ward (most payments
+repeat a few amounts), and stored once as a ``PaymentSplit`` that every payment of that kind
+cites; each unit's figures for the month (``figures``) are added to in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from grassroots.finance import figures
 from grassroots.finance.apportion import LEVELS, RuleBook, SplitRule, apportion
-from grassroots.finance.models import Payment, SubscriptionRule
+from grassroots.finance.models import Payment, PaymentBatch, PaymentSplit, SubscriptionRule
+from grassroots.finance.models.subscriptions import split_key
 from grassroots.members.models import Unit
 
 __all__ = [
@@ -37,12 +38,8 @@ Ints = npt.NDArray[np.int64]
 _SQLITE_CACHE_KIB = 1024 * 1024
 # PostgreSQL advisory lock held while rules change or payments are split under them
 _RULES_LOCK = 0x7375627321  # "subs!"
-# a payment row's columns: the payment's own, then those shared by payments of a kind
-_COLUMNS = (
-    "member_id", "paid_on", "amount", "reference", "recorded_at", "recorded_by_id", "currency",
-    "band", "rule_id", "source", "national_id", "national_pence", "region_id", "region_pence",
-    "branch_id", "branch_pence", "ward_id", "ward_pence",
-)  # fmt: skip
+# a payment row's columns: its own, then its split's and its batch's
+_COLUMNS = ("member_id", "paid_on", "reference", "split_id", "batch_id", "source")
 
 
 def lock_rules() -> None:
@@ -207,27 +204,52 @@ def write_payments(
     kinds = figures.Kinds([], [], [], {}, {})
     units: dict[str, list[int]] = {lv: [] for lv in LEVELS}
     pence: dict[str, list[int]] = {lv: [] for lv in LEVELS}
-    tails: list[tuple[object, ...]] = []
+    wanted: list[tuple[str, dict[str, object]]] = []  # each kind's split: key, fields
     for i in first.tolist():
         rule = rules[int(rule_id[i])]
         b = bands[int(band[i])]
         levels = book.levels(int(branch[i]), int(ward[i]) or None)
         shares = dict(book.split(rule, b, int(amount[i]), levels))
-        cols: list[object] = [at, recorded_by, rule.currency, b, int(rule_id[i]), source]
+        fields: dict[str, object] = {
+            "rule_id": int(rule_id[i]), "currency": rule.currency, "band": b,
+            "amount": int(amount[i]),
+        }  # fmt: skip
         for level in LEVELS:
-            cols.append(levels.get(level))  # the member's unit there, even with no share
-            cols.append(shares.get(level, 0))
+            # the member's unit there, even with no share; none: its share went up a level
+            fields[f"{level}_id"] = levels.get(level)
+            fields[f"{level}_pence"] = shares.get(level, 0)
             units[level].append(levels.get(level) or 0)
             pence[level].append(shares.get(level, 0))
-        tails.append(tuple(cols))
+        key = split_key(int(rule_id[i]), b, int(amount[i]),
+                        tuple(levels.get(level) for level in LEVELS))  # fmt: skip
+        wanted.append((key, fields))
         kinds.rule_id.append(int(rule_id[i]))
         kinds.band.append(b)
         kinds.amount.append(int(amount[i]))
     kinds.units = {lv: np.array(units[lv], dtype=np.int64) for lv in LEVELS}
     kinds.pence = {lv: np.array(pence[lv], dtype=np.int64) for lv in LEVELS}
-    _insert(payments, kind, tails)
+    split_ids = np.array(_split_ids(wanted), dtype=np.int64)
+    batch = PaymentBatch.objects.create(source=source, recorded_at=at, recorded_by_id=recorded_by)
+    _insert(payments, split_ids[kind].tolist(), batch)
     figures.add(member, day, kind, kinds)
     return n
+
+
+def _split_ids(wanted: list[tuple[str, dict[str, object]]]) -> list[int]:
+    """The stored split for each of ``wanted`` (key and fields), storing those not yet stored.
+
+    Splits are only added while the rules are locked (``lock_rules``), so none appears
+    between the look-up and the insert."""
+    keys = [key for key, _ in wanted]
+    found: dict[str, int] = {}
+    for i in range(0, len(keys), 1000):
+        found.update(
+            PaymentSplit.objects.filter(key__in=keys[i : i + 1000]).values_list("key", "pk")
+        )
+    new = [PaymentSplit(key=key, **fields) for key, fields in wanted if key not in found]
+    for split in PaymentSplit.objects.bulk_create(new, batch_size=1000):
+        found[split.key] = split.pk
+    return [found[k] for k in keys]
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -241,18 +263,17 @@ def _copy_text(value: object) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
-def _insert(payments: Payments, kind: Ints, tails: list[tuple[object, ...]]) -> None:
-    """Write the rows: COPY on PostgreSQL (each kind's columns as text once), a prepared INSERT
-    of many rows at a time elsewhere."""
+def _insert(payments: Payments, split_id: list[int], batch: PaymentBatch) -> None:
+    """Write the narrow rows: COPY on PostgreSQL, a prepared INSERT of many rows at a time
+    elsewhere."""
     table = connection.ops.quote_name(Payment._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    kinds = kind.tolist()
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            tail = ["\t".join(_copy_text(v) for v in t) for t in tails]
             refs = payments.reference
             if any(c in "".join(refs) for c in "\\\t\n\r"):
                 refs = [r.translate(_COPY_ESCAPES) for r in refs]
+            tail = f"\t{batch.pk}\t{_copy_text(batch.source)}\n"
             days = {d: d.isoformat() for d in set(payments.paid_on)}
             step = 50_000
             # errors as Django's (a reference already recorded: IntegrityError)
@@ -264,10 +285,10 @@ def _insert(payments: Payments, kind: Ints, tails: list[tuple[object, ...]]) -> 
                     j = i + step
                     copy.write(
                         "".join(
-                            f"{m}\t{days[d]}\t{a}\t{r}\t{tail[k]}\n"
-                            for m, d, a, r, k in zip(
-                                payments.member_id[i:j], payments.paid_on[i:j],
-                                payments.amount[i:j], refs[i:j], kinds[i:j], strict=True,
+                            f"{m}\t{days[d]}\t{r}\t{k}{tail}"
+                            for m, d, r, k in zip(
+                                payments.member_id[i:j], payments.paid_on[i:j], refs[i:j],
+                                split_id[i:j], strict=True,
                             )
                         )
                     )  # fmt: skip
@@ -278,21 +299,19 @@ def _insert(payments: Payments, kind: Ints, tails: list[tuple[object, ...]]) -> 
         (cache_size,) = cur.fetchone()
         cur.execute(f"PRAGMA cache_size = {-_SQLITE_CACHE_KIB}")
         try:
-            moment = connection.ops.adapt_datetimefield_value
-            adapted = [(moment(t[0]), *t[1:]) for t in tails]
             days_s = {d: connection.ops.adapt_datefield_value(d) for d in set(payments.paid_on)}
-            sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
+            sql = f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, {batch.pk}, %s)"
             step = 20_000
+            source = batch.source
             for i in range(0, len(payments), step):
                 j = i + step
                 cur.executemany(
                     sql,
                     [
-                        (m, days_s[d], a, r, *adapted[k])
-                        for m, d, a, r, k in zip(
+                        (m, days_s[d], r, k, source)
+                        for m, d, r, k in zip(
                             payments.member_id[i:j], payments.paid_on[i:j],
-                            payments.amount[i:j], payments.reference[i:j], kinds[i:j],
-                            strict=True,
+                            payments.reference[i:j], split_id[i:j], strict=True,
                         )
                     ],
                 )  # fmt: skip

@@ -29,8 +29,8 @@ def _refunds(year: int) -> dict[tuple[int, int], int]:
     ).annotate(month=ExtractMonth("refunded_on"))
     for level in LEVELS:
         for unit_id, month, pence in (
-            qs.exclude(**{f"payment__{level}_id": None})
-            .values_list(f"payment__{level}_id", "month")
+            qs.exclude(**{f"payment__split__{level}_id": None})
+            .values_list(f"payment__split__{level}_id", "month")
             .annotate(s=Sum(f"{level}_pence"))
             .order_by()
         ):

@@ -119,7 +119,7 @@ class MemberYear:
 def member_year(member: Member, year: int) -> MemberYear:
     payments = list(
         _year(Payment.objects.filter(member=member), year)
-        .select_related("rule")
+        .select_related("split__rule")
         .order_by("paid_on", "pk")
     )
     ids = {uid for p in payments for _, uid, _ in p.shares()}

@@ -35,18 +35,18 @@ def _fresh() -> tuple[dict[tuple[int, dt.date], tuple[int, int, int]], dict[tupl
     months: dict[tuple[int, dt.date], tuple[int, int, int]] = {}
     payers: dict[tuple[int, int], int] = {}
     for level in LEVELS:
-        qs = Payment.objects.exclude(**{f"{level}_id": None})
+        qs = Payment.objects.exclude(**{f"split__{level}_id": None})
         for row in (
             qs.annotate(month=TruncMonth("paid_on"))
-            .values(f"{level}_id", "month")
-            .annotate(r=Sum(f"{level}_pence"), p=Sum("amount"), n=Count("pk"))
+            .values(f"split__{level}_id", "month")
+            .annotate(r=Sum(f"split__{level}_pence"), p=Sum("split__amount"), n=Count("pk"))
             .order_by()
         ):
-            months[(row[f"{level}_id"], row["month"])] = (row["r"], row["p"], row["n"])
+            months[(row[f"split__{level}_id"], row["month"])] = (row["r"], row["p"], row["n"])
         for year in {d.year for d in qs.values_list("paid_on", flat=True)}:
             for unit, n in (
                 qs.filter(paid_on__year=year)
-                .values_list(f"{level}_id")
+                .values_list(f"split__{level}_id")
                 .annotate(n=Count("member_id", distinct=True))
                 .order_by()
             ):
@@ -104,7 +104,7 @@ def test_kept_figures_equal_a_fresh_sum_after_officer_payments_files_and_a_membe
     assert fresh_payers[(org.national.pk, 2025)] == 2 and fresh_payers[(org.national.pk, 2026)] == 1
     nat = figures.unit_year(org.national, 2025)
     assert nat.paid_in == sum(Payment.objects.filter(paid_on__year=2025).values_list(
-        "amount", flat=True))  # fmt: skip
+        "split__amount", flat=True))  # fmt: skip
     assert nat.payers == 2 and nat.payments == 8
     moorside = figures.unit_year(org.moorside, 2025)
     kept_moorside = sum(

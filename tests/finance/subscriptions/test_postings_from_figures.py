@@ -41,16 +41,16 @@ def _from_payments(month: dt.date) -> dict[str, int]:
     for level in ("region", "branch", "ward"):
         for unit_id, pence in (
             Payment.objects.filter(paid_on__gte=month, paid_on__lt=end)
-            .exclude(**{f"{level}_id": None})
-            .values_list(f"{level}_id")
-            .annotate(s=Sum(f"{level}_pence"))
+            .exclude(**{f"split__{level}_id": None})
+            .values_list(f"split__{level}_id")
+            .annotate(s=Sum(f"split__{level}_pence"))
             .order_by()
         ):
             out[unit_id] += pence
         for unit_id, pence in (
             Refund.objects.filter(refunded_on__gte=month, refunded_on__lt=end)
-            .exclude(**{f"payment__{level}_id": None})
-            .values_list(f"payment__{level}_id")
+            .exclude(**{f"payment__split__{level}_id": None})
+            .values_list(f"payment__split__{level}_id")
             .annotate(s=Sum(f"{level}_pence"))
             .order_by()
         ):

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from grassroots.audit.models import AuditEntry
 from grassroots.finance import subscription_figures as figures
@@ -18,7 +19,7 @@ from grassroots.finance.actions.subscriptions import (
     record_payment,
     record_remittance,
 )
-from grassroots.finance.models import Payment
+from grassroots.finance.models import Payment, PaymentSplit
 from grassroots.members.actions import ActionRefused
 
 from .conftest import CITED, Org
@@ -112,10 +113,10 @@ def test_a_payment_before_any_rule_or_in_a_band_without_a_rate_is_refused(org: O
     assert not Payment.objects.exists()
 
 
-def test_the_database_refuses_a_payment_whose_shares_do_not_add_up(org: Org) -> None:
+def test_the_database_refuses_a_payment_split_whose_shares_do_not_add_up(org: Org) -> None:
     p = record_payment(org.ann, paid_on=D(2025, 2, 1), amount=438, by=None)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Payment.objects.filter(pk=p.pk).update(branch_pence=p.branch_pence + 1)
+        PaymentSplit.objects.filter(pk=p.split_id).update(branch_pence=F("branch_pence") + 1)
 
 
 OWN = "number,date,amount,reference\nM1,2025-02-01,4.38,r1\nM1,2025-08-01,4.38,r2\n"
@@ -127,7 +128,7 @@ def test_a_payments_file_is_recorded_and_a_second_import_skips_what_it_recorded(
     out = import_payments(parsed, unit=org.hillford, by=org.users["secretary"], filename="feb.csv")
     assert (out.recorded, out.total) == (2, 876)
     feb, aug = Payment.objects.filter(member=org.ann).order_by("paid_on")
-    assert (feb.source, feb.branch_pence, aug.branch_pence, aug.ward_pence) == (
+    assert (feb.source, feb.split.branch_pence, aug.split.branch_pence, aug.split.ward_pence) == (
         "import",
         21,
         44,

@@ -11,7 +11,7 @@ from django.db.models import F, Sum
 from grassroots.audit.log import verify
 from grassroots.finance import subscription_figures as figures
 from grassroots.finance.demo_subscriptions import seed as seed_subscriptions
-from grassroots.finance.models import Payment, SubscriptionRule
+from grassroots.finance.models import Payment, PaymentSplit, SubscriptionRule
 from grassroots.members.demo import seed
 from grassroots.members.models import Member, Unit
 
@@ -25,14 +25,18 @@ def test_the_demo_has_a_year_of_subscriptions_under_the_cited_rule_and_a_changed
     cited, changed = SubscriptionRule.objects.order_by("effective_from")
     assert cited.bands["standard"] == {"rate": 5256, "shares": {"national": 5006, "branch": 250}}
     assert changed.effective_from == dt.date(2026, 9, 1)
-    standard = Payment.objects.filter(band="standard", amount=438)
+    standard = Payment.objects.filter(split__band="standard", split__amount=438)
     assert set(
-        standard.filter(paid_on__lt=changed.effective_from).values_list("rule", "branch_pence")
+        standard.filter(paid_on__lt=changed.effective_from).values_list(
+            "split__rule", "split__branch_pence"
+        )
     ) == {(cited.pk, 21)}
     assert set(
-        standard.filter(paid_on__gte=changed.effective_from).values_list("rule", "branch_pence")
+        standard.filter(paid_on__gte=changed.effective_from).values_list(
+            "split__rule", "split__branch_pence"
+        )
     ) == {(changed.pk, 44)}
-    assert not Payment.objects.exclude(
+    assert not PaymentSplit.objects.exclude(
         amount=F("national_pence") + F("region_pence") + F("branch_pence") + F("ward_pence")
     ).exists()
     # a standard-rate member who paid all year
@@ -41,7 +45,7 @@ def test_the_demo_has_a_year_of_subscriptions_under_the_cited_rule_and_a_changed
     ).first()
     assert member is not None
     year = Payment.objects.filter(member=member, paid_on__year=2026).aggregate(
-        paid=Sum("amount"), branch=Sum("branch_pence")
+        paid=Sum("split__amount"), branch=Sum("split__branch_pence")
     )
     assert year["paid"] == 5256  # twelve months of £4.38, January to December 2026
     assert year["branch"] == 8 * 21 + 4 * 44

@@ -44,7 +44,8 @@ def refunded(payment: Payment) -> int:
 
 def holder(payment: Payment) -> Unit:
     """The unit whose treasurer refunds the payment: the member's branch when it was paid."""
-    unit_id = payment.branch_id or payment.region_id or payment.national_id
+    split = payment.split
+    unit_id = split.branch_id or split.region_id or split.national_id
     return Unit.objects.get(pk=unit_id)
 
 
@@ -66,8 +67,11 @@ def refund_payment(
     full already, a date before the payment or in the future, or no reason.
     """
     try:
+        # the payment's row only: its split is shared with every payment of its kind
         payment = (
-            Payment.objects.select_for_update().select_related("rule", "member").get(pk=payment.pk)
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("split__rule", "member")
+            .get(pk=payment.pk)
         )
     except Payment.DoesNotExist:
         raise ActionRefused("there is no such payment") from None
@@ -162,7 +166,7 @@ def plan_processor_refunds(
     stored = {
         p.reference: p
         for p in Payment.objects.filter(source="processor", reference__in=refs).select_related(
-            "member"
+            "member", "split"
         )
     }
     inside = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
@@ -173,7 +177,10 @@ def plan_processor_refunds(
                 RowError(x.row, "Status", f"{x.reference} is refunded and was never recorded")
             )
             continue
-        if p is not None and (p.branch_id or p.region_id or p.national_id) not in inside:
+        if (
+            p is not None
+            and (p.split.branch_id or p.split.region_id or p.split.national_id) not in inside
+        ):
             plan.errors.append(
                 RowError(x.row, "id", f"{x.reference} is a payment of a member outside {unit.name}")
             )

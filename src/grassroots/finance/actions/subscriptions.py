@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
-from django.db import IntegrityError, transaction
+import numpy as np
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from grassroots.audit.log import record
@@ -142,7 +144,7 @@ def record_payment(
         write_payments(Payments.of([new]), book, source="officer", recorded_by=_user_id(by))
     except (NoRule, RuleError) as e:
         raise ActionRefused(str(e)) from None
-    payment = Payment.objects.filter(member=member).order_by("-pk").first()
+    payment = Payment.objects.filter(member=member).select_related("split").order_by("-pk").first()
     assert payment is not None
     record(
         by,
@@ -186,30 +188,8 @@ def import_payments(
         raise ActionRefused("the file holds no payments to record")
     source = "processor" if parsed.layout == "processor" else "import"
     lock_rules()
-    allowed = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-    ids = sorted({r.member_id for r in parsed.rows})
-    members = Member.objects.values_list("pk", "branch_id", "ward_id")
-    where: dict[int, tuple[int, int | None]] = {}
-    if len(ids) <= 5000:
-        where = {pk: (b, w) for pk, b, w in members.filter(pk__in=ids)}
-    else:  # many: every member of the unit in one pass beats thousands of ids in a query
-        where = {
-            pk: (b, w)
-            for pk, b, w in members.filter(branch__path__startswith=unit.path).iterator(20000)
-        }
-    for r in parsed.rows:
-        if where.get(r.member_id, (0, None))[0] not in allowed:
-            raise ActionRefused(
-                f"row {r.row}: {r.number} is not a member of {unit.name} now; check the file again"
-            )
+    payments = _placed(parsed, unit)
     book = Book()
-    rows = parsed.rows
-    placed = [where[r.member_id] for r in rows]
-    payments = Payments(
-        [r.member_id for r in rows], [b for b, _ in placed], [w for _, w in placed],
-        [r.paid_on for r in rows], [r.amount for r in rows], [r.band for r in rows],
-        [r.reference for r in rows],
-    )  # fmt: skip
     # a reference already recorded is refused by the table's unique constraint (one index
     # look-up per row as it is written, instead of a query per 10,000 references first); the
     # savepoint lets the refusal name it
@@ -226,7 +206,7 @@ def import_payments(
         raise ActionRefused(
             f"{_repeated(refs)} is in the file twice; check the file again"
         ) from None
-    total = parsed.total
+    total = sum(payments.amount)  # as parsed.total, from the columns already built
     record(
         by,
         "import_subscription_payments",
@@ -243,6 +223,48 @@ def import_payments(
         },
     )
     return ImportOutcome(count, total, len(parsed.left_out))
+
+
+def _placed(parsed: PaymentsFile, unit: Unit) -> Payments:
+    """The file's payments with each member's branch and ward now, refused if any member is
+    not in ``unit``'s part of the tree now.
+
+    Columns and numpy arrays rather than a dict per member: a national file holds 500,000
+    rows, and the member look-up is the ORM's SQL read by a plain cursor."""
+    rows = parsed.rows
+    allowed = np.array(
+        Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True), dtype=np.int64
+    )
+    member_id = list(map(attrgetter("member_id"), rows))
+    wanted_ids = np.array(member_id, dtype=np.int64)
+    wanted = np.unique(wanted_ids)
+    members = Member.objects.values_list("pk", "branch_id", "ward_id").order_by("pk")
+    if len(wanted) <= 5000:
+        members = members.filter(pk__in=wanted.tolist())
+    else:  # many: every member of the unit in one pass beats thousands of ids in a query
+        members = members.filter(branch__path__startswith=unit.path)
+    sql, params = members.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        found = cur.fetchall()
+    if not found:  # nobody in the file is a member there now
+        found = [(0, 0, None)]
+    ids = np.array([r[0] for r in found], dtype=np.int64)
+    branch_of = np.array([r[1] for r in found], dtype=np.int64)
+    ward_of = [r[2] for r in found]
+    at = np.minimum(np.searchsorted(ids, wanted_ids), len(ids) - 1)
+    inside = (ids[at] == wanted_ids) & np.isin(branch_of[at], allowed)
+    if not inside.all():
+        r = rows[int(np.flatnonzero(~inside)[0])]
+        raise ActionRefused(
+            f"row {r.row}: {r.number} is not a member of {unit.name} now; check the file again"
+        )
+    pos = at.tolist()
+    return Payments(
+        member_id, branch_of[at].tolist(), [ward_of[i] for i in pos],
+        list(map(attrgetter("paid_on"), rows)), list(map(attrgetter("amount"), rows)),
+        list(map(attrgetter("band"), rows)), list(map(attrgetter("reference"), rows)),
+    )  # fmt: skip
 
 
 def _repeated(references: list[str]) -> str:

@@ -18,7 +18,9 @@ from grassroots.finance.models.subscriptions import (
     PAYMENT_SOURCES,
     Payer,
     Payment,
+    PaymentBatch,
     PaymentFigure,
+    PaymentSplit,
     Remittance,
     SubscriptionRule,
 )
@@ -27,7 +29,9 @@ __all__ = [
     "PAYMENT_SOURCES",
     "Payer",
     "Payment",
+    "PaymentBatch",
     "PaymentFigure",
+    "PaymentSplit",
     "Remittance",
     "SubscriptionRule",
 ]

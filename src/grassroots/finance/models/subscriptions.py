@@ -1,9 +1,10 @@
 """Subscriptions: split rules by date, payments with the split stored when recorded, and the
 national office's remittances to units.
 
-A payment row holds its whole split: the unit each level's share went to and the pence, with a
-database constraint that the shares add up to the payment. One row per payment keeps a year of a
-large party's payments (millions) quick to record and to total per unit.
+A payment row is narrow (member, date, reference) and cites its split: the unit each level's
+share went to and the pence, with a database constraint that the shares add up to the amount,
+shared by every payment of its kind. Narrow rows keep a year of a large party's payments
+(millions) quick to record; kept monthly figures keep them quick to total per unit.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ __all__ = [
     "PAYMENT_SOURCES",
     "Payer",
     "Payment",
+    "PaymentBatch",
     "PaymentFigure",
+    "PaymentSplit",
     "Remittance",
     "SubscriptionRule",
 ]
@@ -74,59 +77,33 @@ def shares_add_up(name: str) -> models.CheckConstraint:
 
 
 def _split_unit() -> models.ForeignKey[Any]:
-    """The member's unit at one level of a payment's split (none: its share went up a level).
-
-    Without a database constraint: the units are the member's, read from the tree as the
-    payment is recorded, and Django's PROTECT still refuses deleting a unit with payments; on
-    PostgreSQL each constraint is a deferred check per row at COMMIT (six of them made
-    committing a month of 500,000 payments longer than writing them)."""
+    """The member's unit at one level of a split (none: its share went up a level)."""
     return models.ForeignKey(
-        "members.Unit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-        db_constraint=False,
+        "members.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
 
-class Payment(models.Model):
-    """One subscription payment by a member, split under the rule in force on its date."""
-
-    # foreign keys without an index of their own: the composite indexes below start with the
-    # ones pages look up by, and every extra index slows recording millions of payments
-    member = models.ForeignKey(
-        "members.Member",
-        on_delete=models.PROTECT,
-        related_name="subscription_payments",
-        db_index=False,
+def split_key(rule_id: int, band: str, amount: int, units: tuple[int | None, ...]) -> str:
+    """The text that names one split: its rule, band, amount and each level's unit."""
+    return "/".join(
+        [str(rule_id), band, str(amount), *("" if u is None else str(u) for u in units)]
     )
-    paid_on = models.DateField()
-    amount = models.BigIntegerField(help_text="pence")
+
+
+class PaymentSplit(models.Model):
+    """How every payment of one kind was split: the rule in force, the band and amount, and the
+    unit at each level with the pence it received, adding up to the amount (a database check).
+
+    Payments of a kind (a rule, a band, an amount, a member's branch and ward) share one split,
+    so a year of millions of payments cites a few thousand splits and each payment row stays
+    narrow. A split is never changed once a payment cites it: a later rule makes new splits.
+    """
+
+    key = models.CharField(max_length=200, unique=True, help_text="see split_key")
+    rule = models.ForeignKey(SubscriptionRule, on_delete=models.PROTECT, related_name="splits")
     currency = models.CharField(max_length=3, default="GBP")
     band = models.CharField(max_length=16)
-    rule = models.ForeignKey(  # no database constraint either: rules are never deleted
-        SubscriptionRule,
-        on_delete=models.PROTECT,
-        related_name="payments",
-        db_index=False,
-        db_constraint=False,
-    )
-    source = models.CharField(max_length=16, choices=PAYMENT_SOURCES)
-    # the processor's or the file's own id for the payment: a re-import skips what it holds
-    reference = models.CharField(max_length=100, blank=True)
-    recorded_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    # the split: the member's unit at each level when the payment was recorded (null: the
-    # member had none; its share went to the level above) and the pence that unit received
+    amount = models.BigIntegerField(help_text="pence")
     national = _split_unit()
     national_pence = models.BigIntegerField(default=0)
     region = _split_unit()
@@ -137,12 +114,75 @@ class Payment(models.Model):
     ward_pence = models.BigIntegerField(default=0)
 
     class Meta:
+        constraints = [shares_add_up("payment_split_shares_add_up")]
+
+    def __str__(self) -> str:
+        return f"{self.amount}p ({self.band}) under rule {self.rule_id}: {self.key}"
+
+    def shares(self) -> list[tuple[str, int | None, int]]:
+        """(level, unit id, pence) for each level the member had, top first."""
+        out = []
+        for level in LEVELS:
+            unit_id = getattr(self, f"{level}_id")
+            if unit_id is not None:
+                out.append((level, unit_id, int(getattr(self, f"{level}_pence"))))
+        return out
+
+
+class PaymentBatch(models.Model):
+    """Payments recorded together (one officer's entry, one file, one processor export): where
+    they came from, when and by whom."""
+
+    source = models.CharField(max_length=16, choices=PAYMENT_SOURCES)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.source} at {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+def _narrow_key(to: str, related_name: str) -> models.ForeignKey[Any]:
+    """A payment's reference to its member, split or batch: without a database constraint.
+
+    On PostgreSQL each such constraint is a check per row at COMMIT, which doubled the time to
+    record a month of 500,000 payments. The recording action reads the member, split and batch
+    it writes in its own transaction; members are never deleted (a lapsed member keeps their
+    record); splits and batches are only ever added; and Django's PROTECT refuses deleting any
+    of them while a payment cites it.
+    """
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        db_index=False,
+        db_constraint=False,
+    )
+
+
+class Payment(models.Model):
+    """One subscription payment by a member, split under the rule in force on its date.
+
+    The row holds what is the payment's own (member, date, reference) and cites its split and
+    the batch it was recorded in; the split's fields read through (``amount``, ``branch_pence``,
+    ...). Read payments with ``select_related("split")`` where those are used.
+    """
+
+    member = _narrow_key("members.Member", "subscription_payments")
+    paid_on = models.DateField()
+    split = _narrow_key("finance.PaymentSplit", "payments")
+    batch = _narrow_key("finance.PaymentBatch", "payments")
+    source = models.CharField(max_length=16, choices=PAYMENT_SOURCES)
+    # the processor's or the file's own id for the payment: a re-import skips what it holds
+    reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
         ordering = ["paid_on", "id"]
         # the member's page reads their payments by this; a unit's figures come from
-        # ``PaymentFigure``, so the split's units need no index of their own
+        # ``PaymentFigure``, so nothing else needs an index
         indexes = [models.Index(fields=["member", "paid_on"])]
         constraints = [
-            shares_add_up("payment_shares_add_up"),
             models.UniqueConstraint(
                 fields=["source", "reference"],
                 condition=~Q(reference=""),
@@ -151,17 +191,39 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.amount}p on {self.paid_on}"
+        return f"{self.member_id}: payment on {self.paid_on}"
+
+    @property
+    def amount(self) -> int:
+        return int(self.split.amount)
+
+    @property
+    def currency(self) -> str:
+        return str(self.split.currency)
+
+    @property
+    def band(self) -> str:
+        return str(self.split.band)
+
+    @property
+    def rule(self) -> SubscriptionRule:
+        return self.split.rule
+
+    @property
+    def rule_id(self) -> int:
+        return int(self.split.rule_id)
+
+    @property
+    def recorded_at(self) -> dt.datetime:
+        return self.batch.recorded_at
+
+    def share(self, level: str) -> tuple[int | None, int]:
+        """The unit at ``level`` (none: the member had none) and the pence it received."""
+        return getattr(self.split, f"{level}_id"), int(getattr(self.split, f"{level}_pence"))
 
     def shares(self) -> list[tuple[str, int | None, int]]:
         """(level, unit id, pence) for each level the member had, top first."""
-        out = []
-        for level in LEVELS:
-            unit_id = getattr(self, f"{level}_id")
-            pence = getattr(self, f"{level}_pence")
-            if unit_id is not None:
-                out.append((level, unit_id, pence))
-        return out
+        return self.split.shares()
 
 
 class PaymentFigure(models.Model):

@@ -22,7 +22,7 @@ __all__ = ["refund_new"]
 @login_required
 def refund_new(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     member = get_object_or_404(Member, number=number)
-    payment = get_object_or_404(Payment.objects.select_related("rule"), pk=pk, member=member)
+    payment = get_object_or_404(Payment.objects.select_related("split__rule"), pk=pk, member=member)
     require(request.user, "refund_subscriptions", holder(payment))
     left = payment.amount - refunded(payment)
     form = RefundForm(
