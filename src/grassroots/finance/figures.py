@@ -11,6 +11,7 @@ database that held payments before the figures were kept, and to check them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -103,15 +104,15 @@ def _new_payers(
     units they paid to that they had not before."""
     known = _payers(year, member)
     units = {level: kinds.units[level][kind] for level in LEVELS}
-    top = max([int(u.max()) for u in units.values()] + [int(known.max()) if known.size else 0])
-    scale = top + 1
-    if int(member.max()) >= (2**62) // scale:
-        raise OverflowError("member and unit ids too large to pair")
+    seen_at = _seen(member, units, known)
     fresh = np.zeros(len(member), dtype=bool)
-    for i, level in enumerate(LEVELS):
+    for level in LEVELS:
         u = units[level]
+        seen = seen_at[level]
+        scale = int(u.max()) + 1
+        if int(member.max()) >= (2**62) // scale:
+            raise OverflowError("member and unit ids too large to pair")
         pairs = member * scale + u
-        seen = np.isin(pairs, known[:, 0] * scale + known[:, i + 1])
         new = (u != 0) & ~seen
         idx = np.flatnonzero(new)
         _, first = np.unique(pairs[idx], return_index=True)
@@ -130,17 +131,46 @@ def _new_payers(
         _insert_payers(year, combos)
 
 
+def _seen(member: Ints, units: dict[str, Ints], known: Ints) -> dict[str, npt.NDArray[np.bool_]]:
+    """For each level, whether each payment's member had already paid that level's unit this
+    year: ``known`` holds their stored (member, national, region, branch, ward) rows, sorted by
+    member.
+
+    Most members have one stored row, so each payment is matched to its member's row by a
+    binary search; the few with more (they moved during the year) are matched on every row."""
+    if len(known) == 0:
+        return {level: np.zeros(len(member), dtype=bool) for level in LEVELS}
+    km = known[:, 0]
+    at = np.minimum(np.searchsorted(km, member), len(km) - 1)
+    has = km[at] == member
+    repeated = np.unique(km[1:][km[1:] == km[:-1]])
+    several = has & np.isin(member, repeated) if len(repeated) else np.zeros(len(member), bool)
+    out = {}
+    for i, level in enumerate(LEVELS):
+        seen = has & (known[at, i + 1] == units[level])
+        if several.any():
+            rows = np.isin(km, repeated)
+            scale = int(max(known[:, i + 1].max(), units[level].max())) + 1
+            if int(max(km.max(), member.max())) >= (2**62) // scale:
+                raise OverflowError("member and unit ids too large to pair")
+            theirs = km[rows] * scale + known[rows, i + 1]
+            seen[several] = np.isin(member[several] * scale + units[level][several], theirs)
+        out[level] = seen
+    return out
+
+
 def _payers(year: int, member: Ints) -> Ints:
     """(member, national, region, branch, ward) already stored for ``year`` and these members."""
     table = connection.ops.quote_name(Payer._meta.db_table)
     sql = (
         f"SELECT member_id, national_id, region_id, branch_id, ward_id FROM {table} WHERE year = %s"
     )
+    order = " ORDER BY member_id"
     ids = np.unique(member).tolist()
     found: list[tuple[int, ...]] = []
     with connection.cursor() as cur:
         if len(ids) > 5000:  # many: the whole year in one pass beats thousands of ids
-            cur.execute(sql, [year])
+            cur.execute(sql + order, [year])
             found = cur.fetchall()
         else:
             for i in range(0, len(ids), 1000):
@@ -150,7 +180,9 @@ def _payers(year: int, member: Ints) -> Ints:
                 found.extend(cur.fetchall())
     if not found:
         return np.zeros((0, 5), dtype=np.int64)
-    return np.array(found, dtype=np.int64)
+    flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=5 * len(found))
+    rows = flat.reshape(-1, 5)
+    return rows[np.argsort(rows[:, 0], kind="stable")]  # by member (the batches' order is not)
 
 
 def _insert_payers(year: int, combos: Ints) -> None:

@@ -11,6 +11,7 @@ cites; each unit's figures for the month (``figures``) are added to in the same 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +22,13 @@ from django.utils import timezone
 
 from grassroots.finance import figures
 from grassroots.finance.apportion import LEVELS, RuleBook, SplitRule, apportion
-from grassroots.finance.models import Payment, PaymentBatch, PaymentSplit, SubscriptionRule
+from grassroots.finance.models import (
+    PAYMENT_SOURCES,
+    Payment,
+    PaymentBatch,
+    PaymentSplit,
+    SubscriptionRule,
+)
 from grassroots.finance.models.subscriptions import split_key
 from grassroots.members.models import Unit
 
@@ -300,20 +307,25 @@ def _insert(payments: Payments, split_id: list[int], batch: PaymentBatch) -> Non
         cur.execute(f"PRAGMA cache_size = {-_SQLITE_CACHE_KIB}")
         try:
             days_s = {d: connection.ops.adapt_datefield_value(d) for d in set(payments.paid_on)}
-            sql = f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, {batch.pk}, %s)"
-            step = 20_000
-            source = batch.source
+            # many rows per INSERT statement: SQLite updates the table's AUTOINCREMENT counter
+            # once per statement, and binds the values in one call (half the time of a
+            # statement per row); the batch and source are the same for every row
+            if batch.source not in dict(PAYMENT_SOURCES):
+                raise ValueError(f"unknown payment source {batch.source!r}")
+            row = f"(%s, %s, %s, %s, {int(batch.pk)}, '{batch.source}')"
+            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            step = max(1, min(5000, limit // 4))
             for i in range(0, len(payments), step):
                 j = i + step
-                cur.executemany(
-                    sql,
-                    [
-                        (m, days_s[d], r, k, source)
-                        for m, d, r, k in zip(
-                            payments.member_id[i:j], payments.paid_on[i:j],
-                            payments.reference[i:j], split_id[i:j], strict=True,
-                        )
-                    ],
-                )  # fmt: skip
+                values = [
+                    v
+                    for m, d, r, k in zip(
+                        payments.member_id[i:j], payments.paid_on[i:j], payments.reference[i:j],
+                        split_id[i:j], strict=True,
+                    )
+                    for v in (m, days_s[d], r, k)
+                ]  # fmt: skip
+                rows = ", ".join([row] * (len(values) // 4))
+                cur.execute(f"INSERT INTO {table} ({cols}) VALUES {rows}", values)
         finally:
             cur.execute(f"PRAGMA cache_size = {int(cache_size)}")
