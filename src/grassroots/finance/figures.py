@@ -3,7 +3,7 @@
 ``add`` takes a batch of payments already split (as numpy arrays: one row per payment, and one
 row per kind of split the batch holds) and adds their shares to each unit's figures for the
 month, in the caller's transaction. The members who paid a unit for the first time in a year are
-found against ``Payer`` (the units each member paid to that year), so a year's payers are a sum
+found against ``PayerBlock`` (the units each member paid to that year), so a year's payers are a sum
 of monthly figures too. ``rebuild`` works everything out again from the stored payments: for a
 database that held payments before the figures were kept, and to check them.
 """
@@ -11,7 +11,6 @@ database that held payments before the figures were kept, and to check them.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,7 +19,8 @@ import numpy.typing as npt
 from django.db import connection
 
 from grassroots.finance.apportion import LEVELS
-from grassroots.finance.models import Payer, Payment, PaymentFigure
+from grassroots.finance.models import PayerBlock, Payment, PaymentFigure
+from grassroots.site.bulk_sql import insert_rows
 
 __all__ = ["Kinds", "add", "rebuild"]
 
@@ -29,7 +29,6 @@ _FIGURE_COLUMNS = (
     "unit_id", "month", "rule_id", "band", "amount", "has_region", "has_ward", "received",
     "paid_in", "payments", "new_payers",
 )  # fmt: skip
-_PAYER_COLUMNS = ("year", "member_id", "national_id", "region_id", "branch_id", "ward_id")
 
 
 @dataclass
@@ -102,7 +101,7 @@ def _new_payers(
 ) -> None:
     """Count, into ``out``, each member's first payment of ``year`` to each unit, and store the
     units they paid to that they had not before."""
-    known = _payers(year, member)
+    known, by_block = _payers(year, member)
     units = {level: kinds.units[level][kind] for level in LEVELS}
     seen_at = _seen(member, units, known)
     fresh = np.zeros(len(member), dtype=bool)
@@ -128,7 +127,7 @@ def _new_payers(
         combos = np.unique(
             np.stack([member[fresh]] + [units[lv][fresh] for lv in LEVELS], axis=1), axis=0
         )
-        _insert_payers(year, combos)
+        _store_payers(year, combos, by_block)
 
 
 def _seen(member: Ints, units: dict[str, Ints], known: Ints) -> dict[str, npt.NDArray[np.bool_]]:
@@ -159,69 +158,56 @@ def _seen(member: Ints, units: dict[str, Ints], known: Ints) -> dict[str, npt.ND
     return out
 
 
-def _payers(year: int, member: Ints) -> Ints:
-    """(member, national, region, branch, ward) already stored for ``year`` and these members."""
-    table = connection.ops.quote_name(Payer._meta.db_table)
-    sql = (
-        f"SELECT member_id, national_id, region_id, branch_id, ward_id FROM {table} WHERE year = %s"
-    )
-    order = " ORDER BY member_id"
-    ids = np.unique(member).tolist()
-    found: list[tuple[int, ...]] = []
-    with connection.cursor() as cur:
-        if len(ids) > 5000:  # many: the whole year in one pass beats thousands of ids
-            cur.execute(sql + order, [year])
-            found = cur.fetchall()
-        else:
-            for i in range(0, len(ids), 1000):
-                part = ids[i : i + 1000]
-                cur.execute(sql + f" AND member_id IN ({', '.join(['%s'] * len(part))})",
-                            [year, *part])  # fmt: skip
-                found.extend(cur.fetchall())
-    if not found:
-        return np.zeros((0, 5), dtype=np.int64)
-    flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=5 * len(found))
-    rows = flat.reshape(-1, 5)
-    return rows[np.argsort(rows[:, 0], kind="stable")]  # by member (the batches' order is not)
+def _payers(year: int, member: Ints) -> tuple[Ints, dict[int, Ints]]:
+    """(member, national, region, branch, ward) already stored for ``year`` in the blocks that
+    hold these members, sorted by member; and each of those blocks' own rows."""
+    blocks = np.unique(member // PayerBlock.MEMBERS).tolist()
+    stored = PayerBlock.objects.filter(year=year)
+    if len(blocks) <= 500:  # else: the whole year, in one pass
+        stored = stored.filter(block__in=blocks)
+    by_block = {
+        int(block): np.frombuffer(bytes(data), dtype="<i8").reshape(-1, 5).astype(np.int64)
+        for block, data in stored.values_list("block", "data")
+    }
+    if not by_block:
+        return np.zeros((0, 5), dtype=np.int64), {}
+    rows = np.concatenate([by_block[b] for b in sorted(by_block)])
+    return rows, by_block  # blocks in order, each sorted: sorted by member
 
 
-def _insert_payers(year: int, combos: Ints) -> None:
-    table = connection.ops.quote_name(Payer._meta.db_table)
-    cols = ", ".join(_PAYER_COLUMNS)
-    marks = ", ".join(["%s"] * len(_PAYER_COLUMNS))
-    rows = [(year, *r) for r in combos.tolist()]
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
-        else:
-            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+def _store_payers(year: int, combos: Ints, by_block: dict[int, Ints]) -> None:
+    """Add ``combos`` (new (member, units) rows, none stored yet) to their blocks."""
+    block_of = combos[:, 0] // PayerBlock.MEMBERS
+    for block in np.unique(block_of).tolist():
+        new = combos[block_of == block]
+        rows = np.concatenate([by_block.get(block, np.zeros((0, 5), dtype=np.int64)), new])
+        rows = rows[np.argsort(rows[:, 0], kind="stable")]
+        PayerBlock.objects.update_or_create(
+            year=year,
+            block=block,
+            defaults={"rows": len(rows), "data": rows.astype("<i8").tobytes()},
+        )
 
 
 def _write(out: dict[tuple[object, ...], list[int]]) -> None:
-    """Add ``out`` to the stored figures: one upsert per figure row."""
+    """Add ``out`` to the stored figures: an upsert of many figure rows per statement."""
     if not out:
         return
     table = connection.ops.quote_name(PaymentFigure._meta.db_table)
-    cols = ", ".join(_FIGURE_COLUMNS)
-    marks = ", ".join(["%s"] * len(_FIGURE_COLUMNS))
     adds = ("received", "paid_in", "payments", "new_payers")
-    sql = (
-        f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT "
-        f"(unit_id, month, rule_id, band, amount, has_region, has_ward) DO UPDATE SET "
+    upsert = (
+        " ON CONFLICT (unit_id, month, rule_id, band, amount, has_region, has_ward) DO UPDATE SET "
         + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in adds)
     )
     adapt = connection.ops.adapt_datefield_value
     rows = [(k[0], adapt(k[1]), *k[2:], *v) for k, v in out.items()]
-    with connection.cursor() as cur:
-        cur.executemany(sql, rows)
+    insert_rows(PaymentFigure._meta.db_table, _FIGURE_COLUMNS, rows, suffix=upsert)
 
 
 def rebuild(chunk: int = 200_000) -> None:
     """Work every kept figure out again from the stored payments, oldest first."""
     PaymentFigure.objects.all().delete()
-    Payer.objects.all().delete()
+    PayerBlock.objects.all().delete()
     cols = ["member_id", "paid_on", "split__rule_id", "split__band", "split__amount"]
     for level in LEVELS:
         cols += [f"split__{level}_id", f"split__{level}_pence"]

@@ -11,7 +11,6 @@ cites; each unit's figures for the month (``figures``) are added to in the same 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from grassroots.finance.models import (
 )
 from grassroots.finance.models.subscriptions import split_key
 from grassroots.members.models import Unit
+from grassroots.site.bulk_sql import insert_rows
 
 __all__ = [
     "Book",
@@ -306,26 +306,17 @@ def _insert(payments: Payments, split_id: list[int], batch: PaymentBatch) -> Non
         (cache_size,) = cur.fetchone()
         cur.execute(f"PRAGMA cache_size = {-_SQLITE_CACHE_KIB}")
         try:
-            days_s = {d: connection.ops.adapt_datefield_value(d) for d in set(payments.paid_on)}
-            # many rows per INSERT statement: SQLite updates the table's AUTOINCREMENT counter
-            # once per statement, and binds the values in one call (half the time of a
-            # statement per row); the batch and source are the same for every row
             if batch.source not in dict(PAYMENT_SOURCES):
                 raise ValueError(f"unknown payment source {batch.source!r}")
-            row = f"(%s, %s, %s, %s, {int(batch.pk)}, '{batch.source}')"
-            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-            step = max(1, min(5000, limit // 4))
-            for i in range(0, len(payments), step):
-                j = i + step
-                values = [
-                    v
-                    for m, d, r, k in zip(
-                        payments.member_id[i:j], payments.paid_on[i:j], payments.reference[i:j],
-                        split_id[i:j], strict=True,
-                    )
-                    for v in (m, days_s[d], r, k)
-                ]  # fmt: skip
-                rows = ", ".join([row] * (len(values) // 4))
-                cur.execute(f"INSERT INTO {table} ({cols}) VALUES {rows}", values)
+            days = {d: connection.ops.adapt_datefield_value(d) for d in set(payments.paid_on)}
+            rows = [
+                (m, days[d], r, k)
+                for m, d, r, k in zip(
+                    payments.member_id, payments.paid_on, payments.reference, split_id, strict=True
+                )
+            ]
+            # the batch and its source are the same for every row: written once per statement
+            insert_rows(Payment._meta.db_table, _COLUMNS, rows,
+                        constants=(str(int(batch.pk)), f"'{batch.source}'"))  # fmt: skip
         finally:
             cur.execute(f"PRAGMA cache_size = {int(cache_size)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+import numpy as np
 import pytest
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
@@ -137,3 +138,29 @@ def test_a_file_with_a_reference_already_recorded_is_refused_whole_and_figures_s
         import_payments(stale, unit=org.national, by=None)
     assert Payment.objects.count() == 1
     assert _kept() == before
+
+
+@pytest.mark.django_db
+def test_payers_kept_in_blocks_are_read_back_whole_and_sorted_across_blocks() -> None:
+    from grassroots.finance import figures as kept
+    from grassroots.finance.models import PayerBlock
+
+    size = PayerBlock.MEMBERS
+    first = np.array([[2 * size + 5, 1, 2, 3, 0], [7, 1, 2, 3, 4], [size + 1, 1, 0, 3, 0]])
+    kept._store_payers(2025, first, {})
+    assert PayerBlock.objects.filter(year=2025).count() == 3
+    member = np.array([7, size + 1, 2 * size + 5, 7], dtype=np.int64)
+    rows, by_block = kept._payers(2025, member)
+    assert rows[:, 0].tolist() == [7, size + 1, 2 * size + 5]
+    # member 7 moved ward: a second row in the same block, kept beside the first
+    kept._store_payers(2025, np.array([[7, 1, 2, 3, 9]]), by_block)
+    rows, _ = kept._payers(2025, np.array([7], dtype=np.int64))
+    assert rows.tolist() == [[7, 1, 2, 3, 4], [7, 1, 2, 3, 9]]
+    units = {
+        level: np.array([u, u2], dtype=np.int64)
+        for level, u, u2 in [("national", 1, 1), ("region", 2, 2), ("branch", 3, 3), ("ward", 9, 5)]
+    }
+    seen = kept._seen(np.array([7, 7], dtype=np.int64), units, rows)
+    assert seen["branch"].tolist() == [True, True]
+    assert seen["ward"].tolist() == [True, False]  # ward 9 paid before, ward 5 never
+    assert kept._payers(2026, member)[0].shape == (0, 5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -50,6 +51,10 @@ def test_payments_stored_with_their_split_keep_it_after_the_migration() -> None:
     pay(people[0], 1, 438, 417, 21, "a")
     pay(people[1], 1, 438, 417, 21, "b")  # the same kind: the same split
     pay(people[0], 2, 1000, 950, 50, "c")
+    Payer = old.get_model("finance", "Payer")
+    for person in reversed(people):
+        Payer.objects.create(year=2025, member_id=person.pk, national_id=nat.pk, region_id=0,
+                             branch_id=branch.pk, ward_id=0)  # fmt: skip
 
     executor.loader.build_graph()
     executor.migrate(latest)
@@ -66,3 +71,8 @@ def test_payments_stored_with_their_split_keep_it_after_the_migration() -> None:
     assert rows[0].split_id == rows[1].split_id != rows[2].split_id
     assert PaymentSplit.objects.count() == 2 and PaymentBatch.objects.count() == 1
     assert {p.recorded_at for p in rows} == {at} and {p.rule_id for p in rows} == {rule.pk}
+    # the year's payers, packed into their block, sorted by member
+    from grassroots.finance.figures import _payers
+
+    stored, _ = _payers(2025, np.array([m.pk for m in people], dtype=np.int64))
+    assert stored.tolist() == [[m.pk, nat.pk, 0, branch.pk, 0] for m in people]

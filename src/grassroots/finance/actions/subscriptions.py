@@ -238,20 +238,20 @@ def _placed(parsed: PaymentsFile, unit: Unit) -> Payments:
     member_id = list(map(attrgetter("member_id"), rows))
     wanted_ids = np.array(member_id, dtype=np.int64)
     wanted = np.unique(wanted_ids)
-    members = Member.objects.values_list("pk", "branch_id", "ward_id").order_by("pk")
+    members = Member.objects.values_list("pk", "branch_id", "ward_id").order_by()
     if len(wanted) <= 5000:
         members = members.filter(pk__in=wanted.tolist())
-    else:  # many: every member of the unit in one pass beats thousands of ids in a query
-        members = members.filter(branch__path__startswith=unit.path)
+    # many: the whole register in one sequential pass (whether each is inside ``unit`` is
+    # checked below) beats thousands of ids in a query or a join the planner may walk by branch
     sql, params = members.query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        found = cur.fetchall()
-    if not found:  # nobody in the file is a member there now
-        found = [(0, 0, None)]
-    ids = np.array([r[0] for r in found], dtype=np.int64)
-    branch_of = np.array([r[1] for r in found], dtype=np.int64)
-    ward_of = [r[2] for r in found]
+        found = cur.fetchall() or [(0, 0, None)]  # none: nobody in the file is a member there
+    ids = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
+    by_id = np.argsort(ids)  # sorted here: cheaper than the database sorting a national register
+    ids = ids[by_id]
+    branch_of = np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))[by_id]
+    ward_column = [r[2] for r in found]
     at = np.minimum(np.searchsorted(ids, wanted_ids), len(ids) - 1)
     inside = (ids[at] == wanted_ids) & np.isin(branch_of[at], allowed)
     if not inside.all():
@@ -259,9 +259,9 @@ def _placed(parsed: PaymentsFile, unit: Unit) -> Payments:
         raise ActionRefused(
             f"row {r.row}: {r.number} is not a member of {unit.name} now; check the file again"
         )
-    pos = at.tolist()
+    where = by_id[at].tolist()  # each row's member's place in ``found``
     return Payments(
-        member_id, branch_of[at].tolist(), [ward_of[i] for i in pos],
+        member_id, branch_of[at].tolist(), [ward_column[i] for i in where],
         list(map(attrgetter("paid_on"), rows)), list(map(attrgetter("amount"), rows)),
         list(map(attrgetter("band"), rows)), list(map(attrgetter("reference"), rows)),
     )  # fmt: skip

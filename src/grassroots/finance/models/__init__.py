@@ -16,7 +16,7 @@ from grassroots.finance.models.refunds import (  # noqa: F401
 from grassroots.finance.models.spending import Spend  # noqa: F401
 from grassroots.finance.models.subscriptions import (
     PAYMENT_SOURCES,
-    Payer,
+    PayerBlock,
     Payment,
     PaymentBatch,
     PaymentFigure,
@@ -27,7 +27,7 @@ from grassroots.finance.models.subscriptions import (
 
 __all__ = [
     "PAYMENT_SOURCES",
-    "Payer",
+    "PayerBlock",
     "Payment",
     "PaymentBatch",
     "PaymentFigure",
