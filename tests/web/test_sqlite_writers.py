@@ -14,6 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 REPO = Path(__file__).resolve().parents[2]
 CASTERS = 10
 EDITORS = 6
@@ -106,3 +109,13 @@ def test_overlapping_casts_and_register_edits_on_sqlite_wait_for_each_other_and_
     assert outcome["ballots"] == outcome["voters"] == CASTERS
     assert outcome["bob"].startswith("Bob ")
     assert outcome["audit"] == "intact"
+
+
+def test_a_new_sqlite_database_has_16_kib_pages_for_shallow_indexes_on_large_tables(
+    db: None,
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("page size is SQLite's")
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA page_size")
+        assert cur.fetchone()[0] == 16384
