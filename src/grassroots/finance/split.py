@@ -182,8 +182,8 @@ def write_payments(
     units' kept figures, in the caller's transaction.
 
     The split (each level's unit and pence) depends only on the rule, band, amount, branch and
-    ward, so it is worked out once for each such combination in the batch ("kind"), and rows
-    take their kind's columns.
+    ward, so it is worked out once for each such combination in the batch ("kind"), stored once
+    as a ``PaymentSplit`` (or found stored already), and each row cites its kind's split.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("payments are written inside the action's transaction")
