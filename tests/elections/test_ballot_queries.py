@@ -158,3 +158,23 @@ def test_rows_read_in_plain_sql_equal_the_orms_field_by_field(voting: Setup) -> 
         assert not plain._state.adding and plain._state.db == "default"
     sql = f"SELECT {select_list(User, 'u')} FROM auth_user u WHERE u.id = %s"
     assert fetch_one(User, sql, [-1]) is None
+
+
+def test_a_session_made_under_djangos_own_backend_still_signs_its_person_in(
+    client: Client, voting: Setup
+) -> None:
+    assert client.login(username="ann", password=PASSWORD)
+    key = client.cookies["sessionid"].value
+    store = SessionStore(key)
+    data = store.load()
+    assert data["_auth_user_backend"] == "grassroots.signin.backends.ModelBackend"
+    # as a session stored before the backends were the project's own
+    data["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    Session.objects.filter(session_key=key).update(session_data=store.encode(data))
+    r = client.get(f"/elections/{voting.election.pk}/vote/")
+    assert r.status_code == 200 and 'name="token"' in r.content.decode()
+    # a backend that was never listed still signs nobody in
+    data["_auth_user_backend"] = "somewhere.else.Backend"
+    Session.objects.filter(session_key=key).update(session_data=store.encode(data))
+    r = client.get(f"/elections/{voting.election.pk}/vote/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]

@@ -4,9 +4,8 @@ Every signed-in request loads its user by the id kept in the session (``get_user
 that one query with the ORM cost more CPU than the database took to answer it, on every ballot
 page and every cast; here the row is read with ``site.rows`` and everything else (checking a
 password or an e-mail sign-in, refusing an inactive account, the session's auth hash) is the
-parent backend's own. Sessions record the backend's path, so a session made under a backend
-no longer listed in ``AUTHENTICATION_BACKENDS`` signs in again once.
-"""
+parent backend's own. Sessions record the backend's path: one stored under Django's or
+allauth's own is read as naming these (``site.sessions.RENAMED_BACKENDS``)."""
 
 from __future__ import annotations
 

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connection
 from django.utils import timezone
 
-__all__ = ["SessionStore"]
+__all__ = ["RENAMED_BACKENDS", "SessionStore"]
+
+# Sign-in backends sessions may name from before they became ours (signin/backends.py: the
+# same checks, the user read in plain SQL): a session names its backend, and one no longer
+# listed would sign its person out at the upgrade.
+RENAMED_BACKENDS = {
+    "django.contrib.auth.backends.ModelBackend": "grassroots.signin.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend": (
+        "grassroots.signin.backends.AccountBackend"
+    ),
+}
 
 
 class SessionStore(DatabaseSessionStore):
@@ -32,4 +43,7 @@ class SessionStore(DatabaseSessionStore):
             self._session_key = None  # as Django's store: unknown or expired, a new one
             return {}
         data: dict[str, Any] = self.decode(row[0])
+        renamed = RENAMED_BACKENDS.get(data.get(BACKEND_SESSION_KEY, ""))
+        if renamed:
+            data[BACKEND_SESSION_KEY] = renamed
         return data
