@@ -367,3 +367,17 @@ def test_the_delegates_table_writes_each_row_with_its_working_and_escapes_names(
     row = html[html.index("Ash &amp;") :].split("</tr>")[0]
     assert '<td class="num" data-label="Members">0</td>' in row
     assert "<li>no members counted: no delegates</li>" in row
+
+
+def test_delegate_figures_are_kept_for_the_latest_snapshot_dates_only(org: Org) -> None:
+    from grassroots.members.tallies import KEPT_SNAPSHOTS
+
+    versions = unit_versions(org.national).versions
+    dates = [D(2010 + i, 12, 31) for i in range(KEPT_SNAPSHOTS + 3)]
+    first = delegate_figures(versions, dates[0])
+    for d in dates[1:]:
+        delegate_figures(versions, d)
+    kept = set(BranchTally.objects.filter(kind="delegates").values_list("on", flat=True))
+    assert kept == set(dates[-KEPT_SNAPSHOTS:])
+    # an earlier date is counted again, the same as before
+    assert delegate_figures(versions, dates[0]) == first

@@ -131,8 +131,23 @@ def _stored(
             out[t.unit_id] = t.figures
         if kind == "register":  # yesterday's counts are never read again
             BranchTally.objects.filter(kind="register", on__lt=on).delete()
-        # delegates' are kept: the delegates page reads any snapshot date asked, earlier ones too
+        else:  # the delegates page reads any snapshot date asked: the latest few are kept
+            _keep_latest_snapshots(kind)
     return out
+
+
+# snapshot dates whose delegate figures are kept (a row per branch each): enough for the
+# dates officers compare, while trying date after date stores no more than this
+KEPT_SNAPSHOTS = 12
+
+
+def _keep_latest_snapshots(kind: str) -> None:
+    """Drop the figures of all but the latest ``KEPT_SNAPSHOTS`` dates (an earlier date asked
+    again is counted again)."""
+    dates = BranchTally.objects.filter(kind=kind).values_list("on", flat=True).distinct()
+    kept = list(dates.order_by("-on")[:KEPT_SNAPSHOTS])
+    if len(kept) == KEPT_SNAPSHOTS:
+        BranchTally.objects.filter(kind=kind, on__lt=kept[-1]).delete()
 
 
 def _paid(today: dt.date) -> Q:
