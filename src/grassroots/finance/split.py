@@ -273,10 +273,10 @@ def _copy_text(value: object) -> str:
 def _insert(payments: Payments, split_id: list[int], batch: PaymentBatch) -> None:
     """Write the narrow rows: COPY on PostgreSQL, a prepared INSERT of many rows at a time
     elsewhere."""
-    table = connection.ops.quote_name(Payment._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(Payment._meta.db_table)
+            cols = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
             refs = payments.reference
             if any(c in "".join(refs) for c in "\\\t\n\r"):
                 refs = [r.translate(_COPY_ESCAPES) for r in refs]

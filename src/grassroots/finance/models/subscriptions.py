@@ -198,10 +198,6 @@ class Payment(models.Model):
         return int(self.split.amount)
 
     @property
-    def currency(self) -> str:
-        return str(self.split.currency)
-
-    @property
     def band(self) -> str:
         return str(self.split.band)
 
@@ -216,10 +212,6 @@ class Payment(models.Model):
     @property
     def recorded_at(self) -> dt.datetime:
         return self.batch.recorded_at
-
-    def share(self, level: str) -> tuple[int | None, int]:
-        """The unit at ``level`` (none: the member had none) and the pence it received."""
-        return getattr(self.split, f"{level}_id"), int(getattr(self.split, f"{level}_pence"))
 
     def shares(self) -> list[tuple[str, int | None, int]]:
         """(level, unit id, pence) for each level the member had, top first."""
