@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
 from grassroots.finance.actions.subscriptions import record_payment, record_remittance
@@ -180,6 +181,9 @@ def test_anyone_reads_the_rules_unit_totals_remittances_and_what_if(org: Org) ->
     wi = c.get("/finance/units/hillford/what-if/?percent=10&year=2025").content.decode()
     assert "It would have received</dt><dd>£5.28" in wi  # 12 times 44p
     assert "£1.38 more" in wi
+    this_year = c.get("/finance/units/hillford/what-if/?percent=10").content.decode()
+    assert "This field is required" not in this_year and 'id="what-if-result"' in this_year
+    assert f"{timezone.localdate().year} with 10% to Hillford" in this_year
     bad = c.get("/finance/units/hillford/what-if/?percent=abc&year=1")
     assert bad.status_code == 200 and "Enter a number." in bad.content.decode()
 

@@ -214,7 +214,9 @@ def what_if(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "finance/subscriptions/not_a_level.html", {"unit": unit}, status=404)
     year = _this_year()
     asked = "percent" in request.GET
-    form = WhatIfForm(request.GET if asked else None, initial={"percent": 10, "year": year})
+    data = request.GET.copy()
+    data.setdefault("year", str(year))  # a link that names only the share means this year
+    form = WhatIfForm(data if asked else None, initial={"percent": 10, "year": year})
     result = None
     if asked and form.is_valid():
         percent: Decimal = form.cleaned_data["percent"]
