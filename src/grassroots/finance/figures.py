@@ -19,6 +19,7 @@ import numpy.typing as npt
 from django.db import connection
 
 from grassroots.finance.apportion import LEVELS
+from grassroots.finance.arrays import distinct
 from grassroots.finance.models import PayerBlock, Payment, PaymentFigure
 from grassroots.site.bulk_sql import insert_rows
 
@@ -83,7 +84,7 @@ def add(member: Ints, day: Ints, kind: Ints, kinds: Kinds) -> None:
                 row[0] += int(kinds.pence[level][k]) * n
                 row[1] += kinds.amount[k] * n
                 row[2] += n
-    for year in np.unique(months // 12).tolist():
+    for year in distinct(months // 12).tolist():
         rows = np.flatnonzero(months // 12 == year)
         rows = rows[np.argsort(day[rows], kind="stable")]  # each member's first payment first
         _new_payers(int(year), member[rows], kind[rows], months[rows], kinds, out, key)
@@ -142,7 +143,7 @@ def _seen(member: Ints, units: dict[str, Ints], known: Ints) -> dict[str, npt.ND
     km = known[:, 0]
     at = np.minimum(np.searchsorted(km, member), len(km) - 1)
     has = km[at] == member
-    repeated = np.unique(km[1:][km[1:] == km[:-1]])
+    repeated = distinct(km[1:][km[1:] == km[:-1]])
     several = has & np.isin(member, repeated) if len(repeated) else np.zeros(len(member), bool)
     out = {}
     for i, level in enumerate(LEVELS):
@@ -161,7 +162,7 @@ def _seen(member: Ints, units: dict[str, Ints], known: Ints) -> dict[str, npt.ND
 def _payers(year: int, member: Ints) -> tuple[Ints, dict[int, Ints]]:
     """(member, national, region, branch, ward) already stored for ``year`` in the blocks that
     hold these members, sorted by member; and each of those blocks' own rows."""
-    blocks = np.unique(member // PayerBlock.MEMBERS).tolist()
+    blocks = distinct(member // PayerBlock.MEMBERS).tolist()
     stored = PayerBlock.objects.filter(year=year)
     if len(blocks) <= 500:  # else: the whole year, in one pass
         stored = stored.filter(block__in=blocks)
@@ -178,7 +179,7 @@ def _payers(year: int, member: Ints) -> tuple[Ints, dict[int, Ints]]:
 def _store_payers(year: int, combos: Ints, by_block: dict[int, Ints]) -> None:
     """Add ``combos`` (new (member, units) rows, none stored yet) to their blocks."""
     block_of = combos[:, 0] // PayerBlock.MEMBERS
-    for block in np.unique(block_of).tolist():
+    for block in distinct(block_of).tolist():
         new = combos[block_of == block]
         rows = np.concatenate([by_block.get(block, np.zeros((0, 5), dtype=np.int64)), new])
         rows = rows[np.argsort(rows[:, 0], kind="stable")]
@@ -201,7 +202,7 @@ def _write(out: dict[tuple[object, ...], list[int]]) -> None:
     )
     adapt = connection.ops.adapt_datefield_value
     rows = [(k[0], adapt(k[1]), *k[2:], *v) for k, v in out.items()]
-    insert_rows(PaymentFigure._meta.db_table, _FIGURE_COLUMNS, rows, suffix=upsert)
+    insert_rows(PaymentFigure, _FIGURE_COLUMNS, rows, suffix=upsert)
 
 
 def rebuild(chunk: int = 200_000) -> None:

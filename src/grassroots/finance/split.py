@@ -316,7 +316,7 @@ def _insert(payments: Payments, split_id: list[int], batch: PaymentBatch) -> Non
                 )
             ]
             # the batch and its source are the same for every row: written once per statement
-            insert_rows(Payment._meta.db_table, _COLUMNS, rows,
+            insert_rows(Payment, _COLUMNS, rows,
                         constants=(str(int(batch.pk)), f"'{batch.source}'"))  # fmt: skip
         finally:
             cur.execute(f"PRAGMA cache_size = {int(cache_size)}")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from grassroots.audit.log import record
 from grassroots.finance.apportion import NoRule, RuleError, SplitRule, format_pence
+from grassroots.finance.arrays import distinct
 from grassroots.finance.models import Payment, Remittance, SubscriptionRule
 from grassroots.finance.payments_csv import PaymentsFile
 from grassroots.finance.split import (
@@ -237,7 +238,7 @@ def _placed(parsed: PaymentsFile, unit: Unit) -> Payments:
     )
     member_id = list(map(attrgetter("member_id"), rows))
     wanted_ids = np.array(member_id, dtype=np.int64)
-    wanted = np.unique(wanted_ids)
+    wanted = distinct(wanted_ids)
     members = Member.objects.values_list("pk", "branch_id", "ward_id").order_by()
     if len(wanted) <= 5000:
         members = members.filter(pk__in=wanted.tolist())

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from grassroots.finance.apportion import LEVELS, BandSplit, SplitRule
+from grassroots.site.fields import BytewiseCharField
 
 __all__ = [
     "PAYMENT_SOURCES",
@@ -173,18 +174,22 @@ class Payment(models.Model):
     paid_on = models.DateField()
     split = _narrow_key("finance.PaymentSplit", "payments")
     batch = _narrow_key("finance.PaymentBatch", "payments")
-    source = models.CharField(max_length=16, choices=PAYMENT_SOURCES)
+    source = BytewiseCharField(max_length=16, choices=PAYMENT_SOURCES)
     # the processor's or the file's own id for the payment: a re-import skips what it holds
-    reference = models.CharField(max_length=100, blank=True)
+    reference = BytewiseCharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["paid_on", "id"]
-        # the member's page reads their payments by this; a unit's figures come from
-        # ``PaymentFigure``, so nothing else needs an index
-        indexes = [models.Index(fields=["member", "paid_on"])]
+        # the member's page reads their payments by this (a few a year each, sorted by date
+        # after); a unit's figures come from ``PaymentFigure``, so nothing else needs an index.
+        # The member alone, not (member, date): PostgreSQL keeps a member's entries as one list,
+        # a smaller index that a month of 500,000 payments is written into faster
+        indexes = [models.Index(fields=["member"], name="finance_payment_member")]
         constraints = [
+            # the reference first: it tells entries apart at once, where the source (one of
+            # three words) would be compared first in every step down the index, for nothing
             models.UniqueConstraint(
-                fields=["source", "reference"],
+                fields=["reference", "source"],
                 condition=~Q(reference=""),
                 name="payment_reference_once_per_source",
             ),
