@@ -6,8 +6,9 @@ timed for members picked at random, with that data.
 Each month's payments are recorded as one payments file is (``import_payments``, the action an
 import or a processor's export goes through: members checked, each payment split under the rule
 in force on its date, written, audited), from rows already read (CSV parsing is the register
-benchmark's business). The year crosses a rule change on 1 July. The rows carry no reference
-(an officer's own file need not), so no re-import check is timed.
+benchmark's business). The year crosses a rule change on 1 July. Every row carries its own
+reference, as a processor's export does, so each goes into the unique reference index that
+refuses a re-import.
 
 Run: ``.venv/bin/python -m bench.bench_finance [--members N] [--database-url URL]``.
 Uses a fresh SQLite file in a temporary folder unless ``--database-url`` names a (disposable)
