@@ -13,7 +13,7 @@ from grassroots.finance.actions import ledger as actions
 from grassroots.finance.actions._common import BooksRefused
 from grassroots.finance.actions.looks import record_look
 from grassroots.finance.books_forms import AccountForm, ThresholdForm
-from grassroots.finance.models import Account, Budget, PublishedAccounts, Spend
+from grassroots.finance.models import Account, Budget, PublishedAccounts, Spend, Statement
 from grassroots.finance.queries import account_totals, beancount_text
 from grassroots.finance.views._books_common import books_of, unit_for
 from grassroots.members.permissions import can
@@ -34,6 +34,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
             record_look(unit, what="balances", by=request.user)
         totals = account_totals(unit, None, timezone.localdate())
         balances = [(a, totals.get(a.pk, 0)) for a in Account.objects.filter(unit=unit)]
+    may_keep = can(request.user, "keep_books", unit)
     return render(
         request,
         "finance/books/overview.html",
@@ -50,7 +51,12 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
             "balances": balances,
             "may_see": may_see,
             "this_year": timezone.localdate().year,
-            "may_keep": can(request.user, "keep_books", unit),
+            "may_keep": may_keep,
+            "waiting": Statement.objects.filter(account__unit=unit, state="checked").select_related(
+                "account"
+            )
+            if may_keep
+            else [],
             "may_approve": can(request.user, "approve_spending", unit),
             "may_audit": can(request.user, "audit_accounts", unit),
         },

