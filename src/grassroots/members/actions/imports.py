@@ -14,6 +14,7 @@ from grassroots.members import csvio
 from grassroots.members.actions._common import IMPORT_STATUS_MOVES, ActionRefused, User, _check
 from grassroots.members.models import Member, Unit, registered_numbers
 from grassroots.members.tallies import register_changed
+from grassroots.site.bulk_sql import insert_rows
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def _nothing(n: int) -> None:
 
 
 def _insert_rows(rows: list[csvio.MemberRow], batch_size: int, written: Written = _nothing) -> None:
-    """Insert checked rows: COPY on PostgreSQL, one prepared INSERT with many rows elsewhere.
+    """Insert checked rows: COPY on PostgreSQL, INSERTs of many rows each elsewhere.
 
     The ORM's bulk_create spends most of its time building model instances and SQL per batch
     (on SQLite only ~90 rows fit a statement); these are several times faster.
@@ -59,19 +60,19 @@ def _insert_rows(rows: list[csvio.MemberRow], batch_size: int, written: Written 
             day(r.paid_up_to), r.rate_band, r.gender, day(r.birth_date),
         )  # fmt: skip
 
-    with connection.cursor() as cur:
-        if postgres:
-            # one COPY per batch: the rows written so far can be told as they go
+    if postgres:
+        # one COPY per batch: the rows written so far can be told as they go
+        with connection.cursor() as cur:
             for i in range(0, len(rows), batch_size):
                 with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     for r in rows[i : i + batch_size]:
                         copy.write_row(values(r))
                 written(min(i + batch_size, len(rows)))
-            return
-        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
-        for i in range(0, len(rows), batch_size):
-            cur.executemany(sql, [values(r) for r in rows[i : i + batch_size]])
-            written(min(i + batch_size, len(rows)))
+        return
+    # many rows per INSERT (``bulk_sql``): about half the CPU of ``executemany`` on SQLite
+    for i in range(0, len(rows), batch_size):
+        insert_rows(Member, _COLUMNS, [values(r) for r in rows[i : i + batch_size]])
+        written(min(i + batch_size, len(rows)))
 
 
 def _update_rows(
