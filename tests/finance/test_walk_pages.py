@@ -61,3 +61,44 @@ def test_the_budget_charts_caption_names_the_colour_its_actual_bars_are_drawn_in
     assert 'fill="#0b5d1e"' in page  # the actual bars are the site's green
     assert "actual (green, lower bar)" in page
     assert "blue" not in page
+
+
+def test_a_spend_with_an_amount_in_words_is_refused_in_plain_words_keeping_what_was_typed(
+    books: Books,
+) -> None:
+    r = client(books, "treasurer").post(
+        url("spend_new"),
+        {
+            "payee": "Town Printers",
+            "amount": "four hundred",
+            "purpose": "Leaflets for the by-election",
+            "budget_line": str(books.leaflets.pk),
+        },
+    )
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert "The amount: &#x27;four hundred&#x27; is not an amount of money, such as 400" in page
+    assert "amount: &#x27;four" not in page.replace("The amount: &#x27;four", "")
+    assert 'value="Town Printers"' in page and 'value="Leaflets for the by-election"' in page
+
+
+def test_the_accounts_transactions_name_the_accounts_and_the_money_not_codes(
+    books: Books,
+) -> None:
+    import datetime as dt
+
+    from grassroots.finance.actions import accounts
+    from tests.finance.test_accounts import _year_of_books
+
+    _year_of_books(books)
+    acc = accounts.prepare_accounts(
+        books.org.hillford,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        by=books.org.users["treasurer"],
+    )
+    page = client(books, "auditor1").get(url("accounts", pk=acc.pk)).content.decode()
+    assert "Current account £1,120.00; Subscriptions −£1,120.00" in page
+    assert "Leaflets £40.00; Current account −£40.00" in page
+    assert "General fund −£1,000.00" in page
+    assert "bank 1120.00" not in page and "general-fund -1000.00" not in page

@@ -51,7 +51,7 @@ def propose_spend(
     try:
         value = ledger.exact_amount(amount, books.currency)
     except ledger.LedgerError as e:
-        raise BooksRefused(f"amount: {e}") from None
+        raise BooksRefused(f"The amount: {e}, such as 400 or 12.50") from None
     if value <= 0:
         raise BooksRefused("a spend is for more than nothing")
     if not payee.strip():

@@ -67,6 +67,8 @@ def accounts(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     by_id = {t["id"]: t for t in content["transactions"]}
     names = {b["code"]: b["name"] for b in content["balances"]}
     names |= {x["code"]: x["name"] for x in content["income"] + content["expenditure"]}
+    for t in by_id.values():  # each leg by its account's name, as the lines are shown
+        t["named_legs"] = [(names.get(code, code), amount) for code, amount in t["legs"]]
     drill = [
         (line, [by_id[i] for i in line["transactions"]])
         for line in content["income"] + content["expenditure"] + content["balances"]
@@ -119,7 +121,6 @@ def accounts(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "unit": unit,
             "acc": acc,
             "c": content,
-            "names": names,
             "drill": drill,
             "signoffs": signoffs,
             "minute": minute_of(acc.decision) if acc.decision else None,
