@@ -158,6 +158,11 @@ def remittances(request: HttpRequest, code: str) -> HttpResponse:
     else:
         rows_m = figures.remittances(unit, year)
         context["months"] = rows_m
+        national = national_unit()
+        if can(request.user, "set_subscription_rules", national):  # a way on to pay what is owed
+            context["record_url"] = (
+                reverse("finance:remittance_new", args=[national.code]) + f"?unit={unit.code}"
+            )
         owed, paid = sum(r.owed for r in rows_m), sum(r.paid for r in rows_m)
         context["totals"] = [owed, paid, owed - paid]
         context["books"] = books_income(unit, year)
@@ -181,7 +186,12 @@ def remittance_new(request: HttpRequest, code: str) -> HttpResponse:
         y, m = divmod(today.year * 12 + today.month - 1 - back, 12)
         day = dt.date(y, m + 1, 1)
         months.append((day.isoformat(), f"{day:%B %Y}"))
-    form = RemittanceForm(request.POST or None, units=units, months=months)
+    form = RemittanceForm(
+        request.POST or None,
+        units=units,
+        months=months,
+        initial={"unit": request.GET.get("unit", "")},  # from a unit's remittances page
+    )
     if request.method == "POST" and form.is_valid():
         unit = Unit.objects.get(code=form.cleaned_data["unit"])
         try:
