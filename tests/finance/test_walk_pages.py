@@ -102,3 +102,23 @@ def test_the_accounts_transactions_name_the_accounts_and_the_money_not_codes(
     assert "Leaflets £40.00; Current account −£40.00" in page
     assert "General fund −£1,000.00" in page
     assert "bank 1120.00" not in page and "general-fund -1000.00" not in page
+
+
+def test_accounts_that_do_not_agree_with_the_bank_are_refused_with_the_sums_in_pounds(
+    books: Books,
+) -> None:
+    import datetime as dt
+
+    from tests.finance.test_accounts import _year_of_books, post
+
+    _year_of_books(books)
+    post(books, dt.date(2025, 6, 1), "Cash paid in", books.bank, books.donations, "1205.50")
+    r = client(books, "treasurer").post(
+        url("accounts_new"), {"start": "01/01/2025", "end": "31/12/2025"}
+    )
+    page = r.content.decode()
+    assert (
+        "Current account holds £3,285.50 in the books but £2,080.00 on the bank&#x27;s "
+        "statements, £1,205.50 apart: the accounts do not reconcile to the bank"
+    ) in page
+    assert 'value="01/01/2025"' in page and 'value="31/12/2025"' in page

@@ -15,6 +15,7 @@ from grassroots.finance.actions._common import BooksRefused, User, check, now_or
 from grassroots.finance.decisions import problem_with
 from grassroots.finance.models import Account, BankLine, Books, PublishedAccounts, SignOff
 from grassroots.finance.queries import account_totals, approval_words, transactions_of
+from grassroots.finance.templatetags.books_money import money as shown
 from grassroots.meetings.models import Vote
 from grassroots.members.models import Unit
 
@@ -82,10 +83,13 @@ def prepare_accounts(
     content = compute(unit, start, end)
     off = [b for b in content["bank"] if b["difference"] not in (None, "0.00")]
     if off:
-        b = off[0]
+        b, cur = off[0], content["currency"]
         raise BooksRefused(
-            f"{b['name']} is {b['books']} in the books but {b['statement']} on the bank's "
-            "statements: the accounts do not reconcile to the bank"
+            f"{b['name']} holds {shown(b['books'], cur)} in the books but "
+            f"{shown(b['statement'], cur)} on the bank's statements, "
+            f"{shown(abs(Decimal(b['difference'])), cur)} apart: the accounts do not reconcile "
+            "to the bank (a transaction on the bank account with no line on an imported "
+            "statement, or a statement not yet imported)"
         )
     if PublishedAccounts.objects.filter(unit=unit, start=start, end=end).exists():
         raise BooksRefused("accounts for this period are already prepared")
