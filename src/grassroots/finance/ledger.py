@@ -67,12 +67,12 @@ def exact_amount(value: str | Decimal | int, currency: str) -> Decimal:
         raise LedgerError(f"{value!r} is not an amount of money") from None
     if not amount.is_finite():
         raise LedgerError(f"{value!r} is not an amount of money")
+    if abs(amount) >= Decimal(10) ** 12:  # before quantizing: 1e30 has no pence to round to
+        raise LedgerError(f"{value} {currency} is too large for the books")
     places = MINOR_UNITS[currency]
     quantum = Decimal(1).scaleb(-places)
     if amount != amount.quantize(quantum):
         raise LedgerError(f"{value} {currency} has more than {places} decimal places")
-    if abs(amount) >= Decimal(10) ** 12:
-        raise LedgerError(f"{value} {currency} is too large for the books")
     return amount.quantize(quantum)
 
 
