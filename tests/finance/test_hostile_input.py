@@ -4,11 +4,15 @@ error, never another unit's unpublished books, and nothing already stored is los
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from grassroots.finance.bank.camt import read_camt053
+from grassroots.finance.bank.csvfile import Columns, read_csv
+from grassroots.finance.bank.ofx import read_ofx
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +82,97 @@ def test_a_spending_threshold_of_a_malformed_or_enormous_amount_is_refused_and_t
     assert r.status_code == 200
     assert problem in r.content.decode()
     assert Books.objects.get(unit=books.org.hillford).threshold == 500
+
+
+# the statement readers, each given files it should refuse in words, or read
+
+DATA = Path(__file__).parent / "data"
+COLUMNS = Columns(
+    date="Date",
+    date_format="%d/%m/%Y",
+    description="Description",
+    payee="Payee",
+    paid_in="Paid in",
+    paid_out="Paid out",
+)
+CSV = (DATA / "hillford-jan.csv").read_bytes()
+OFX = (DATA / "hillford-jan.ofx").read_bytes()
+CAMT = (DATA / "hillford-jan.camt053.xml").read_bytes()
+TEXT = CSV.decode("utf-8-sig")
+
+
+def read(fmt: str, data: bytes) -> Any:
+    if fmt == "csv":
+        return read_csv(data, COLUMNS, "GBP")
+    return read_ofx(data, "GBP") if fmt == "ofx" else read_camt053(data, "GBP")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "data", "problem"),
+    [
+        *[(f, b"", "the file: it is empty") for f in ("csv", "ofx", "camt053")],
+        *[(f, b" \r\n\n", "the file: it is empty") for f in ("csv", "ofx", "camt053")],
+        ("csv", bytes(range(256)) * 8, "the file: it is not a text file"),
+        ("ofx", bytes(range(256)) * 8, "the file: it is not an OFX statement"),
+        ("camt053", bytes(range(256)) * 8, "line 1: not well-formed XML"),
+        ("csv", OFX, "row 1: no column 'Date', 'Description', 'Payee', 'Paid in', 'Paid out'"),
+        ("csv", CAMT, "row 1: no column 'Date'"),
+        ("ofx", CSV, "the file: it is not an OFX statement"),
+        ("ofx", CAMT, "the file: it is not an OFX statement"),
+        ("camt053", CSV, "line 1: not well-formed XML"),
+        ("camt053", OFX, "line 1: not well-formed XML"),
+        ("csv", TEXT.encode("utf-16-le"), "the file: it is not a text file (if it is UTF-16"),
+        ("csv", b"Date,Description," + b"x" * 200_000 + b"\n", "row 1: there is no heading row"),
+        (
+            "csv",
+            CSV + b"03/01/2026," + b"y" * 200_000 + b",,1.00,,\n",
+            "row 8: unreadable CSV (field larger than field limit",
+        ),
+        (
+            "csv",
+            b",".join(b"c%d" % i for i in range(50_000)) + b"\n",
+            "row 1: no column 'Date'",
+        ),
+        (
+            "csv",
+            b"Date,Description,Payee,Paid in,Paid out\n02/01/2026,Gift,A," + b"9" * 40 + b",\n",
+            "row 2: " + "9" * 40 + " GBP is too large for the books",
+        ),
+        (
+            "ofx",
+            OFX.replace(b"<TRNAMT>1120.00", b"<TRNAMT>twelve", 1),
+            "line 16: TRNAMT 'twelve' is not an amount of money",
+        ),
+        (
+            "ofx",
+            OFX.replace(b"<TRNAMT>1120.00", b"<TRNAMT>" + b"9" * 40, 1),
+            "line 16: TRNAMT: " + "9" * 40 + " GBP is too large for the books",
+        ),
+    ],
+)
+def test_a_file_a_statement_reader_cannot_read_is_named_with_its_problem(
+    fmt: str, data: bytes, problem: str
+) -> None:
+    parsed = read(fmt, data)
+    assert any(str(p).startswith(problem) for p in parsed.problems), parsed.problems
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("utf-16"),  # with its byte-order mark, as Excel saves "Unicode text"
+        TEXT.encode("utf-16-be").join([b"\xfe\xff", b""]),
+        TEXT.encode("utf-8-sig"),
+        TEXT.encode("utf-8"),
+        TEXT.encode("cp1252"),
+    ],
+    ids=["utf-16", "utf-16-be", "utf-8-bom", "utf-8", "windows-1252"],
+)
+def test_a_csv_statement_in_any_common_encoding_reads_the_same(data: bytes) -> None:
+    assert read("csv", data).lines == read("csv", CSV).lines != []
+
+
+def test_a_latin_1_description_in_a_csv_statement_is_read_not_refused() -> None:
+    data = "Date,Description,Payee,Paid in,Paid out\n02/01/2026,Café fund,Zoë,10.00,\n"
+    line = read("csv", data.encode("latin-1")).lines[0]
+    assert (line.description, line.payee) == ("Café fund", "Zoë")

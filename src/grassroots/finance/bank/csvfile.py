@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -59,6 +60,13 @@ def _amount(text: str, columns: Columns, currency: str) -> Decimal | None:
 
 
 def _decode(data: bytes) -> str:
+    """UTF-8 (with or without the byte-order mark), UTF-16 with its byte-order mark (Excel's
+    "Unicode text"), else the Windows encoding banks still use."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: read below, where its NULs name it as no text
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -77,7 +85,12 @@ def read_csv(data: bytes, columns: Columns, currency: str) -> Parsed:
         return out
     text = _decode(data)
     if "\x00" in text:
-        out.problems.append(LineProblem("the file", "it is not a text file"))
+        out.problems.append(
+            LineProblem(
+                "the file",
+                "it is not a text file (if it is UTF-16 text, save it as CSV UTF-8 instead)",
+            )
+        )
         return out
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(

@@ -7,6 +7,7 @@ in the file and the others are still read.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import io
 import re
 from typing import Any
@@ -24,6 +25,18 @@ def _message(e: Exception) -> str:
     text = " ".join(str(e).split())
     text = re.sub(r"^Can't set STMTTRN\.(\w+) to ", lambda m: f"{m[1].upper()} ", text)
     return text[:300] or type(e).__name__
+
+
+def _bad_number(element: Any) -> str:
+    """Which of a transaction's numbers ofxtools could not read, in words."""
+    for child in element.iter():
+        text = (child.text or "").strip()
+        if child.tag in ("TRNAMT", "BALAMT", "CURRATE"):
+            try:
+                decimal.Decimal(text)
+            except decimal.InvalidOperation:
+                return f"{child.tag} {text[:40]!r} is not an amount of money"
+    return "a number in this transaction cannot be read"
 
 
 def _closing(root: Any, currency: str) -> Balance | None:
@@ -70,6 +83,9 @@ def read_ofx(data: bytes, currency: str) -> Parsed:
         where = f"line {line}" if line else f"transaction {n + 1}"
         try:
             trn: Any = Aggregate.from_etree(element)
+        except decimal.InvalidOperation:  # ofxtools' own reading of a number: no words of its own
+            out.problems.append(LineProblem(where, _bad_number(element)))
+            continue
         except Exception as e:
             out.problems.append(LineProblem(where, _message(e)))
             continue
