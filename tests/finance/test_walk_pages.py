@@ -122,3 +122,62 @@ def test_accounts_that_do_not_agree_with_the_bank_are_refused_with_the_sums_in_p
         "statements, £1,205.50 apart: the accounts do not reconcile to the bank"
     ) in page
     assert 'value="01/01/2025"' in page and 'value="31/12/2025"' in page
+
+
+def test_an_agm_decision_that_approved_one_years_accounts_cannot_approve_another(
+    books: Books,
+) -> None:
+    import datetime as dt
+
+    from grassroots.finance.actions import accounts
+    from grassroots.finance.actions._common import BooksRefused
+    from tests.finance.conftest import decision
+    from tests.finance.test_accounts import _year_of_books
+
+    users = books.org.users
+    _year_of_books(books)
+    h1, h2 = (
+        accounts.prepare_accounts(books.org.hillford, start=start, end=end, by=users["treasurer"])
+        for start, end in [
+            (dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
+            (dt.date(2025, 7, 1), dt.date(2025, 12, 31)),
+        ]
+    )
+    for acc in (h1, h2):
+        for auditor in ("auditor1", "auditor2"):
+            accounts.sign_off(acc, sha256=acc.sha256, by=users[auditor])
+    vote = decision(books.org, kind="agm", title="Adopt the accounts")
+    accounts.approve_accounts(h1, decision=vote, by=users["treasurer"])
+    with pytest.raises(BooksRefused, match="approved the accounts for 1 January 2025 to 30 June"):
+        accounts.approve_accounts(h2, decision=vote, by=users["treasurer"])
+    h2.refresh_from_db()
+    assert h2.state == "signed" and h2.decision is None
+
+
+def test_the_accounts_page_offers_only_agm_decisions_not_already_used_for_other_accounts(
+    books: Books,
+) -> None:
+    import datetime as dt
+
+    from grassroots.finance.actions import accounts
+    from tests.finance.conftest import decision
+    from tests.finance.test_accounts import _year_of_books
+
+    users = books.org.users
+    _year_of_books(books)
+    h1, h2 = (
+        accounts.prepare_accounts(books.org.hillford, start=start, end=end, by=users["treasurer"])
+        for start, end in [
+            (dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
+            (dt.date(2025, 7, 1), dt.date(2025, 12, 31)),
+        ]
+    )
+    for acc in (h1, h2):
+        for auditor in ("auditor1", "auditor2"):
+            accounts.sign_off(acc, sha256=acc.sha256, by=users[auditor])
+    vote = decision(books.org, kind="agm", title="Adopt the accounts")
+    accounts.approve_accounts(h1, decision=vote, by=users["treasurer"])
+    page = client(books, "treasurer").get(url("accounts", pk=h2.pk)).content.decode()
+    assert "Record the AGM&#x27;s approval" in page or "Record the AGM's approval" in page
+    assert f'<option value="{vote.pk}"' not in page
+    assert "AGM can approve these accounts yet" in page

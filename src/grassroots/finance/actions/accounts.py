@@ -178,6 +178,12 @@ def approve_accounts(
     problem = problem_with(accounts.unit, decision, body_kind="agm")
     if problem:
         raise BooksRefused(f"that decision cannot be cited: {problem}")
+    other = PublishedAccounts.objects.filter(decision=decision).exclude(pk=accounts.pk).first()
+    if other is not None:
+        raise BooksRefused(
+            f"that decision cannot be cited: “{decision.question}” approved the accounts for "
+            f"{other.start:%-d %B %Y} to {other.end:%-d %B %Y}, not these"
+        )
     accounts.decision = decision
     accounts.approved_at = now_or(now)
     accounts.state = "published"

@@ -79,7 +79,12 @@ def accounts(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         and can(request.user, "audit_accounts", unit)
         and not any(s.auditor_id == request.user.pk for s in signoffs)
     )
-    agm = [v for v in citable(unit)[:50] if v.meeting.body.kind == "agm"]
+    used = set(  # a decision approves one set of accounts
+        PublishedAccounts.objects.filter(unit=unit, decision__isnull=False)
+        .exclude(pk=acc.pk)
+        .values_list("decision_id", flat=True)
+    )
+    agm = [v for v in citable(unit)[:50] if v.meeting.body.kind == "agm" and v.pk not in used]
     may_approve = acc.state == "signed" and can(request.user, "keep_books", unit)
     sign = SignOffForm(
         request.POST if request.method == "POST" and "sign" in request.POST else None,
