@@ -53,3 +53,26 @@ def test_the_demo_books_hold_a_published_year_an_unapproved_spend_and_a_statemen
     assert report.new and not report.duplicates
     if today >= dt.date(today.year, 2, 10):
         assert [p.where for p in report.problems] == ["row 4"]
+
+
+def test_the_demo_books_are_dated_in_the_order_things_happened() -> None:
+    """A visitor reading the demo's spends and accounts sees each step after the one before:
+    a spend proposed after the meeting that voted it, approved after it was proposed and
+    before it was paid; the accounts prepared and signed off before the AGM approved them."""
+    from grassroots.finance.models import SignOff
+    from grassroots.meetings.demo import seed as seed_meetings
+    from grassroots.members.demo import seed as seed_members
+
+    seed_members(members=120)
+    seed_meetings()
+    seed(dt.date.today())
+    for s in Spend.objects.filter(state="paid"):
+        assert s.approved_at is not None and s.paid_at is not None
+        assert s.proposed_at <= s.approved_at <= s.paid_at, s
+        assert s.transaction is not None and s.approved_at.date() <= s.transaction.date, s
+        if s.decision is not None:
+            assert s.decision.meeting.start < s.proposed_at, s
+    acc = PublishedAccounts.objects.get()
+    agm = acc.decision.meeting.start
+    assert acc.prepared_at < agm
+    assert all(x.signed_at < agm for x in SignOff.objects.filter(accounts=acc))

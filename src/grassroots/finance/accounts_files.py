@@ -13,30 +13,44 @@ from typing import Any
 
 from fpdf import FPDF
 
+from grassroots.members.csvio import cell
+
 __all__ = ["accounts_csv", "accounts_pdf"]
 
 
 def accounts_csv(content: dict[str, Any], sha256: str) -> str:
+    """Every figure and transaction. Words that came from outside (a bank's description or
+    payee, an account's name) are passed through ``cell``: one a spreadsheet would run as a
+    formula (=HYPERLINK(...)) gets an apostrophe before it; the amounts stay numbers."""
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["section", "code", "name", "amount", "opening", "closing", "transactions"])
     for section in ("income", "expenditure"):
         for line in content[section]:
             ids = " ".join(str(i) for i in line["transactions"])
-            w.writerow([section, line["code"], line["name"], line["amount"], "", "", ids])
+            w.writerow(
+                [section, cell(line["code"]), cell(line["name"]), line["amount"], "", "", ids]
+            )
     w.writerow(["total income", "", "", content["total_income"], "", "", ""])
     w.writerow(["total expenditure", "", "", content["total_expenditure"], "", "", ""])
     w.writerow(["surplus", "", "", content["surplus"], "", "", ""])
     for b in content["balances"]:
         ids = " ".join(str(i) for i in b["transactions"])
-        w.writerow(["balance", b["code"], b["name"], "", b["opening"], b["closing"], ids])
+        w.writerow(
+            ["balance", cell(b["code"]), cell(b["name"]), "", b["opening"], b["closing"], ids]
+        )
     for b in content["bank"]:
-        w.writerow(["bank", b["code"], b["name"], b["books"], "", b["statement"] or "", ""])
+        w.writerow(
+            ["bank", cell(b["code"]), cell(b["name"]), b["books"], "", b["statement"] or "", ""]
+        )
     w.writerow([])
     w.writerow(["transaction", "date", "description", "payee", "approval", "legs"])
     for t in content["transactions"]:
         legs = "; ".join(f"{code} {amount}" for code, amount in t["legs"])
-        w.writerow([t["id"], t["date"], t["description"], t["payee"], t["approval"], legs])
+        w.writerow(
+            [t["id"], t["date"], cell(t["description"]), cell(t["payee"]), cell(t["approval"]),
+             cell(legs)]
+        )  # fmt: skip
     w.writerow([])
     w.writerow(["sha256", sha256])
     return out.getvalue()

@@ -92,13 +92,13 @@ def read_csv(data: bytes, columns: Columns, currency: str) -> Parsed:
             )
         )
         return out
+    # only the delimiter is sniffed, from the heading: the sniffer's guess at quoting from one
+    # line without quotes would read a doubled quote ("He said ""hi""") as two fields' worth
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.splitlines()[0], delimiters=",;\t"
-        )
+        delimiter = csv.Sniffer().sniff((text.splitlines() or [""])[0], ",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
+        delimiter = ","
+    rows = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     try:
         heading = [h.strip() for h in next(rows)]
     except (StopIteration, csv.Error):
