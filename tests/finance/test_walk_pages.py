@@ -181,3 +181,30 @@ def test_the_accounts_page_offers_only_agm_decisions_not_already_used_for_other_
     assert "Record the AGM&#x27;s approval" in page or "Record the AGM's approval" in page
     assert f'<option value="{vote.pk}"' not in page
     assert "AGM can approve these accounts yet" in page
+
+
+def test_members_over_time_gives_every_year_even_one_in_which_nobody_joined(
+    books: Books,
+) -> None:
+    import datetime as dt
+    import re
+
+    from grassroots.members import actions as member_actions
+    from grassroots.members.models import Member
+
+    Member.objects.filter(branch__path__startswith=books.org.hillford.path).update(
+        join_date=dt.date(2019, 5, 1)
+    )
+    member_actions.create_member(
+        by=None,
+        number="W2022",
+        name="Joined Later",
+        branch=books.org.hillford,
+        join_date=dt.date(2022, 5, 1),
+        status="full",
+        paid_up_to=dt.date(2030, 1, 1),
+    )
+    page = client(books, "executive").get(url("look")).content.decode()
+    over_time = page.split("Members over time")[-1]
+    years = [int(y) for y in re.findall(r'<th scope="row">(\d{4})</th>', over_time)]
+    assert years == [2019, 2020, 2021, 2022], over_time[:1500]

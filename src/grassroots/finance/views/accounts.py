@@ -182,8 +182,8 @@ def look(request: HttpRequest, code: str) -> HttpResponse:
         years.setdefault(row["year"], Counter())[row["status"]] += row["n"]
     running: Counter[str] = Counter()
     over_time = []
-    for year in sorted(years):
-        running += years[year]
+    for year in range(min(years), max(years) + 1) if years else []:  # a year none joined too
+        running += years.get(year, Counter())
         over_time.append((year, [running[s] for s in statuses], sum(running.values())))
     return render(
         request,
