@@ -208,3 +208,42 @@ def test_members_over_time_gives_every_year_even_one_in_which_nobody_joined(
     over_time = page.split("Members over time")[-1]
     years = [int(y) for y in re.findall(r'<th scope="row">(\d{4})</th>', over_time)]
     assert years == [2019, 2020, 2021, 2022], over_time[:1500]
+
+
+def test_the_printable_accounts_name_the_accounts_of_each_transaction_in_pounds() -> None:
+    import datetime as dt
+    import re
+    import zlib
+    from decimal import Decimal
+
+    from grassroots.finance import statements
+    from grassroots.finance.accounts_files import accounts_pdf
+    from grassroots.finance.ledger import Leg
+    from tests.finance.test_accounts import ACCOUNTS
+
+    content = statements.prepare(
+        unit="Hillford",
+        currency="GBP",
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        accounts=ACCOUNTS,
+        opening={},
+        transactions=[
+            statements.PeriodTransaction(
+                7,
+                dt.date(2025, 2, 1),
+                "Leaflets",
+                "Print shop",
+                [Leg("print", Decimal("40"), "GBP"), Leg("bank", Decimal("-40"), "GBP")],
+                "",
+            )
+        ],
+        bank_statement={},
+    )
+    pdf = accounts_pdf(content, "ab" * 32, "Published")
+    text = b"".join(
+        zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+    ).decode("latin-1")
+    names = {a.code: a.name for a in ACCOUNTS}
+    assert f"{names['print']} \xa340.00; {names['bank']} -\xa340.00" in text
+    assert "print 40.00" not in text

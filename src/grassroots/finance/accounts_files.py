@@ -122,8 +122,14 @@ def accounts_pdf(content: dict[str, Any], sha256: str, status: str) -> bytes:
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, "Transactions", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 8)
-    for t in content["transactions"]:
-        legs = "; ".join(f"{code} {amount}" for code, amount in t["legs"])
+    names = {x["code"]: x["name"] for x in content["balances"]}
+    names |= {x["code"]: x["name"] for x in content["income"] + content["expenditure"]}
+    for t in content["transactions"]:  # each leg by its account's name, as on the page
+        legs = "; ".join(
+            f"{names.get(code, code)} {'-' if amount.startswith('-') else ''}{cur}"
+            f"{amount.lstrip('-')}"
+            for code, amount in t["legs"]
+        )
         line = f"#{t['id']} {t['date']} {t['description']}"
         if t["payee"]:
             line += f" ({t['payee']})"
