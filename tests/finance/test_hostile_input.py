@@ -7,15 +7,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from grassroots.finance.bank.camt import read_camt053
 from grassroots.finance.bank.csvfile import Columns, read_csv
 from grassroots.finance.bank.ofx import read_ofx
+from grassroots.finance.models import Payment, Remittance, Spend
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +238,64 @@ def test_a_bank_line_written_as_a_formula_reaches_the_accounts_csv_as_words_not_
         assert f not in cells  # as it came, a spreadsheet would run it
         assert cells.count("'" + f) == 2  # the description and the payee, shown as written
     assert "60.00" in cells and "'60.00" not in cells  # the amounts stay numbers
+
+
+# a form sent twice (a double click, or the back button and send again) records once
+
+
+def form_token(page: str) -> str:
+    found = re.search(r'name="once" value="([^"]+)"', page)
+    assert found, "the form carries its one-time token"
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    ("who", "address", "data", "count"),
+    [
+        (
+            "treasurer",
+            hill("spends/new/"),
+            {"payee": "Printers", "amount": "40", "purpose": "Leaflets", "budget_line": "LEAFLETS"},
+            lambda: Spend.objects.count(),
+        ),
+        (
+            "admin",
+            "/finance/members/M1/payments/new/",
+            {"paid_on": "01/03/2025", "amount": "4.38"},
+            lambda: Payment.objects.count(),
+        ),
+        (
+            "admin",
+            "/finance/units/national/remittances/new/",
+            {"unit": "hillford", "period": "PERIOD", "paid_on": "TODAY", "amount": "12.50"},
+            lambda: Remittance.objects.count(),
+        ),
+    ],
+    ids=["spend", "payment", "remittance"],
+)
+def test_a_form_sent_twice_records_once_and_the_second_sending_is_told_so(
+    books: Any, who: str, address: str, data: dict[str, str], count: Any
+) -> None:
+    from grassroots.finance.actions.subscriptions import create_rule
+    from tests.finance.subscriptions.conftest import CITED
+
+    create_rule(effective_from=dt.date(2025, 1, 1), bands=CITED, reason="cited", by=None)
+    today = timezone.localdate()
+    data = {
+        k: {
+            "LEAFLETS": str(books.leaflets.pk),
+            "PERIOD": today.replace(day=1).isoformat(),
+            "TODAY": today.strftime("%d/%m/%Y"),
+        }.get(v, v)
+        for k, v in data.items()
+    }
+    c = login(who)
+    data["once"] = form_token(c.get(address).content.decode())
+    first = c.post(address, data)
+    assert first.status_code == 302 and count() == 1
+    again = c.post(address, data)
+    assert again.status_code == 200
+    assert "This form was already sent" in again.content.decode()
+    assert count() == 1
+    fresh = form_token(again.content.decode())  # the form shown again may be sent once more
+    assert c.post(address, {**data, "once": fresh}).status_code == 302 and count() == 2

@@ -15,6 +15,7 @@ from grassroots.finance.decisions import citable, minute_of
 from grassroots.finance.models import Account, Spend
 from grassroots.finance.views._books_common import books_of, unit_for
 from grassroots.members.permissions import can
+from grassroots.site import once
 
 
 def decision_words(vote: object) -> str:
@@ -29,7 +30,10 @@ def spend_new(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(f"only {unit.name}'s treasurer and officers propose spends")
     lines = list(Account.objects.filter(unit=unit, category="expense"))
     form = SpendForm(request.POST or None, lines=[(a.pk, a.name) for a in lines])
-    if request.method == "POST" and form.is_valid():
+    sent = request.POST.get(once.FIELD, "")
+    if request.method == "POST" and form.is_valid() and not once.still_open(request, sent):
+        form.add_error(None, once.ALREADY_SENT)
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             spend = actions.propose_spend(
@@ -43,8 +47,10 @@ def spend_new(request: HttpRequest, code: str) -> HttpResponse:
         except BooksRefused as e:
             form.add_error(None, str(e))
         else:
+            once.spend(request, sent)
             messages.success(request, "Spend proposed: another officer must approve it.")
             return redirect("finance:spend", code=unit.code, pk=spend.pk)
+    once.add_token(form, request)
     return render(
         request,
         "finance/books/spend_form.html",

@@ -25,6 +25,7 @@ from grassroots.finance.views.subscriptions import accounts_url
 from grassroots.members.actions import ActionRefused
 from grassroots.members.models import Unit
 from grassroots.members.permissions import can, require
+from grassroots.site import once
 
 __all__ = [
     "api_rule",
@@ -192,7 +193,10 @@ def remittance_new(request: HttpRequest, code: str) -> HttpResponse:
         months=months,
         initial={"unit": request.GET.get("unit", "")},  # from a unit's remittances page
     )
-    if request.method == "POST" and form.is_valid():
+    sent = request.POST.get(once.FIELD, "")
+    if request.method == "POST" and form.is_valid() and not once.still_open(request, sent):
+        form.add_error(None, once.ALREADY_SENT)
+    elif request.method == "POST" and form.is_valid():
         unit = Unit.objects.get(code=form.cleaned_data["unit"])
         try:
             record_remittance(
@@ -206,11 +210,13 @@ def remittance_new(request: HttpRequest, code: str) -> HttpResponse:
         except ActionRefused as e:
             form.add_error(None, str(e)[0].upper() + str(e)[1:] + ".")
         else:
+            once.spend(request, sent)
             messages.success(
                 request,
                 f"Recorded {format_pence(form.cleaned_data['amount'])} paid to {unit.name}.",
             )
             return redirect("finance:remittances", code=unit.code)
+    once.add_token(form, request)
     return render(
         request, "finance/subscriptions/remittance_form.html", {"form": form, "unit": national}
     )

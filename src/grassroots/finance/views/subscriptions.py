@@ -30,6 +30,7 @@ from grassroots.members import staging
 from grassroots.members.actions import ActionRefused
 from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can, require
+from grassroots.site import once
 from grassroots.site.uploads import csv_text, upload_limit
 
 __all__ = [
@@ -104,15 +105,20 @@ def payment_new(request: HttpRequest, number: str) -> HttpResponse:
     member = get_object_or_404(Member.objects.select_related("branch"), number=number)
     require(request.user, "record_subscriptions", member.branch)
     form = PaymentForm(request.POST or None, initial={"paid_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    sent = request.POST.get(once.FIELD, "")
+    if request.method == "POST" and form.is_valid() and not once.still_open(request, sent):
+        form.add_error(None, once.ALREADY_SENT)
+    elif request.method == "POST" and form.is_valid():
         try:
             p = record_payment(member, by=request.user, **form.cleaned_data)
         except ActionRefused as e:
             form.add_error(None, str(e))
         else:
+            once.spend(request, sent)
             since = f"{p.rule.effective_from:%-d %B %Y}"
             messages.success(request, f"Payment recorded and split under the rule from {since}.")
             return redirect("finance:member_subscription", number=member.number)
+    once.add_token(form, request)
     return render(
         request, "finance/subscriptions/payment_form.html", {"member": member, "form": form}
     )

@@ -1,0 +1,49 @@
+"""One record per form shown: a form sent twice (a double click, the back button and send
+again) records once, and the second sending is told so in words.
+
+Each such form carries a hidden one-time token, kept in the session when the form is shown
+and spent when the form's action succeeds. A sending whose token is not (or no longer) in
+the session is refused before the action runs; a sending without a token (a script rather
+than the page's form) is not refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.http import HttpRequest
+
+__all__ = ["ALREADY_SENT", "add_token", "spend", "still_open"]
+
+KEY = "once_tokens"
+FIELD = "once"
+KEPT = 50  # the newest tokens kept: forms open in other tabs still send
+ALREADY_SENT = (
+    "This form was already sent (or is out of date): check what was recorded, then fill the "
+    "form in again if something is still missing."
+)
+
+
+def add_token(form: forms.Form, request: HttpRequest) -> None:
+    """Give ``form`` its hidden token: a new one when the form is shown or shown again."""
+    form.fields[FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    token = secrets.token_urlsafe(16)
+    tokens = [*list(request.session.get(KEY, []))[-(KEPT - 1) :], token]
+    request.session[KEY] = tokens
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data[form.add_prefix(FIELD)] = token  # shown again, it may be sent once more
+    else:
+        form.initial[FIELD] = token
+
+
+def still_open(request: HttpRequest, token: str) -> bool:
+    """Whether ``token`` was given with a form shown and not yet spent. A sending without one
+    (a script, not the page's form) is let through: only the page's form is sent twice."""
+    return not token or token in request.session.get(KEY, [])
+
+
+def spend(request: HttpRequest, token: str) -> None:
+    """The form's action succeeded: the same sending again is refused."""
+    request.session[KEY] = [t for t in request.session.get(KEY, []) if t != token]
