@@ -26,3 +26,25 @@ def test_a_branchs_remittances_page_offers_the_national_treasurer_the_form_for_t
     if offered:
         form = c.get(link).content.decode()
         assert '<option value="hillford" selected>' in form
+
+
+def test_a_units_income_page_says_its_share_is_after_the_refunds_it_gives_back(
+    org: Org, client_as: Any
+) -> None:
+    import datetime as dt
+
+    from grassroots.finance.actions.refunds import refund_payment
+    from grassroots.finance.actions.subscriptions import record_payment
+
+    for month in (7, 8):
+        p = record_payment(org.ann, paid_on=dt.date(2025, month, 1), amount=438, by=None)
+    refund = refund_payment(
+        p, amount=438, reason="duplicate", refunded_on=dt.date(2025, 8, 2),
+        by=org.users["hilltreasurer"],
+    )  # fmt: skip
+    page = client_as("member").get("/finance/units/hillford/subscriptions/?year=2025")
+    text = page.content.decode()
+    # the payments are counted as paid (two of £4.38); the share is net of the refund
+    assert "paid 2 subscription payments totalling £8.76 in 2025" in text
+    back = refund.share("branch")
+    assert f"after taking off the £{back / 100:.2f} that went back to members with refunds" in text
