@@ -182,11 +182,24 @@ def seed(today: dt.date | None = None) -> list[DemoLogin]:
     def spend(
         payee: str, amount: str, purpose: str, line: str, vote: Vote | None, paid: dt.date
     ) -> None:
-        s = spending.propose_spend(
-            home, payee=payee, amount=amount, purpose=purpose, budget_line=acc[line], by=t
+        # dated as they happened: proposed after the meeting that voted it (or a few days
+        # before the payment), approved the next day, paid on the day the bank shows
+        proposed = (
+            vote.meeting.start + dt.timedelta(days=1)
+            if vote is not None
+            else _at(paid - dt.timedelta(days=5), 10)
         )
-        spending.approve_spend(s, by=approver, decision=vote)
-        spending.pay_spend(s, bank=acc["bank"], date=paid, by=t)
+        s = spending.propose_spend(
+            home,
+            payee=payee,
+            amount=amount,
+            purpose=purpose,
+            budget_line=acc[line],
+            by=t,
+            now=proposed,
+        )
+        spending.approve_spend(s, by=approver, decision=vote, now=proposed + dt.timedelta(days=1))
+        spending.pay_spend(s, bank=acc["bank"], date=paid, by=t, now=_at(paid, 12))
 
     spend(
         "Banner Co-operative",
@@ -257,21 +270,27 @@ def seed(today: dt.date | None = None) -> list[DemoLogin]:
         code = by_description.get(line.description, "subscriptions")
         bank.reconcile_line(line, account=acc[code], by=t)
 
-    # last year's accounts: prepared, signed off by both auditors, approved at the AGM
+    # last year's accounts: prepared, signed off by both auditors, approved at the AGM, each
+    # dated before the next (the AGM approves accounts already prepared and signed off)
+    agm_start = _at(min(today - dt.timedelta(days=14), dt.date(today.year, 2, 20)))
     published = accounts.prepare_accounts(
-        home, start=dt.date(last, 1, 1), end=dt.date(last, 12, 31), by=t
+        home,
+        start=dt.date(last, 1, 1),
+        end=dt.date(last, 12, 31),
+        by=t,
+        now=agm_start - dt.timedelta(days=12),
     )
-    for auditor in ("auditor1", "auditor2"):
+    for days_before, auditor in ((8, "auditor1"), (6, "auditor2")):
         accounts.sign_off(
             published,
             sha256=published.sha256,
             by=users[auditor],
             note="Checked every payment against the bank statement and its approval.",
+            now=agm_start - dt.timedelta(days=days_before),
         )
     agm = Body.objects.filter(unit=home, kind="agm").first() or meetings.create_body(
         unit=home, kind="agm", name=f"{home.name} AGM", by=None
     )
-    agm_start = _at(min(today - dt.timedelta(days=14), dt.date(today.year, 2, 20)))
     present = list(
         Member.objects.filter(
             branch=home, status="full", paid_up_to__gte=agm_start.date()
