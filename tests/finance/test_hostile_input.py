@@ -299,3 +299,52 @@ def test_a_form_sent_twice_records_once_and_the_second_sending_is_told_so(
     assert count() == 1
     fresh = form_token(again.content.decode())  # the form shown again may be sent once more
     assert c.post(address, {**data, "once": fresh}).status_code == 302 and count() == 2
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("01/01/0001", "31/12/2025"), ("01/01/2025", "31/12/9999")]
+)
+def test_accounts_for_a_period_in_year_1_or_9999_are_refused_in_words_not_a_server_error(
+    books: Any, start: str, end: str
+) -> None:
+    from grassroots.finance.models import PublishedAccounts
+
+    r = login("treasurer").post(hill("accounts/new/"), {"start": start, "end": end})
+    assert r.status_code == 200
+    assert "is outside the years the books keep (1900 to 2100)" in r.content.decode()
+    assert not PublishedAccounts.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            b'number,date,amount\nM1,2025-03-01,4.38\nM1,2025-04-01,"' + b"x" * 200_000 + b'"\n',
+            (3, "this row cannot be read as CSV (field larger than field limit"),
+        ),
+        (b'"' + b"n" * 200_000 + b'",date,amount\n', (1, "the header cannot be read as CSV")),
+        (
+            b"id,Created date (UTC),Amount,Currency,Status,Customer Email,Description\n"
+            b'ch_1,2025-03-01 10:00,4.38,gbp,Paid,ann@example.org,"' + b"x" * 200_000 + b'"\n',
+            (2, "this row cannot be read as CSV (field larger than field limit"),
+        ),
+    ],
+    ids=["a-row", "the-header", "a-processor-export-row"],
+)
+def test_a_payments_file_with_a_value_over_the_csv_field_limit_is_refused_naming_the_row(
+    books: Any, data: bytes, problem: tuple[int, str]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grassroots.finance.actions.subscriptions import create_rule
+    from tests.finance.subscriptions.conftest import CITED
+
+    create_rule(effective_from=dt.date(2025, 1, 1), bands=CITED, reason="cited", by=None)
+    r = login("admin").post(
+        "/finance/units/hillford/payments/import/",
+        {"file": SimpleUploadedFile("payments.csv", data)},
+    )
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert f'<td class="num" data-label="Row">{problem[0]}</td>' in page and problem[1] in page
+    assert not Payment.objects.exists()

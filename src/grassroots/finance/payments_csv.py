@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from grassroots.finance.apportion import NoRule, RuleBook, RuleError, parse_pence
@@ -122,6 +122,22 @@ def _header_problem(header: list[str]) -> tuple[str, str | None]:
     )
 
 
+def _rows(reader: Iterator[list[str]], out: PaymentsFile) -> Iterator[list[str]]:
+    """The reader's rows until one cannot be read (a value over the CSV field limit, say):
+    that one is named in ``out`` and the rest left unread, since the file is refused anyway."""
+    index = 1
+    while True:
+        index += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            out.errors.append(RowError(index, "", f"this row cannot be read as CSV ({e})"))
+            return
+        yield row
+
+
 def parse(
     text: str,
     *,
@@ -139,14 +155,19 @@ def parse(
     ``band`` column may name (default: any the rule in force has).
     """
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in next(reader, [])]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as e:  # a heading over the field limit, say
+        out = PaymentsFile("own")
+        out.errors.append(RowError(1, "", f"the header cannot be read as CSV ({e})"))
+        return out
     layout, problem = _header_problem(header)
     out = PaymentsFile(layout)
     if problem:
         out.errors.append(RowError(1, "", problem))
         return out
     seen: dict[str, int] = {}
-    for index, values in enumerate(reader, start=2):
+    for index, values in enumerate(_rows(reader, out), start=2):
         if index - 1 > MAX_ROWS:
             out.errors.append(RowError(index, "", f"a file holds at most {MAX_ROWS:,} payments"))
             break

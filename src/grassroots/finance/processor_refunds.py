@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from grassroots.finance.apportion import parse_pence
@@ -42,14 +43,26 @@ def _pence(text: str) -> int:
     return pence
 
 
+def _readable(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows up to the first that cannot be read (the payments' own check names it)."""
+    while True:
+        try:
+            yield next(reader)
+        except (StopIteration, csv.Error):
+            return
+
+
 def read_refunds(text: str) -> RefundLines:
     """Every refunded payment in a processor's export (nothing for another kind of file)."""
     out = RefundLines()
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in next(reader, [])]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error:
+        return out  # the payments' own check names the unreadable header
     if not {"id", "Amount", "Status"} <= set(header):
         return out
-    for index, values in enumerate(reader, start=2):
+    for index, values in enumerate(_readable(reader), start=2):
         if len(values) != len(header) or not any(v.strip() for v in values):
             continue  # the payments' own check names a malformed row
         row = dict(zip(header, (v.strip() for v in values), strict=True))
