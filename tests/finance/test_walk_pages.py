@@ -247,3 +247,21 @@ def test_the_printable_accounts_name_the_accounts_of_each_transaction_in_pounds(
     names = {a.code: a.name for a in ACCOUNTS}
     assert f"{names['print']} \xa340.00; {names['bank']} -\xa340.00" in text
     assert "print 40.00" not in text
+
+
+def test_a_bank_line_is_not_reconciled_to_whatever_account_is_listed_first(
+    books: Books,
+) -> None:
+    from grassroots.finance.models import BankLine
+
+    st = _checked_statement(books)
+    bank.confirm_statement(st, sha256=st.sha256, by=books.org.users["treasurer"])
+    line = BankLine.objects.get()
+    t = client(books, "treasurer")
+    page = t.get(url("reconcile")).content.decode()
+    assert '<option value="" selected>— choose —</option>' in page
+    r = t.post(url("reconcile"), {"line": line.pk, f"line{line.pk}-target": ""})
+    assert r.status_code == 200
+    assert "Choose what this line is before reconciling it." in r.content.decode()
+    line.refresh_from_db()
+    assert line.transaction is None

@@ -127,11 +127,16 @@ class PayForm(forms.Form):
 
 
 class ReconcileForm(forms.Form):
-    target = forms.ChoiceField(label="This line is")
+    target = forms.ChoiceField(
+        label="This line is",
+        error_messages={"required": "Choose what this line is before reconciling it."},
+    )
 
     def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["target"].choices = choices  # type: ignore[attr-defined]
+        # nothing chosen until the treasurer chooses: a line reconciled by a click on the
+        # button would otherwise go to whichever account happened to be listed first
+        self.fields["target"].choices = [("", "— choose —"), *choices]  # type: ignore[attr-defined]
 
 
 class DecisionForm(forms.Form):
