@@ -348,3 +348,29 @@ def test_a_payments_file_with_a_value_over_the_csv_field_limit_is_refused_naming
     assert r.status_code == 200
     assert f'<td class="num" data-label="Row">{problem[0]}</td>' in page and problem[1] in page
     assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["01/01/0001", "31/12/9999", "31/12/1899"])
+def test_a_spend_paid_on_a_date_outside_the_books_years_is_refused_and_stays_approved(
+    books: Any, day: str
+) -> None:
+    from grassroots.finance.actions import spending
+    from grassroots.finance.models import Transaction
+
+    o = books.org
+    s = spending.propose_spend(
+        o.hillford,
+        payee="Printers",
+        amount="40",
+        purpose="Leaflets",
+        budget_line=books.leaflets,
+        by=o.users["treasurer"],
+    )
+    spending.approve_spend(s, by=o.users["chair"])
+    r = login("treasurer").post(
+        hill(f"spends/{s.pk}/"), {"pay": "1", "bank": str(books.bank.pk), "date": day}
+    )
+    assert r.status_code == 200
+    assert f"{day} is outside the years the books keep (1900 to 2100)" in r.content.decode()
+    s.refresh_from_db()
+    assert s.state == "approved" and not Transaction.objects.exists()

@@ -52,6 +52,10 @@ class Leg:
     currency: str
 
 
+# the years a date in the books may have: one outside is a typing slip (0001, 9999)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def exact_amount(value: str | Decimal | int, currency: str) -> Decimal:
     """``value`` as an exact amount of ``currency``: no fraction of its smallest unit.
 

@@ -65,9 +65,6 @@ def compute(unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]:
         raise BooksRefused(str(e)) from None
 
 
-FIRST_YEAR, LAST_YEAR = 1900, 2100  # a period outside is a typing slip (0001, 9999)
-
-
 @transaction.atomic
 def prepare_accounts(
     unit: Unit, *, start: dt.date, end: dt.date, by: User | None, now: dt.datetime | None = None
@@ -75,10 +72,11 @@ def prepare_accounts(
     """Freeze the unit's accounts for the period. Every bank line of the period must be
     reconciled, and each bank account must agree with its statements."""
     check(by, "keep_books", unit)
-    if not (start.year >= FIRST_YEAR and end.year <= LAST_YEAR):
+    if not (start.year >= ledger.FIRST_YEAR and end.year <= ledger.LAST_YEAR):
         raise BooksRefused(
-            f"a period from {start:%d/%m/%Y} to {end:%d/%m/%Y} is outside the years the books "
-            f"keep ({FIRST_YEAR} to {LAST_YEAR})"
+            f"a period from {start.day:02}/{start.month:02}/{start.year:04} to "
+            f"{end.day:02}/{end.month:02}/{end.year:04} is outside the years the books "
+            f"keep ({ledger.FIRST_YEAR} to {ledger.LAST_YEAR})"
         )
     loose = BankLine.objects.filter(
         account__unit=unit, date__gte=start, date__lte=end, transaction__isnull=True

@@ -111,6 +111,11 @@ def write_transaction(
         raise BooksRefused(str(e)) from None
     if not description.strip():
         raise BooksRefused("a transaction says what it was for")
+    if not ledger.FIRST_YEAR <= date.year <= ledger.LAST_YEAR:
+        raise BooksRefused(
+            f"{date.day:02}/{date.month:02}/{date.year:04} is outside the years the books keep "
+            f"({ledger.FIRST_YEAR} to {ledger.LAST_YEAR})"
+        )
     t = Transaction.objects.create(
         unit=unit,
         date=date,
