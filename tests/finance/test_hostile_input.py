@@ -374,3 +374,37 @@ def test_a_spend_paid_on_a_date_outside_the_books_years_is_refused_and_stays_app
     assert f"{day} is outside the years the books keep (1900 to 2100)" in r.content.decode()
     s.refresh_from_db()
     assert s.state == "approved" and not Transaction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "data", "problem"),
+    [
+        (
+            "settings/",
+            {"code": "gifts", "name": "Gifts\nX-Evil: 1", "category": "income"},
+            "the account name contains",
+        ),
+        (
+            "spends/new/",
+            {"payee": "Printers\r\nLtd", "amount": "40", "purpose": "Leaflets"},
+            "the payee contains",
+        ),
+        (
+            "spends/new/",
+            {"payee": "Printers", "amount": "40", "purpose": "Leaf\x0blets"},
+            "the purpose contains",
+        ),
+    ],
+)
+def test_a_name_payee_or_purpose_of_more_than_one_line_is_refused_and_nothing_stored(
+    books: Any, address: str, data: dict[str, str], problem: str
+) -> None:
+    from grassroots.finance.models import Account
+
+    accounts = Account.objects.count()
+    data = {**data, "budget_line": str(books.leaflets.pk)}
+    r = login("treasurer").post(hill(address), data)
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert problem in page and "it must be one line of text" in page
+    assert Account.objects.count() == accounts and not Spend.objects.exists()

@@ -12,6 +12,7 @@ from grassroots.audit.log import record
 from grassroots.finance import ledger
 from grassroots.finance.actions._common import BooksRefused, User, check, money, now_or
 from grassroots.finance.models import Account, Books, Leg, Transaction
+from grassroots.members.fieldrules import line_problem
 from grassroots.members.models import Unit
 
 __all__ = ["open_account", "open_books", "post_transaction", "write_transaction"]
@@ -68,6 +69,9 @@ def open_account(
         raise BooksRefused("a bank account is an asset")
     if not name.strip() or not code.strip():
         raise BooksRefused("an account needs a code and a name")
+    problem = line_problem("account name", name.strip(), 120)
+    if problem:
+        raise BooksRefused(problem)
     if Account.objects.filter(unit=unit, code=code).exists():
         raise BooksRefused(f"{unit.name} already has an account {code!r}")
     account = Account.objects.create(

@@ -20,6 +20,7 @@ from grassroots.finance.actions.ledger import write_transaction
 from grassroots.finance.decisions import problem_with
 from grassroots.finance.models import Account, Books, Spend
 from grassroots.meetings.models import Vote
+from grassroots.members.fieldrules import line_problem
 from grassroots.members.models import Unit
 from grassroots.members.permissions import can
 
@@ -58,6 +59,11 @@ def propose_spend(
         raise BooksRefused("name who is to be paid")
     if not purpose.strip():
         raise BooksRefused("say what the spend is for")
+    problem = line_problem("payee", payee.strip(), 200) or line_problem(
+        "purpose", purpose.strip(), 300
+    )
+    if problem:
+        raise BooksRefused(problem)
     if budget_line.unit_id != unit.pk or budget_line.category != "expense":
         raise BooksRefused(f"{budget_line.name} is not an expenditure line of {unit.name}")
     spend = Spend.objects.create(
