@@ -6,7 +6,9 @@ accounts."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 
 from grassroots.finance.actions import accounts
 from grassroots.finance.models import BankLine, SignOff, Spend
+from grassroots.finance.templatetags.books_money import money
 from tests.e2e.test_accessibility import DESKTOP, PHONE, check_page
 from tests.e2e.test_browser import log_in
 from tests.finance.conftest import decision, open_books, with_officers
@@ -115,7 +118,7 @@ def test_a_spend_over_the_threshold_is_refused_without_a_decision_and_approved_w
         page.get_by_label("The decision that approved it").select_option(value=str(vote.pk))
         page.get_by_role("button", name="Approve the spend").click()
         page.get_by_text("Spend approved.").wait_for()
-        assert "“Buy a banner”, carried at" in page.locator("dl.facts").inner_text()
+        assert "“Buy a banner”, carried at" in page.locator("dl.facts").first.inner_text()
         check_page(page, f"books spend approved {size}")
         assert Spend.objects.get().decision == vote
     finally:
@@ -144,11 +147,15 @@ def test_an_auditor_signs_off_the_accounts(
         page.get_by_role("heading", name=re.compile("Accounts of Hillford")).wait_for()
         page.get_by_role("link", name="Leaflets").first.click()
         assert "Print shop" in page.locator("#line-leaflets").inner_text()
+        # the auditor sees the funds add up to what the branch holds, in words and pounds
+        funds = page.get_by_role("heading", name="Funds").locator("xpath=following-sibling::dl[1]")
+        closing = Decimal(json.loads(acc.content)["funds"]["closing"])
+        assert f"Funds at the end{money(closing)}" in funds.inner_text().replace("\n", "")
         check_page(page, f"books accounts to sign {size}")
         page.get_by_label("Your note (optional)").fill("Vouchers checked against the bank.")
         page.get_by_role("button", name="Sign off these accounts").click()
         page.get_by_text("You have signed off these accounts.").wait_for()
-        assert "auditor1 on" in page.locator("dl.facts").inner_text()
+        assert "auditor1 on" in page.locator("dl.facts").first.inner_text()
         assert SignOff.objects.get(accounts=acc).sha256 == acc.sha256
         assert page.get_by_role("button", name="Sign off these accounts").count() == 0
         check_page(page, f"books accounts signed {size}")

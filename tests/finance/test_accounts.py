@@ -265,6 +265,11 @@ def test_every_published_account_reconciles_to_its_transactions_and_the_bank(
         moved = sum((x.amount for t in valid for x in t.legs if x.account == b["code"]), D(0))
         assert D(b["closing"]) == D(b["opening"]) + moved
     assert D(content["surplus"]) == D(content["total_income"]) - D(content["total_expenditure"])
+    # the funds at the end are what the unit holds less what it owes, balance by balance
+    held = sum((D(b["closing"]) for b in content["balances"] if b["category"] != "funds"), D(0))
+    funds = content["funds"]
+    assert D(funds["closing"]) == held
+    assert D(funds["closing"]) == D(funds["opening"]) + D(funds["put_in"]) + D(funds["surplus"])
     assert content["bank"][0]["difference"] == "0.00"
     assert len(content["transactions"]) == len(valid)
     assert statements.canonical(content) == statements.canonical(json.loads(json.dumps(content)))
@@ -302,7 +307,44 @@ def test_the_csv_and_pdf_downloads_carry_the_figures_and_the_hash() -> None:
     )
     text = accounts_csv(content, "ab" * 32)
     assert "expenditure,print,Print,40.00,,,7" in text
+    assert "funds,,put into the funds,0.00,0.00,-40.00," in text
     assert "UNAPPROVED" in text and "ab" * 32 in text
     pdf = accounts_pdf(content, "ab" * 32, "Published")
     assert pdf.startswith(b"%PDF-")
     assert len(pdf) > 1000
+
+
+def test_a_years_surplus_is_in_the_next_years_funds_at_the_start() -> None:
+    """Income and spending are never closed into a fund account, so the funds at the start of a
+    period carry every surplus before it; they and the balances then add up."""
+    gift = [Leg("bank", D("500"), "GBP"), Leg("gifts", D("-500"), "GBP")]
+    leaflets = [Leg("print", D("120"), "GBP"), Leg("bank", D("-120"), "GBP")]
+    put_in = [Leg("bank", D("1000"), "GBP"), Leg("fund", D("-1000"), "GBP")]
+    first = statements.prepare(
+        unit="Test", currency="GBP", start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31),
+        accounts=ACCOUNTS, opening={},
+        transactions=[
+            statements.PeriodTransaction(1, dt.date(2025, 1, 2), "opening sum", "", put_in),
+            statements.PeriodTransaction(2, dt.date(2025, 3, 1), "a gift", "", gift),
+            statements.PeriodTransaction(3, dt.date(2025, 4, 1), "leaflets", "", leaflets),
+        ],
+        bank_statement={},
+    )  # fmt: skip
+    assert first["funds"] == {
+        "opening": "0.00", "put_in": "1000.00", "surplus": "380.00", "closing": "1380.00"
+    }  # fmt: skip
+    # the next year opens with every account's balance at the end of the first
+    opening = {"bank": D("1380"), "fund": D("-1000"), "gifts": D("-500"), "print": D("120")}
+    second = statements.prepare(
+        unit="Test", currency="GBP", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
+        accounts=ACCOUNTS, opening=opening,
+        transactions=[
+            statements.PeriodTransaction(4, dt.date(2026, 5, 1), "leaflets", "", leaflets),
+        ],
+        bank_statement={},
+    )  # fmt: skip
+    assert second["funds"] == {
+        "opening": "1380.00", "put_in": "0.00", "surplus": "-120.00", "closing": "1260.00"
+    }  # fmt: skip
+    text = accounts_csv(second, "cd" * 32)
+    assert "funds,,put into the funds,0.00,1380.00,1260.00," in text

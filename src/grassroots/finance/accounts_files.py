@@ -39,6 +39,10 @@ def accounts_csv(content: dict[str, Any], sha256: str) -> str:
         w.writerow(
             ["balance", cell(b["code"]), cell(b["name"]), "", b["opening"], b["closing"], ids]
         )
+    funds = content.get("funds")  # accounts published before the funds were given lack it
+    if funds:
+        w.writerow(["funds", "", "put into the funds", funds["put_in"], funds["opening"],
+                    funds["closing"], ""])  # fmt: skip
     for b in content["bank"]:
         w.writerow(
             ["bank", cell(b["code"]), cell(b["name"]), b["books"], "", b["statement"] or "", ""]
@@ -101,12 +105,23 @@ def accounts_pdf(content: dict[str, Any], sha256: str, status: str) -> bytes:
     )
     table("Surplus (deficit)", [("Income less expenditure", cur + content["surplus"])])
     table(
-        "Balances",
+        "Balances (debit +, credit -)",
         [
             (f"{b['name']} (opening {cur}{b['opening']})", cur + b["closing"])
             for b in content["balances"]
         ],
     )
+    if content.get("funds"):
+        funds = content["funds"]
+        table(
+            "Funds",
+            [
+                ("Funds at the start (every surplus before included)", cur + funds["opening"]),
+                ("Put into the funds", cur + funds["put_in"]),
+                ("Surplus (deficit) for the period", cur + funds["surplus"]),
+                ("Funds at the end", cur + funds["closing"]),
+            ],
+        )
     if content["bank"]:
         table(
             "Bank",

@@ -94,10 +94,18 @@ _CONTENT = _object(
         "total_expenditure": _MONEY,
         "surplus": _MONEY,
         "balances": {"type": "array", "items": _BALANCE},
+        "funds": _object(
+            {"opening": _MONEY, "put_in": _MONEY, "surplus": _MONEY, "closing": _MONEY}
+        ),
         "bank": {"type": "array", "items": _BANK},
         "transactions": {"type": "array", "items": _TRANSACTION},
-    }
-)
+    },
+    # accounts published before the funds were given lack them: a frozen version never changes
+    required=[
+        "unit", "currency", "start", "end", "income", "expenditure", "total_income",
+        "total_expenditure", "surplus", "balances", "bank", "transactions",
+    ],
+)  # fmt: skip
 _ACCOUNTS = _object(
     {
         "id": {"type": "integer"},

@@ -4,7 +4,9 @@
 opening and closing balance, each bank account's balance in the books against its statement,
 and every transaction with its approval, and checks that the figures reconcile: each line's
 total is the sum of its transactions, each closing balance is the opening plus the movements,
-the surplus is the change in what the unit holds, and each bank account agrees with its bank.
+the surplus is the change in what the unit holds, the funds (what was put into them and every
+surplus so far) equal what the unit holds less what it owes, and each bank account agrees with
+its bank.
 The result is canonical JSON, hashed when published.
 """
 
@@ -129,6 +131,29 @@ def prepare(
             f"the surplus {_s(surplus)} and funds moved {_s(-funds_change)} do not explain "
             f"the change of {_s(held_change)} in what the unit holds"
         )
+
+    # the funds: what was put into them and every surplus so far (the income and spending
+    # before the period, never closed into a fund account, carried as its surplus). They equal
+    # what the unit holds less what it owes, at the start and at the end.
+    def opening_of(categories: tuple[str, ...]) -> Decimal:
+        return sum((opening.get(a.code, Decimal(0)) for a in accounts
+                    if a.category in categories), Decimal(0))  # fmt: skip
+
+    held_opening = opening_of(("asset", "liability"))
+    funds_opening = -opening_of(("funds",)) - opening_of(("income", "expense"))
+    funds_closing = funds_opening - funds_change + surplus
+    if funds_opening != held_opening or funds_closing != held_opening + held_change:
+        raise NotReconciled(
+            f"the funds ({_s(funds_opening)} at the start, {_s(funds_closing)} at the end) are "
+            f"not what the unit holds less what it owes ({_s(held_opening)}, "
+            f"{_s(held_opening + held_change)})"
+        )
+    funds = {
+        "opening": _s(funds_opening),
+        "put_in": _s(-funds_change),
+        "surplus": _s(surplus),
+        "closing": _s(funds_closing),
+    }
     bank = []
     for a in accounts:
         if not a.is_bank:
@@ -155,6 +180,7 @@ def prepare(
         "total_expenditure": _s(total_spending),
         "surplus": _s(surplus),
         "balances": balances,
+        "funds": funds,
         "bank": bank,
         "transactions": [
             {
