@@ -1,7 +1,7 @@
 """Demo refunds and subscription income in the books: the national office's books opened, the
-demo member's latest payment refunded by the home branch's treasurer (collected twice by the
-bank), and every month of this year posted into the units' ledgers, with the remittances paid
-this year going through both banks.
+demo member's latest payment collected a second time by the bank and that second collection
+refunded by the home branch's treasurer, and every month of this year posted into the units'
+ledgers, with the remittances paid this year going through both banks.
 
 Call ``seed()`` after the subscriptions and books demos (it needs the home branch's books and
 its ``treasurer`` login).
@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from grassroots.finance.actions.ledger import open_account, open_books
 from grassroots.finance.actions.postings import post_subscription_income
 from grassroots.finance.actions.refunds import refund_payment
-from grassroots.finance.actions.subscriptions import national_unit
+from grassroots.finance.actions.subscriptions import national_unit, record_payment
 from grassroots.finance.models import Books, Payment
 from grassroots.members.models import Member
 from grassroots.members.permissions import can
@@ -57,7 +57,13 @@ def seed(today: dt.date | None = None) -> int:
             if treasurer and can(treasurer, "refund_subscriptions", member.branch)
             else None
         )
-        refund_payment(payment, amount=payment.amount, reason=REASON, refunded_on=today, by=by)
+        # the bank's second collection of the same payment, then its refund: the member pays
+        # once for the month, as the reason says
+        again = record_payment(
+            member, paid_on=payment.paid_on, amount=payment.amount, band=payment.split.band,
+            reference=f"{member.number}-{payment.paid_on:%Y%m}-again", by=None,
+        )  # fmt: skip
+        refund_payment(again, amount=again.amount, reason=REASON, refunded_on=today, by=by)
     posted = 0
     for month in range(1, today.month + 1):
         posted += len(post_subscription_income(dt.date(today.year, month, 1), by=None).posted)

@@ -18,7 +18,7 @@ from grassroots.finance.demo_books import seed as seed_books
 from grassroots.finance.demo_income import REASON
 from grassroots.finance.demo_income import seed as seed_income
 from grassroots.finance.demo_subscriptions import seed as seed_subscriptions
-from grassroots.finance.models import Refund, SubscriptionPosting
+from grassroots.finance.models import Payment, Refund, SubscriptionPosting
 
 
 @pytest.mark.django_db
@@ -39,6 +39,9 @@ def test_the_demo_shows_a_refund_and_the_branchs_subscription_income_in_its_book
     refund = Refund.objects.get()
     assert refund.payment.member == mel and refund.reason == REASON
     assert refund.amount == refund.payment.amount and refund.recorded_by is not None
+    # the refund returns the bank's second collection: the month is still paid once
+    month = Payment.objects.filter(member=mel, paid_on=refund.payment.paid_on)
+    assert month.count() == 2 and refund.payment.reference.endswith("-again")
     home = mel.branch
     months = set(
         SubscriptionPosting.objects.filter(unit=home, kind="share").values_list("period", flat=True)
