@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -285,9 +286,13 @@ def _balanced(t: statements.PeriodTransaction) -> bool:
     return True
 
 
-def test_the_csv_and_pdf_downloads_carry_the_figures_and_the_hash() -> None:
-    content = statements.prepare(
-        unit="Hillford “Branch”",
+def leaflets_accounts(
+    unit: str = "Hillford", description: str = "Leaflets", approval: str = ""
+) -> dict[str, Any]:
+    """A year's accounts holding one spend: £40 of leaflets from the print shop, paid from the
+    bank (transaction 7)."""
+    return statements.prepare(
+        unit=unit,
         currency="GBP",
         start=dt.date(2025, 1, 1),
         end=dt.date(2025, 12, 31),
@@ -297,13 +302,19 @@ def test_the_csv_and_pdf_downloads_carry_the_figures_and_the_hash() -> None:
             statements.PeriodTransaction(
                 7,
                 dt.date(2025, 2, 1),
-                "Leaflets — A5",
+                description,
                 "Print shop",
                 [Leg("print", D("40"), "GBP"), Leg("bank", D("-40"), "GBP")],
-                "UNAPPROVED: paid without an approved spend",
+                approval,
             )
         ],
         bank_statement={},
+    )
+
+
+def test_the_csv_and_pdf_downloads_carry_the_figures_and_the_hash() -> None:
+    content = leaflets_accounts(
+        "Hillford “Branch”", "Leaflets — A5", "UNAPPROVED: paid without an approved spend"
     )
     text = accounts_csv(content, "ab" * 32)
     assert "expenditure,print,Print,40.00,,,7" in text

@@ -5,6 +5,8 @@ between in plain words and money."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from grassroots.finance.actions import bank
@@ -124,13 +126,12 @@ def test_accounts_that_do_not_agree_with_the_bank_are_refused_with_the_sums_in_p
     assert 'value="01/01/2025"' in page and 'value="31/12/2025"' in page
 
 
-def test_an_agm_decision_that_approved_one_years_accounts_cannot_approve_another(
-    books: Books,
-) -> None:
+def _halves_signed_and_the_first_approved(books: Books) -> tuple[Any, Any]:
+    """Hillford's two half-years of 2025 prepared and signed off by both auditors, and an AGM
+    vote that approved the first: (the second, the vote)."""
     import datetime as dt
 
     from grassroots.finance.actions import accounts
-    from grassroots.finance.actions._common import BooksRefused
     from tests.finance.conftest import decision
     from tests.finance.test_accounts import _year_of_books
 
@@ -148,6 +149,17 @@ def test_an_agm_decision_that_approved_one_years_accounts_cannot_approve_another
             accounts.sign_off(acc, sha256=acc.sha256, by=users[auditor])
     vote = decision(books.org, kind="agm", title="Adopt the accounts")
     accounts.approve_accounts(h1, decision=vote, by=users["treasurer"])
+    return h2, vote
+
+
+def test_an_agm_decision_that_approved_one_years_accounts_cannot_approve_another(
+    books: Books,
+) -> None:
+    from grassroots.finance.actions import accounts
+    from grassroots.finance.actions._common import BooksRefused
+
+    users = books.org.users
+    h2, vote = _halves_signed_and_the_first_approved(books)
     with pytest.raises(BooksRefused, match="approved the accounts for 1 January 2025 to 30 June"):
         accounts.approve_accounts(h2, decision=vote, by=users["treasurer"])
     h2.refresh_from_db()
@@ -157,26 +169,7 @@ def test_an_agm_decision_that_approved_one_years_accounts_cannot_approve_another
 def test_the_accounts_page_offers_only_agm_decisions_not_already_used_for_other_accounts(
     books: Books,
 ) -> None:
-    import datetime as dt
-
-    from grassroots.finance.actions import accounts
-    from tests.finance.conftest import decision
-    from tests.finance.test_accounts import _year_of_books
-
-    users = books.org.users
-    _year_of_books(books)
-    h1, h2 = (
-        accounts.prepare_accounts(books.org.hillford, start=start, end=end, by=users["treasurer"])
-        for start, end in [
-            (dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
-            (dt.date(2025, 7, 1), dt.date(2025, 12, 31)),
-        ]
-    )
-    for acc in (h1, h2):
-        for auditor in ("auditor1", "auditor2"):
-            accounts.sign_off(acc, sha256=acc.sha256, by=users[auditor])
-    vote = decision(books.org, kind="agm", title="Adopt the accounts")
-    accounts.approve_accounts(h1, decision=vote, by=users["treasurer"])
+    h2, vote = _halves_signed_and_the_first_approved(books)
     page = client(books, "treasurer").get(url("accounts", pk=h2.pk)).content.decode()
     assert "Record the AGM&#x27;s approval" in page or "Record the AGM's approval" in page
     assert f'<option value="{vote.pk}"' not in page
@@ -211,35 +204,13 @@ def test_members_over_time_gives_every_year_even_one_in_which_nobody_joined(
 
 
 def test_the_printable_accounts_name_the_accounts_of_each_transaction_in_pounds() -> None:
-    import datetime as dt
     import re
     import zlib
-    from decimal import Decimal
 
-    from grassroots.finance import statements
     from grassroots.finance.accounts_files import accounts_pdf
-    from grassroots.finance.ledger import Leg
-    from tests.finance.test_accounts import ACCOUNTS
+    from tests.finance.test_accounts import ACCOUNTS, leaflets_accounts
 
-    content = statements.prepare(
-        unit="Hillford",
-        currency="GBP",
-        start=dt.date(2025, 1, 1),
-        end=dt.date(2025, 12, 31),
-        accounts=ACCOUNTS,
-        opening={},
-        transactions=[
-            statements.PeriodTransaction(
-                7,
-                dt.date(2025, 2, 1),
-                "Leaflets",
-                "Print shop",
-                [Leg("print", Decimal("40"), "GBP"), Leg("bank", Decimal("-40"), "GBP")],
-                "",
-            )
-        ],
-        bank_statement={},
-    )
+    content = leaflets_accounts()
     pdf = accounts_pdf(content, "ab" * 32, "Published")
     text = b"".join(
         zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
@@ -247,6 +218,7 @@ def test_the_printable_accounts_name_the_accounts_of_each_transaction_in_pounds(
     names = {a.code: a.name for a in ACCOUNTS}
     assert f"{names['print']} \xa340.00; {names['bank']} -\xa340.00" in text
     assert "print 40.00" not in text
+    assert "Funds at the end" in text and "-\xa340.00" in text.split("Funds at the end")[1][:80]
 
 
 def test_a_bank_line_is_not_reconciled_to_whatever_account_is_listed_first(

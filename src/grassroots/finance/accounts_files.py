@@ -93,21 +93,25 @@ def accounts_pdf(content: dict[str, Any], sha256: str, status: str) -> bytes:
             pdf.cell(0, 6, _latin(amount), align="R", new_x="LMARGIN", new_y="NEXT")
 
     cur = "£" if content["currency"] == "GBP" else content["currency"] + " "
+
+    def money(amount: str) -> str:  # the sign before the pound sign: -£40.00, as on the page
+        return ("-" if amount.startswith("-") else "") + cur + amount.lstrip("-")
+
     table(
         "Income",
-        [(x["name"], cur + x["amount"]) for x in content["income"]]
-        + [("Total income", cur + content["total_income"])],
+        [(x["name"], money(x["amount"])) for x in content["income"]]
+        + [("Total income", money(content["total_income"]))],
     )
     table(
         "Expenditure",
-        [(x["name"], cur + x["amount"]) for x in content["expenditure"]]
-        + [("Total expenditure", cur + content["total_expenditure"])],
+        [(x["name"], money(x["amount"])) for x in content["expenditure"]]
+        + [("Total expenditure", money(content["total_expenditure"]))],
     )
-    table("Surplus (deficit)", [("Income less expenditure", cur + content["surplus"])])
+    table("Surplus (deficit)", [("Income less expenditure", money(content["surplus"]))])
     table(
         "Balances (debit +, credit -)",
         [
-            (f"{b['name']} (opening {cur}{b['opening']})", cur + b["closing"])
+            (f"{b['name']} (opening {money(b['opening'])})", money(b["closing"]))
             for b in content["balances"]
         ],
     )
@@ -116,10 +120,10 @@ def accounts_pdf(content: dict[str, Any], sha256: str, status: str) -> bytes:
         table(
             "Funds",
             [
-                ("Funds at the start (every surplus before included)", cur + funds["opening"]),
-                ("Put into the funds", cur + funds["put_in"]),
-                ("Surplus (deficit) for the period", cur + funds["surplus"]),
-                ("Funds at the end", cur + funds["closing"]),
+                ("Funds at the start (every surplus before included)", money(funds["opening"])),
+                ("Put into the funds", money(funds["put_in"])),
+                ("Surplus (deficit) for the period", money(funds["surplus"])),
+                ("Funds at the end", money(funds["closing"])),
             ],
         )
     if content["bank"]:
@@ -127,8 +131,9 @@ def accounts_pdf(content: dict[str, Any], sha256: str, status: str) -> bytes:
             "Bank",
             [
                 (
-                    f"{b['name']}: statements {cur}{b['statement'] or 'none imported'}",
-                    cur + b["books"],
+                    f"{b['name']}: statements "
+                    + (money(b["statement"]) if b["statement"] else "none imported"),
+                    money(b["books"]),
                 )
                 for b in content["bank"]
             ],
@@ -140,11 +145,7 @@ def accounts_pdf(content: dict[str, Any], sha256: str, status: str) -> bytes:
     names = {x["code"]: x["name"] for x in content["balances"]}
     names |= {x["code"]: x["name"] for x in content["income"] + content["expenditure"]}
     for t in content["transactions"]:  # each leg by its account's name, as on the page
-        legs = "; ".join(
-            f"{names.get(code, code)} {'-' if amount.startswith('-') else ''}{cur}"
-            f"{amount.lstrip('-')}"
-            for code, amount in t["legs"]
-        )
+        legs = "; ".join(f"{names.get(code, code)} {money(amount)}" for code, amount in t["legs"])
         line = f"#{t['id']} {t['date']} {t['description']}"
         if t["payee"]:
             line += f" ({t['payee']})"
