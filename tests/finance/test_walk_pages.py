@@ -237,3 +237,21 @@ def test_a_bank_line_is_not_reconciled_to_whatever_account_is_listed_first(
     assert "Choose what this line is before reconciling it." in r.content.decode()
     line.refresh_from_db()
     assert line.transaction is None
+
+
+def test_a_statement_is_discarded_only_once_confirmed_and_its_page_leads_back_to_the_books(
+    books: Books,
+) -> None:
+    st = _checked_statement(books)
+    t = client(books, "treasurer")
+    page = t.get(url("statement", pk=st.pk)).content.decode()
+    assert f'href="{url("books")}"' in page
+    assert "<summary>Discard this statement</summary>" in page
+    assert 'name="discard" value="confirmed"' in page
+    # a discard that did not come from the confirmation keeps the statement, and says why
+    r = t.post(url("statement_confirm", pk=st.pk), {"discard": "1"}, follow=True)
+    assert "confirm that the statement is to be discarded" in r.content.decode()
+    st.refresh_from_db()
+    assert st.state == "checked"
+    t.post(url("statement_confirm", pk=st.pk), {"discard": "confirmed"})
+    assert not Statement.objects.filter(pk=st.pk, state="checked").exists()

@@ -115,6 +115,8 @@ def statement_confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     st = get_object_or_404(Statement, pk=pk, account__unit=unit)
     try:
         if request.POST.get("discard"):
+            if request.POST["discard"] != "confirmed":  # only the confirmation's button sends it
+                raise BooksRefused("confirm that the statement is to be discarded")
             actions.discard_statement(st, by=request.user)
             messages.success(request, "Statement discarded: nothing was imported.")
             return redirect("finance:books", code=unit.code)
