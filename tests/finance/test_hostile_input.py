@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,9 +15,10 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.finance.bank.camt import read_camt053
-from grassroots.finance.bank.csvfile import Columns, read_csv
+from grassroots.finance.bank.csvfile import read_csv
 from grassroots.finance.bank.ofx import read_ofx
 from grassroots.finance.models import Payment, Remittance, Spend
+from tests.finance.test_bank import COLUMNS, DATA
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -92,15 +92,6 @@ def test_a_spending_threshold_of_a_malformed_or_enormous_amount_is_refused_and_t
 
 # the statement readers, each given files it should refuse in words, or read
 
-DATA = Path(__file__).parent / "data"
-COLUMNS = Columns(
-    date="Date",
-    date_format="%d/%m/%Y",
-    description="Description",
-    payee="Payee",
-    paid_in="Paid in",
-    paid_out="Paid out",
-)
 CSV = (DATA / "hillford-jan.csv").read_bytes()
 OFX = (DATA / "hillford-jan.ofx").read_bytes()
 CAMT = (DATA / "hillford-jan.camt053.xml").read_bytes()
