@@ -266,6 +266,7 @@ def test_without_scripting_a_refused_ballot_marks_the_boxes_it_is_about_and_keep
 
         page.get_by_label("Cal Calm", exact=True).fill("3")
         page.get_by_role("button", name="Review my ballot").click()
+        page.get_by_role("heading", name="Review your ballot").wait_for()
         assert page.locator("#review li").all_inner_texts() == ["Bea Bold", "Dan Deft", "Cal Calm"]
         page.get_by_role("button", name="Change my ballot").click()
         assert _boxes(page) == {"Alice Able": "", "Bea Bold": "1", "Cal Calm": "3", "Dan Deft": "2"}

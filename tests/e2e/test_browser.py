@@ -45,6 +45,7 @@ def rank_and_cast_in_primary(page: Any, ranking: list[str]) -> str:
     page.get_by_role("link", name="receipt check page").click()
     page.get_by_label("Receipt code").fill(code)
     page.get_by_role("button", name="Check").click()
+    page.locator("#check-result").wait_for()  # a list read does not wait for the answer page
     assert page.locator("#recorded-ranking li").all_inner_texts() == ranking
     return code
 

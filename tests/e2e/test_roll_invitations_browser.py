@@ -51,7 +51,7 @@ def test_a_list_only_person_signs_in_from_the_e_mailed_link_votes_and_checks_the
     assert [m.to for m in mail.outbox] == [["lia@example.org"]]  # Al and Bea have accounts
     assert "Left Network" in mail.outbox[0].subject
     org.get_by_role("link", name="Invite everyone on the roll who has no account").click()
-    assert org.get_by_text("1 person on the roll has an e-mail address").is_visible()
+    org.get_by_text("1 person on the roll has an e-mail address").wait_for()
     check_page(org, "invite the roll phone")
     org.set_viewport_size(DESKTOP)
     check_page(org, "invite the roll desktop")

@@ -132,7 +132,7 @@ def test_the_national_treasurer_records_a_remittance_and_a_new_rule_form_is_plai
     page.get_by_label("Date paid").fill(dt.date.today().strftime("%d/%m/%Y"))
     page.get_by_label("Amount (£)").fill("0.21")
     page.get_by_role("button", name="Record the remittance").click()
-    assert "Recorded £0.21 paid to Hillford." in page.content()
+    page.get_by_text("Recorded £0.21 paid to Hillford.").wait_for()
     assert Remittance.objects.filter(unit=books.hillford, amount=21).exists()
     page.goto(f"{base}/finance/subscriptions/rules/new/")
     check_page(page, f"subscriptions new rule {size}")

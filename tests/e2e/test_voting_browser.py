@@ -42,6 +42,8 @@ def test_a_member_votes_and_checks_their_receipt_after_the_count(
     assert "rank 1 is given to more than one candidate" in page.get_by_role("alert").inner_text()
     page.get_by_label("Cal Calm").fill("2")
     page.get_by_role("button", name="Review my ballot").click()
+    # a list read does not wait: wait for the review page itself
+    page.get_by_role("heading", name="Review your ballot").wait_for()
     assert page.locator("#review li").all_inner_texts() == ["Bea Bold", "Cal Calm"]
     assert no_sideways_scroll(page)
     page.get_by_role("button", name="Cast my vote").click()
