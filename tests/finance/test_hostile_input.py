@@ -9,15 +9,19 @@ import datetime as dt
 import io
 import re
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from grassroots.finance.actions._common import BooksRefused
 from grassroots.finance.bank.camt import read_camt053
 from grassroots.finance.bank.csvfile import read_csv
 from grassroots.finance.bank.ofx import read_ofx
 from grassroots.finance.models import Payment, Remittance, Spend
+from grassroots.site import once
+from grassroots.site.models import SentForm
 from tests.finance.test_bank import COLUMNS, DATA
 from tests.web.conftest import PASSWORD
 
@@ -240,7 +244,7 @@ def form_token(page: str) -> str:
     return found[1]
 
 
-@pytest.mark.parametrize(
+ONE_TIME_FORMS = pytest.mark.parametrize(
     ("who", "address", "data", "count"),
     [
         (
@@ -264,15 +268,16 @@ def form_token(page: str) -> str:
     ],
     ids=["spend", "payment", "remittance"],
 )
-def test_a_form_sent_twice_records_once_and_the_second_sending_is_told_so(
-    books: Any, who: str, address: str, data: dict[str, str], count: Any
-) -> None:
+
+
+def _form_data(books: Any, data: dict[str, str]) -> dict[str, str]:
+    """``data`` with its placeholders filled, under a subscription rule payments split by."""
     from grassroots.finance.actions.subscriptions import create_rule
     from tests.finance.subscriptions.conftest import CITED
 
     create_rule(effective_from=dt.date(2025, 1, 1), bands=CITED, reason="cited", by=None)
     today = timezone.localdate()
-    data = {
+    return {
         k: {
             "LEAFLETS": str(books.leaflets.pk),
             "PERIOD": today.replace(day=1).isoformat(),
@@ -280,6 +285,13 @@ def test_a_form_sent_twice_records_once_and_the_second_sending_is_told_so(
         }.get(v, v)
         for k, v in data.items()
     }
+
+
+@ONE_TIME_FORMS
+def test_a_form_sent_twice_records_once_and_the_second_sending_is_told_so(
+    books: Any, who: str, address: str, data: dict[str, str], count: Any
+) -> None:
+    data = _form_data(books, data)
     c = login(who)
     data["once"] = form_token(c.get(address).content.decode())
     first = c.post(address, data)
@@ -290,6 +302,45 @@ def test_a_form_sent_twice_records_once_and_the_second_sending_is_told_so(
     assert count() == 1
     fresh = form_token(again.content.decode())  # the form shown again may be sent once more
     assert c.post(address, {**data, "once": fresh}).status_code == 302 and count() == 2
+
+
+@ONE_TIME_FORMS
+def test_a_second_sending_that_read_the_session_before_the_first_saved_it_still_records_once(
+    books: Any, who: str, address: str, data: dict[str, str], count: Any
+) -> None:
+    """Two sendings at the same instant both find the token in the session: the second must
+    be refused by the spent token stored with the first's record, not by the session."""
+    data = _form_data(books, data)
+    c = login(who)
+    data["once"] = form_token(c.get(address).content.decode())
+    assert c.post(address, data).status_code == 302 and count() == 1
+    session = c.session  # as the second request read it: the token not yet spent
+    session[once.KEY] = [*session.get(once.KEY, []), data["once"]]
+    session.save()
+    again = c.post(address, data)
+    assert again.status_code == 200
+    assert "This form was already sent" in again.content.decode()
+    assert count() == 1
+
+
+def test_a_refused_action_leaves_its_form_free_to_be_sent_again(books: Any) -> None:
+    """The token is spent with the record, in one transaction: a refusal spends nothing."""
+    c = login("treasurer")
+    address = hill("spends/new/")
+    data = {"payee": "Printers", "amount": "40", "purpose": "Leaflets"}
+    data["budget_line"] = str(books.leaflets.pk)
+    data["once"] = form_token(c.get(address).content.decode())
+    books_of_hillford = books.leaflets.unit
+    with mock.patch(
+        "grassroots.finance.actions.spending.propose_spend",
+        side_effect=BooksRefused("the books are shut"),
+    ):
+        refused = c.post(address, data)
+    assert refused.status_code == 200 and "the books are shut" in refused.content.decode()
+    assert not SentForm.objects.filter(token=data["once"]).exists()
+    assert c.post(address, data).status_code == 302
+    assert Spend.objects.filter(unit=books_of_hillford).count() == 1
+    assert SentForm.objects.filter(token=data["once"]).exists()
 
 
 @pytest.mark.parametrize(

@@ -36,18 +36,20 @@ def spend_new(request: HttpRequest, code: str) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            spend = actions.propose_spend(
-                unit,
-                payee=d["payee"],
-                amount=d["amount"],
-                purpose=d["purpose"],
-                budget_line=next(a for a in lines if str(a.pk) == d["budget_line"]),
-                by=request.user,
-            )
+            with once.sending(request, sent):
+                spend = actions.propose_spend(
+                    unit,
+                    payee=d["payee"],
+                    amount=d["amount"],
+                    purpose=d["purpose"],
+                    budget_line=next(a for a in lines if str(a.pk) == d["budget_line"]),
+                    by=request.user,
+                )
+        except once.AlreadySent as e:
+            form.add_error(None, str(e))
         except BooksRefused as e:
             form.add_error(None, str(e))
         else:
-            once.spend(request, sent)
             messages.success(request, "Spend proposed: another officer must approve it.")
             return redirect("finance:spend", code=unit.code, pk=spend.pk)
     once.add_token(form, request)

@@ -199,18 +199,20 @@ def remittance_new(request: HttpRequest, code: str) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         unit = Unit.objects.get(code=form.cleaned_data["unit"])
         try:
-            record_remittance(
-                unit,
-                period=dt.date.fromisoformat(form.cleaned_data["period"]),
-                paid_on=form.cleaned_data["paid_on"],
-                amount=form.cleaned_data["amount"],
-                reference=form.cleaned_data["reference"],
-                by=request.user,
-            )
+            with once.sending(request, sent):
+                record_remittance(
+                    unit,
+                    period=dt.date.fromisoformat(form.cleaned_data["period"]),
+                    paid_on=form.cleaned_data["paid_on"],
+                    amount=form.cleaned_data["amount"],
+                    reference=form.cleaned_data["reference"],
+                    by=request.user,
+                )
+        except once.AlreadySent as e:
+            form.add_error(None, str(e))
         except ActionRefused as e:
             form.add_error(None, str(e)[0].upper() + str(e)[1:] + ".")
         else:
-            once.spend(request, sent)
             messages.success(
                 request,
                 f"Recorded {format_pence(form.cleaned_data['amount'])} paid to {unit.name}.",

@@ -110,11 +110,13 @@ def payment_new(request: HttpRequest, number: str) -> HttpResponse:
         form.add_error(None, once.ALREADY_SENT)
     elif request.method == "POST" and form.is_valid():
         try:
-            p = record_payment(member, by=request.user, **form.cleaned_data)
+            with once.sending(request, sent):
+                p = record_payment(member, by=request.user, **form.cleaned_data)
+        except once.AlreadySent as e:
+            form.add_error(None, str(e))
         except ActionRefused as e:
             form.add_error(None, str(e))
         else:
-            once.spend(request, sent)
             since = f"{p.rule.effective_from:%-d %B %Y}"
             messages.success(request, f"Payment recorded and split under the rule from {since}.")
             return redirect("finance:member_subscription", number=member.number)
