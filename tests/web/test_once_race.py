@@ -13,15 +13,7 @@ from django.db import connection
 
 from grassroots.site import once
 from grassroots.site.models import SentForm
-
-
-@pytest.fixture
-def postgres_only(transactional_db: None) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "two transactions at once need PostgreSQL (set DATABASE_URL): SQLite serialises "
-            "writers, so two sendings can never overlap there"
-        )
+from tests.elections.test_concurrency import postgres_only  # noqa: F401  (a fixture)
 
 
 def _waiting_on_a_lock() -> bool:
@@ -33,9 +25,8 @@ def _waiting_on_a_lock() -> bool:
         return bool(cur.fetchone()[0])
 
 
-def test_the_second_of_two_simultaneous_sendings_waits_for_the_first_and_is_refused(
-    postgres_only: None,
-) -> None:
+@pytest.mark.usefixtures("postgres_only")
+def test_the_second_of_two_simultaneous_sendings_waits_for_the_first_and_is_refused() -> None:
     token = "a-token-from-one-form-shown"
     first_inside, first_may_finish = threading.Event(), threading.Event()
     outcomes: dict[str, str] = {}
