@@ -5,7 +5,6 @@ accounts."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -14,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from grassroots.finance.actions import accounts
 from grassroots.finance.models import BankLine, SignOff, Spend
 from grassroots.finance.templatetags.books_money import money
 from tests.e2e.test_accessibility import DESKTOP, PHONE, check_page
@@ -129,16 +127,9 @@ def test_a_spend_over_the_threshold_is_refused_without_a_decision_and_approved_w
 def test_an_auditor_signs_off_the_accounts(
     live_server: Any, live_org: Org, browser: Any, size: str
 ) -> None:
-    from tests.finance.test_accounts import _year_of_books
+    from tests.finance.test_accounts import hillford_2025_accounts
 
-    books = open_books(with_officers(live_org))
-    _year_of_books(books)
-    acc = accounts.prepare_accounts(
-        live_org.hillford,
-        start=dt.date(2025, 1, 1),
-        end=dt.date(2025, 12, 31),
-        by=live_org.users["treasurer"],
-    )
+    acc = hillford_2025_accounts(open_books(with_officers(live_org)))
     base = live_server.url
     context, page = _page(browser, base, "auditor1", size)
     try:

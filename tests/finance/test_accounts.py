@@ -101,6 +101,17 @@ def _year_of_books(books: Books) -> None:
     bank.confirm_statement(st_, sha256=st_.sha256, by=t)
 
 
+def hillford_2025_accounts(books: Books) -> PublishedAccounts:
+    """Hillford's accounts for 2025 over ``_year_of_books``, prepared by its treasurer."""
+    _year_of_books(books)
+    return accounts.prepare_accounts(
+        books.org.hillford,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        by=books.org.users["treasurer"],
+    )
+
+
 COLUMNS = Columns(date="Date", date_format="%d/%m/%Y", description="Description", amount="Amount")
 
 
@@ -110,11 +121,8 @@ def test_accounts_are_prepared_signed_off_by_two_auditors_and_approved_at_the_ag
 ) -> None:
     users = books.org.users
     t = users["treasurer"]
-    _year_of_books(books)
+    acc = hillford_2025_accounts(books)
     assert not BankLine.objects.filter(transaction__isnull=True).exists()
-    acc = accounts.prepare_accounts(
-        books.org.hillford, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), by=t
-    )
     content = json.loads(acc.content)
     assert (content["total_income"], content["total_expenditure"], content["surplus"]) == (
         "1120.00",

@@ -232,15 +232,9 @@ def test_an_executive_members_look_at_the_books_is_logged(books: Books) -> None:
 def test_an_auditor_signs_off_from_the_accounts_page_and_unpublished_accounts_are_not_public(
     books: Books,
 ) -> None:
-    from tests.finance.test_accounts import _year_of_books
+    from tests.finance.test_accounts import hillford_2025_accounts
 
-    _year_of_books(books)
-    acc = accounts.prepare_accounts(
-        books.org.hillford,
-        start=dt.date(2025, 1, 1),
-        end=dt.date(2025, 12, 31),
-        by=books.org.users["treasurer"],
-    )
+    acc = hillford_2025_accounts(books)
     assert client(books, None).get(url("accounts", pk=acc.pk)).status_code == 403
     a1 = client(books, "auditor1")
     page = a1.get(url("accounts", pk=acc.pk)).content.decode()

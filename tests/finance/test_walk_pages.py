@@ -87,18 +87,10 @@ def test_a_spend_with_an_amount_in_words_is_refused_in_plain_words_keeping_what_
 def test_the_accounts_transactions_name_the_accounts_and_the_money_not_codes(
     books: Books,
 ) -> None:
-    import datetime as dt
 
-    from grassroots.finance.actions import accounts
-    from tests.finance.test_accounts import _year_of_books
+    from tests.finance.test_accounts import hillford_2025_accounts
 
-    _year_of_books(books)
-    acc = accounts.prepare_accounts(
-        books.org.hillford,
-        start=dt.date(2025, 1, 1),
-        end=dt.date(2025, 12, 31),
-        by=books.org.users["treasurer"],
-    )
+    acc = hillford_2025_accounts(books)
     page = client(books, "auditor1").get(url("accounts", pk=acc.pk)).content.decode()
     assert "Current account £1,120.00; Subscriptions −£1,120.00" in page
     assert "Leaflets £40.00; Current account −£40.00" in page
