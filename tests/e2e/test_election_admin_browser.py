@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from grassroots.elections import actions
 from grassroots.elections.models import Election
@@ -61,6 +62,8 @@ def _draft_with_candidates(org: Org) -> Election:
 def _log_out(page: Any, base: str) -> None:
     page.goto(f"{base}/")
     page.get_by_role("button", name="Log out").click()
+    # signed out only once the answer is in: a page loaded sooner would abandon the log-out
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").wait_for()
 
 
 def test_a_returning_officer_corrects_announces_and_withdraws_and_members_see_only_the_announced(
@@ -86,7 +89,10 @@ def test_a_returning_officer_corrects_announces_and_withdraws_and_members_see_on
     assert "Nothing is saved yet." in page.locator("main").inner_text()
     assert no_sideways_scroll(page)
     page.get_by_role("button", name="Save the changes").click()
-    assert "Changed posts to fill." in page.get_by_role("status").first.inner_text()
+    # the check page has a status line too ("Nothing is saved yet."): wait for the saved one
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Changed posts to fill.", use_inner_text=True
+    )
 
     page.get_by_role("link", name="Announce to members").click()
     assert (
@@ -219,6 +225,7 @@ def test_a_returning_officer_sets_up_an_election_in_plain_words_without_javascri
             assert not Election.objects.filter(title=title).exists()
             assert no_sideways_scroll(page)
             page.get_by_role("button", name="Save as a draft").click()
+            page.wait_for_url(re.compile(r"/elections/\d+/$"))  # saved: its page, not the check
 
             e = Election.objects.get(title=title)
             assert e.unit == live_org.north and e.rule == "ers97"
@@ -295,6 +302,7 @@ def test_a_returning_officer_deletes_a_draft_and_cancels_an_announced_election_w
     page.goto(f"{base}/elections/{announced.pk}/")
     assert page.get_by_role("link", name="Delete this draft").count() == 0  # members saw it
     page.get_by_role("link", name="Cancel the election").click()
+    page.locator("#effects").wait_for()  # the confirmation, not the election's page
     assert no_sideways_scroll(page)
     page.get_by_role("link", name="Go back without changing anything").click()
     assert Election.objects.get(pk=announced.pk).state == "draft"
