@@ -69,7 +69,9 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     check_page(door, "meeting live door search phone")
     door.get_by_role("button", name="Paid on the day: check in Ann Arrears").click()
     door.get_by_text("Ann Arrears checked in with a vote (payment on the day recorded).").wait_for()
-    door.get_by_role("button", name="Find").click()
+    # the search again, at the same address as the check-in's answer: wait for its own page
+    with door.expect_navigation():
+        door.get_by_role("button", name="Find").click()
     assert "Already checked in." in door.locator(".door-results").inner_text()
 
     # Cat, on her own phone: checks in online; the chair, on a desktop, opens the meeting.
@@ -88,6 +90,7 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     log_in(chair, base, "secretary")
     chair.goto(f"{base}/meetings/{tonight.pk}/live/")
     chair.get_by_role("button", name="Open the meeting").click()
+    chair.get_by_text("The meeting is open.").wait_for()  # quorate already before it opened
     chair.locator("#quorum").get_by_text("Quorate").wait_for()
 
     # A show of hands: the chair types the count and declares it.
@@ -98,6 +101,8 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     chair.get_by_label("Against").fill("0")
     chair.get_by_label("Abstaining").fill("0")
     chair.get_by_role("button", name="Record the count").click()
+    # the close button is on the page before too: closing sooner would abandon the count
+    chair.get_by_text("Count recorded; close the vote to declare it.").wait_for()
     chair.get_by_role("button", name="Close the vote and declare the result").click()
     chair.get_by_text("That the late item be taken: carried.").wait_for()
 

@@ -98,6 +98,8 @@ def test_minutes_are_drafted_circulated_and_approved_at_the_next_meeting(
     page.get_by_label("Against").fill("0")
     page.get_by_label("Abstaining").fill("0")
     page.get_by_role("button", name="Record the count").click()
+    # the close button is on the page before too: closing sooner would abandon the count
+    page.get_by_text("Count recorded; close the vote to declare it.").wait_for()
     page.get_by_role("button", name="Close the vote and declare the result").click()
     page.get_by_text("be approved as a true record: carried.").wait_for()
 
