@@ -4,6 +4,7 @@ the meeting's page. Each page passes axe and fits a phone (tests/e2e/test_access
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.e2e.test_accessibility import DESKTOP, PHONE, check_page
@@ -30,6 +31,7 @@ def test_an_organiser_holds_the_hustings_as_a_meeting_and_a_member_follows_it_on
     log_in(page, base, "organiser")
     page.goto(f"{base}/networks/left/primaries/{p.pk}/")
     page.get_by_role("link", name="Group the questions under themes").click()
+    page.get_by_role("heading", name=re.compile("^Group the questions: ")).wait_for()
     check_page(page, "hustings with meetings to choose desktop")
     page.get_by_label("The meeting that holds the hustings").select_option(str(m.pk))
     page.get_by_role("button", name="Hold the hustings as this meeting").click()

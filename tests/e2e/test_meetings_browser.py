@@ -55,6 +55,7 @@ def test_a_secretary_calls_a_gc_with_papers_and_a_late_paper_and_a_delegate_read
     page.goto(f"{base}/units/hillford/meetings/")
     check_page(page, f"meetings unit meetings {size}")
     page.get_by_role("link", name="Call a meeting").click()
+    page.get_by_role("heading", name="Call a meeting of Hillford").wait_for()
     check_page(page, f"meetings call a meeting {size}")
     day = timezone.localdate() + dt.timedelta(days=21)
     page.get_by_label("Title").fill("General Committee, January")
@@ -75,6 +76,7 @@ def test_a_secretary_calls_a_gc_with_papers_and_a_late_paper_and_a_delegate_read
     budget = tmp_path / "budget.pdf"
     budget.write_bytes(PDF)
     page.get_by_role("link", name="Add a paper").click()
+    page.wait_for_url(f"{base}/meetings/{meeting.pk}/papers/add/")
     check_page(page, f"meetings add a paper {size}")
     page.get_by_label("Agenda item").select_option(label="3. Budget for next year")
     page.get_by_label("Title").fill("Draft budget")
@@ -163,6 +165,7 @@ def test_a_secretary_cancels_a_meeting_after_confirming_and_a_delegate_sees_why(
     log_in(page, base, "secretary")
     page.goto(f"{base}/meetings/{meeting.pk}/")
     page.get_by_role("link", name="Cancel the meeting").click()
+    page.get_by_role("heading", name="Cancel General Committee, March?").wait_for()
     assert "The 1 member sent the notice will be e-mailed" in page.locator("main").inner_text()
     check_page(page, f"meetings cancel a meeting {size}")
     page.get_by_label("Reason").fill("the centre is closed for repairs")

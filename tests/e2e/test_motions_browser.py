@@ -57,6 +57,7 @@ def test_members_submit_support_and_amend_a_motion_on_a_phone(
 
     pia = as_member("pia")
     pia.get_by_role("link", name="Submit a motion").click()
+    pia.get_by_role("heading", name="Submit a motion to January").wait_for()
     check_page(pia, "motions submit a motion")
     pia.get_by_label("Title").fill("Save our libraries")
     pia.get_by_label("The motion's text").fill("This branch opposes all library closures.")
@@ -73,6 +74,7 @@ def test_members_submit_support_and_amend_a_motion_on_a_phone(
 
     rae = as_member("rae")
     rae.get_by_role("link", name="Move an amendment").click()
+    rae.get_by_role("heading", name="Amend “Save our libraries”").wait_for()
     check_page(rae, "motions move an amendment")
     box = rae.get_by_label("The motion as it would read, amended")
     box.fill("This branch opposes library closures in Hillford.")

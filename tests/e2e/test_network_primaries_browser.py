@@ -47,6 +47,7 @@ def test_a_candidate_puts_themself_forward_and_answers_a_hustings_question(
     log_in(page, base, "ida")
     page.goto(f"{base}/networks/left/primaries/{p.pk}/")
     page.get_by_role("link", name="Put yourself forward").click()
+    page.get_by_role("heading", name=re.compile("^Stand in ")).wait_for()
     check_page(page, "primary nominate desktop")
     page.get_by_label("Your name as it goes on the ballot").fill("Ida Walsh")
     page.get_by_label("Your statement").fill("Rents capped, homes built.")
@@ -55,6 +56,7 @@ def test_a_candidate_puts_themself_forward_and_answers_a_hustings_question(
     page.get_by_text("You are a candidate").wait_for()
     assert Candidacy.objects.get().candidate.groups == ["women"]
     page.get_by_role("link", name="Answer “Housing”").click()
+    page.get_by_role("heading", name="Answer “Housing”").wait_for()
     check_page(page, "primary answer desktop")
     page.get_by_label("Your answer").fill("Cap rents at a third of income.")
     page.get_by_role("button", name="Publish my answer").click()
@@ -93,6 +95,7 @@ def test_a_member_declares_votes_in_the_primary_and_checks_the_receipt_on_a_phon
     log_in(page, base, "vic")
     page.goto(f"{base}/networks/left/primaries/{p.pk}/")
     page.get_by_role("link", name="Vote in this primary").click()
+    page.get_by_role("heading", name="Before your ballot: your declaration").wait_for()
     check_page(page, "primary declaration phone")
     page.get_by_label(re.compile("I declare that I am a member")).check()
     page.get_by_role("button", name="Declare and go to my ballot").click()

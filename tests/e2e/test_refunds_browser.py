@@ -50,11 +50,13 @@ def test_a_treasurer_refunds_a_payment_and_the_member_sees_it(
     check_page(page, f"refunds member page for the treasurer {size}")
     first = today.replace(day=1)
     page.get_by_role("link", name=f"Refund the payment of {first.day} {first:%B %Y}").click()
+    page.get_by_role("heading", name="Refund a payment by Ann Arrears (M1)").wait_for()
     check_page(page, f"refunds form {size}")
     page.get_by_label("Amount refunded (£)").fill("60.00")
     page.get_by_label("Why it is refunded").fill("paid twice by standing order")
     page.get_by_label("The money has been given back to the member").check()
     page.get_by_role("button", name="Record the refund").click()
+    page.get_by_text("more than the £52.56 left").wait_for()  # refused: the form again
     check_page(page, f"refunds form with errors {size}")
     assert "more than the £52.56 left" in page.content() and not Refund.objects.exists()
     page.get_by_label("Amount refunded (£)").fill("13.14")
@@ -76,6 +78,7 @@ def test_a_treasurer_refunds_a_payment_and_the_member_sees_it(
     page.get_by_role(
         "link", name="Post a month's subscription income into the units' books"
     ).click()
+    page.get_by_role("heading", name="Post a month's subscription income into the books").wait_for()
     check_page(page, f"refunds post income form {size}")
     page.get_by_role("combobox", name="Month").select_option(label=f"{today:%B %Y}")
     page.get_by_label("Write the month's shares").check()

@@ -100,6 +100,7 @@ def test_a_member_signs_on_a_phone_the_secretary_calls_the_meeting_a_visitor_rea
     page.goto(f"{base}/requisitions/{r.pk}/")
     assert "Yes, on" in page.locator("#standing").inner_text()
     page.get_by_role("link", name="Call the special meeting").click()
+    page.get_by_role("heading", name="Call the special meeting").wait_for()
     check_page(page, "call the requisitioned meeting desktop")
     day = timezone.localdate() + 20 * DAY
     page.get_by_label("Date").fill(day.isoformat())
@@ -162,6 +163,7 @@ def test_the_forms_to_start_and_sign_for_a_branch_pass_axe(
     log_in(page, base, "secretary")
     page.goto(f"{base}/requisitions/{r.pk}/")
     page.get_by_role("link", name="Record a branch's signature").click()
+    page.get_by_role("heading", name="A branch signs the requisition").wait_for()
     check_page(page, f"a branch signs {size}")
     page.get_by_label("The branch's decision").fill("Branch meeting 2 May: 12 for, 3 against")
     page.get_by_role("button", name="Record the branch's signature").click()

@@ -6,6 +6,7 @@ works out the branch's income under another split. Every subscriptions page pass
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -47,10 +48,14 @@ def test_a_member_reads_where_their_subscription_goes(
     log_in(page, base, "ann")
     page.goto(f"{base}/me/")
     page.get_by_role("link", name="Where your subscription goes").click()
+    this_year = f"Where your subscription goes, {dt.date.today().year}"
+    page.get_by_role("heading", name=this_year, exact=True).wait_for()
     check_page(page, f"subscriptions where it goes this year {size}")
     assert "1 payment in" in page.locator("#paid-total").inner_text()
     last = dt.date.today().year - 1
     page.get_by_role("link", name=str(last), exact=True).click()
+    # the year's page has the same parts as this one's: wait for its heading
+    page.get_by_role("heading", name=f"Where your subscription goes, {last}", exact=True).wait_for()
     check_page(page, f"subscriptions where it goes {size}")
     assert page.locator("#paid-total").inner_text() == f"12 payments in {last}, £52.56 in all."
     split = " ".join(page.locator("#split-totals").inner_text().split())
@@ -60,20 +65,24 @@ def test_a_member_reads_where_their_subscription_goes(
     page.get_by_role(
         "link", name="Has its share arrived? Remittances from the national office"
     ).click()
+    page.get_by_role("heading", name=re.compile("^Hillford: remittances, ")).wait_for()
     check_page(page, f"subscriptions remittances {size}")
     assert "so £3.90 is still owed" in page.locator("#remittance-summary").inner_text()
     page.go_back()
     page.get_by_role("link", name="What if the branch got another share?").click()
+    page.get_by_role("heading", name="What if Hillford got another share?").wait_for()
     check_page(page, f"subscriptions what-if {size}")
     page.get_by_label("Share of every payment to this unit (%)").fill("10")
     page.get_by_label("Year").fill(str(last))
     page.get_by_role("button", name="Work it out").click()
+    page.locator("#what-if-result").wait_for()
     check_page(page, f"subscriptions what-if result {size}")
     result = page.locator("#what-if-result").inner_text()
     assert "£3.90" in result and "£5.28" in result  # 12 payments, 44p each at 10%
     page.goto(f"{base}/finance/units/hillford/subscriptions/?year={last}")
     check_page(page, f"subscriptions unit totals {size}")
     page.get_by_role("link", name="The rates and how they are split").click()
+    page.get_by_role("heading", name="Subscription rates and how they are split").wait_for()
     check_page(page, f"subscriptions rules {size}")
     ctx.close()
 
@@ -95,6 +104,7 @@ def test_a_secretary_imports_a_payments_file_with_a_bad_row_then_a_good_one(
     before = Payment.objects.count()
     page.get_by_label("Payments file (CSV)").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("heading", name="Payments file: bad.csv").wait_for()
     check_page(page, f"subscriptions import report with errors {size}")
     errors = page.locator("#import-errors").inner_text()
     assert "3" in errors and "amount" in errors and "not an amount of money" in errors
@@ -103,8 +113,10 @@ def test_a_secretary_imports_a_payments_file_with_a_bad_row_then_a_good_one(
     good = tmp_path / "good.csv"
     good.write_text(f"number,date,amount,reference\nM1,{day},4.38,x1\n")
     page.get_by_role("link", name="Upload a corrected file").click()
+    page.get_by_role("heading", name="Import subscription payments for Hillford").wait_for()
     page.get_by_label("Payments file (CSV)").set_input_files(str(good))
     page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("heading", name="Payments file: good.csv").wait_for()
     check_page(page, f"subscriptions import report {size}")
     page.get_by_role("button", name="Record 1 payment totalling £4.38").click()
     page.wait_for_url(f"{base}/finance/units/hillford/subscriptions/")
@@ -127,6 +139,7 @@ def test_the_national_treasurer_records_a_remittance_and_a_new_rule_form_is_plai
     page.goto(f"{base}/finance/units/national/remittances/")
     check_page(page, f"subscriptions national remittances {size}")
     page.get_by_role("link", name="Record a remittance paid").click()
+    page.get_by_role("heading", name="Record money the national office paid a unit").wait_for()
     check_page(page, f"subscriptions record a remittance {size}")
     page.get_by_label("Paid to").select_option(label="Hillford (branch)")
     page.get_by_label("Date paid").fill(dt.date.today().strftime("%d/%m/%Y"))
