@@ -50,7 +50,9 @@ def test_a_ward_secretary_sends_a_motion_and_the_chair_sees_its_origin(
     )
     secretary.get_by_role("button", name="Send the motion").click()
     secretary.wait_for_url(f"{base}/units/hillford-east/motions/")
-    secretary.get_by_text(f"“Evening buses” sent to December General Committee, {ORIGIN}.")
+    secretary.get_by_text(
+        f"“Evening buses” sent to December General Committee, {ORIGIN}."
+    ).wait_for()
     body = secretary.locator("main").inner_text()
     assert "to be debated at the meeting on" in body
     check_page(secretary, f"branch motions sent {width}")

@@ -79,6 +79,7 @@ def test_the_returning_officer_acts_for_a_candidate_only_on_their_documented_req
     log_in(page, base, "returning")
     page.goto(f"{base}/elections/{e.pk}/")
     page.get_by_role("link", name="Consent and statement for Bob Moor, on their request").click()
+    page.locator("#for-candidate").wait_for()  # the consent page, not the election's
     assert "Do this only when they have asked you to" in page.inner_text("main")
     page.get_by_label("Bob Moor's statement to voters").fill("Bob's own words, sent by post.")
     # the request is required: the browser will not send the form without it

@@ -157,7 +157,10 @@ def test_a_form_sent_from_an_expired_page_is_refused_in_the_site_layout_with_a_w
         with page.expect_response(lambda r: r.request.method == "POST") as sent:
             page.get_by_role("button", name="Log in").click()
         assert sent.value.status == 403
-        assert page.get_by_role("heading", name="This form could not be sent").is_visible()
+        # the answer has come, but the page may not show it yet: wait for its heading
+        refused = page.get_by_role("heading", name="This form could not be sent")
+        refused.wait_for()
+        assert refused.is_visible()
         assert page.get_by_role("navigation", name="Main").is_visible()
         assert "nothing was saved" in page.locator("#error-reason").inner_text()
         assert no_sideways_scroll(page)

@@ -55,6 +55,7 @@ def test_a_person_joins_two_groups_shares_their_email_with_one_and_withdraws_it(
         cara.get_by_label("Your e-mail address").fill("cara.private@example.org")
         cara.get_by_label("Phone (optional)").fill("07700 900333")
         cara.get_by_role("button", name=re.compile("join", re.I)).click()
+        cara.get_by_role("heading", name="Check your e-mail").wait_for()  # the link is sent
         (message,) = mail.outbox
         link = re.search(r"https?://\S+", message.body)
         assert link is not None

@@ -87,6 +87,7 @@ def test_a_member_copies_prints_and_emails_the_receipt_and_its_check_shows_their
         with page.expect_response(lambda r: r.request.method == "POST") as checked:
             page.get_by_role("button", name="Check").click()
         assert "no-store" in checked.value.headers["cache-control"]
+        page.locator("#check-result").wait_for()  # the answer is in; now the page shows it
         assert code not in page.url and code.lower() not in page.url
         assert page.locator("#check-result").inner_text() == (
             "Your ballot is recorded; it will be counted when voting closes."

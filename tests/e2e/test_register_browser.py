@@ -115,6 +115,7 @@ def test_a_secretary_records_an_affiliates_membership_and_reads_its_delegates_wo
     # the General Committee ratio shows its working for the affiliate too
     page.get_by_label("Formula").select_option("gc")
     page.get_by_role("button", name="Calculate").click()
+    page.wait_for_url("**formula=gc**")  # the table is on the page before too
     assert (
         "40 for 1000 members (1 per 25 or part thereof)"
         in page.locator("#delegate-table tbody tr").inner_text()
