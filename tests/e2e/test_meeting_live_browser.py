@@ -91,7 +91,7 @@ def test_a_steward_checks_in_at_the_door_a_member_votes_online_and_the_chair_cou
     chair.goto(f"{base}/meetings/{tonight.pk}/live/")
     chair.get_by_role("button", name="Open the meeting").click()
     chair.get_by_text("The meeting is open.").wait_for()  # quorate already before it opened
-    chair.locator("#quorum").get_by_text("Quorate").wait_for()
+    chair.locator("#quorum").get_by_text("Quorate", exact=True).wait_for()  # not "Inquorate"
 
     # A show of hands: the chair types the count and declares it.
     chair.get_by_label("Question").fill("That the late item be taken")
