@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from grassroots.finance.actions import bank
 from grassroots.finance.demo_books import seed
@@ -76,3 +78,75 @@ def test_the_demo_books_are_dated_in_the_order_things_happened() -> None:
     agm = acc.decision.meeting.start
     assert acc.prepared_at < agm
     assert all(x.signed_at < agm for x in SignOff.objects.filter(accounts=acc))
+
+
+def _whole_demo(today: dt.date) -> None:
+    """The demo as ``grassroots demo`` seeds it, at a small size: members, meetings, a year of
+    subscriptions and remittances, the home branch's books, then this year's income posted."""
+    from grassroots.finance.demo_income import seed as seed_income
+    from grassroots.finance.demo_subscriptions import seed as seed_subscriptions
+    from grassroots.meetings.demo import seed as seed_meetings
+    from grassroots.members.demo import seed as seed_members
+
+    seed_members(members=120)
+    seed_meetings()
+    seed_subscriptions(today)
+    seed(today)
+    seed_income(today)
+
+
+def test_the_demo_treasurer_prepares_this_years_accounts_from_the_bank_statement() -> None:
+    """The remittances the books show reaching the bank are on the demo's statement: once the
+    treasurer imports it and reconciles what it does not match, this year's accounts (to any
+    month's end, or the whole year) agree with the bank and are prepared."""
+    from django.contrib.auth import get_user_model
+
+    from grassroots.finance.actions import accounts
+    from grassroots.finance.models import Account, Remittance
+
+    today = dt.date.today()
+    _whole_demo(today)
+    treasurer = get_user_model().objects.get(username="treasurer")
+    statement = Statement.objects.get(state="checked")
+    home = statement.account.unit
+    remitted = Remittance.objects.filter(unit=home, period__year=today.year)
+    if today.month > 1:
+        assert remitted.exists()
+    bank.confirm_statement(statement, sha256=statement.sha256, by=treasurer)
+    # every remittance line is matched to its remittance in the books on import
+    lines = BankLine.objects.filter(statement=statement)
+    for r in remitted:
+        line = lines.get(date=r.paid_on, amount=Decimal(r.amount) / 100)
+        assert line.transaction is not None and line.transaction.source == "remittance"
+    by_name = {"Donation": "donations"}
+    for line in BankLine.objects.filter(statement=statement, transaction__isnull=True):
+        code = by_name.get(line.description, "subscriptions")
+        bank.reconcile_line(line, account=Account.objects.get(unit=home, code=code), by=treasurer)
+
+    start = dt.date(today.year, 1, 1)
+    for month in range(1, today.month + 1):
+        end = dt.date(today.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        content = accounts.compute(home, start, end)
+        assert [b["difference"] for b in content["bank"]] == ["0.00"], (end, content["bank"])
+    # the form offers this year, last year's accounts being prepared; sending it prepares them
+    c = Client()
+    c.force_login(treasurer)
+    new = reverse("finance:accounts_new", kwargs={"code": home.code})
+    form = c.get(new).content.decode()
+    offered = dict(re.findall(r'name="(start|end)" value="([^"]*)"', form))
+    assert offered == {"start": f"01/01/{today.year}", "end": f"31/12/{today.year}"}
+    response = c.post(new, offered)
+    assert response.status_code == 302, response.content.decode()
+    prepared = PublishedAccounts.objects.get(start=start, unit=home)
+    assert response["Location"] == reverse(
+        "finance:accounts", kwargs={"code": home.code, "pk": prepared.pk}
+    )
+    content = json.loads(prepared.content)
+    (held,) = content["bank"]
+    assert held["difference"] == "0.00" and held["books"] == held["statement"]
+    assert Decimal(held["statement"]) == sum(
+        BankLine.objects.filter(account__code="bank", account__unit=home).values_list(
+            "amount", flat=True
+        ),
+        Decimal(0),
+    )

@@ -1,8 +1,10 @@
 """Demo books for the home branch: last year's bank statement imported and reconciled, spends
 approved at minuted executive meetings, one large payment with no approving decision (shown as
 unapproved), last year's budget and accounts (signed off by two auditors, approved at the AGM,
-published), this year's budget, and this year's first statement uploaded and waiting for the
-treasurer to confirm its report (with one bad line).
+published), this year's budget, and this year's statement to date uploaded and waiting for the
+treasurer to confirm its report (with one bad line): its lines include the national office's
+remittances for this year's months, so once imported and reconciled the books agree with the
+bank.
 
 Call ``seed()`` after the members and meetings demos. Logins: ``treasurer``, ``auditor1``,
 ``auditor2`` (the demo password).
@@ -16,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from grassroots.finance.actions import accounts, bank, budgets, ledger, spending
 from grassroots.finance.bank.csvfile import Columns
-from grassroots.finance.models import Account, BankLine
+from grassroots.finance.models import Account, BankLine, Remittance
 from grassroots.meetings import actions as meetings
 from grassroots.meetings.models import Body, Vote
 from grassroots.members import actions as members
@@ -313,14 +315,24 @@ def seed(today: dt.date | None = None) -> list[DemoLogin]:
     )
     start = dt.date(today.year, 1, 1)
     waiting = [
-        (start + dt.timedelta(days=27), "Subscriptions share Q4", "National office", "366.00", ""),
+        (start + dt.timedelta(days=27), f"Subscriptions share Q4 {last}", "National office",
+         "366.00", ""),
         (start + dt.timedelta(days=33), "Donation", "A. Supporter", "25.00", ""),
         (start + dt.timedelta(days=40), "Hall deposit", "Unity Hall", "", "twenty"),
-    ]
+    ]  # fmt: skip
+    # the national office's remittances for this year's months reach the bank on the day they
+    # were paid (the subscriptions demo records them; the income demo posts them into the
+    # books, where importing this statement matches each line to its remittance)
+    waiting += [
+        (r.paid_on, r.reference or f"Subscriptions {r.period:%B %Y}", "National office",
+         f"{Decimal(r.amount) / 100:.2f}", "")
+        for r in Remittance.objects.filter(unit=home, period__gte=start, paid_on__lte=today)
+    ]  # fmt: skip
+    waiting.sort(key=lambda r: r[0])
     bank.check_statement(
         acc["bank"],
         format="csv",
-        filename=f"co-op-{today.year}-q1.csv",
+        filename=f"co-op-{today.year}-to-{today:%d-%m}.csv",
         data=_statement([r for r in waiting if r[0] <= today] or waiting[:1]),
         mapping=mapping,
         by=t,

@@ -32,10 +32,15 @@ from grassroots.members.permissions import can
 @login_required
 def accounts_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_for(request, code, "keep_books")
-    last = timezone.localdate().year - 1
+    # the year after the latest accounts prepared (last year's if none are)
+    latest = PublishedAccounts.objects.filter(unit=unit).order_by("-end").first()
+    start = (
+        latest.end + dt.timedelta(days=1)
+        if latest is not None
+        else dt.date(timezone.localdate().year - 1, 1, 1)
+    )
     form = PeriodForm(
-        request.POST or None,
-        initial={"start": dt.date(last, 1, 1), "end": dt.date(last, 12, 31)},
+        request.POST or None, initial={"start": start, "end": dt.date(start.year, 12, 31)}
     )
     if request.method == "POST" and form.is_valid():
         try:
