@@ -392,7 +392,7 @@ def test_a_payments_file_with_a_value_over_the_csv_field_limit_is_refused_naming
     assert not Payment.objects.exists()
 
 
-@pytest.mark.parametrize("day", ["01/01/0001", "31/12/9999", "31/12/1899"])
+@pytest.mark.parametrize("day", ["01/01/0001", "31/12/1899"])
 def test_a_spend_paid_on_a_date_outside_the_books_years_is_refused_and_stays_approved(
     books: Any, day: str
 ) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms
+import datetime as dt
 
+from django import forms
+from django.utils import timezone
+
+from grassroots.finance.ledger import after_today
 from grassroots.finance.models import CsvMapping, Statement
 from grassroots.site.widgets import DayInput
 
@@ -119,11 +123,18 @@ class ApproveForm(forms.Form):
 
 class PayForm(forms.Form):
     bank = forms.ChoiceField(label="Paid from")
-    date = forms.DateField(label="Paid on", widget=DayInput())
+    date = forms.DateField(label="Date paid", widget=DayInput())
 
     def __init__(self, *args: object, banks: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["bank"].choices = banks  # type: ignore[attr-defined]
+
+    def clean_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["date"]
+        late = after_today("Date paid", day, timezone.localdate())
+        if late:
+            raise forms.ValidationError(f"{late}.")
+        return day
 
 
 class ReconcileForm(forms.Form):

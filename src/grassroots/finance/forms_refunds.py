@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from grassroots.finance.forms_subscriptions import PoundsField
-from grassroots.members.forms import DATE, DayField
+from grassroots.finance.forms_subscriptions import PaidDayField, PoundsField
+from grassroots.members.forms import DATE
 
 __all__ = ["RefundForm"]
 
@@ -18,7 +18,7 @@ class RefundForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The member sees this reason beside the payment.",
     )
-    refunded_on = DayField(widget=DATE, label="Date refunded")
+    refunded_on = PaidDayField(widget=DATE, label="Date refunded")
     confirm = forms.BooleanField(
         label="The money has been given back to the member: record the refund (it cannot be "
         "undone)",

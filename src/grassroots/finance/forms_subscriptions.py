@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from grassroots.finance.apportion import LEVELS, format_pence, parse_pence
+from grassroots.finance.ledger import after_today
 from grassroots.members.csvio import RATE_BANDS
 from grassroots.members.forms import DATE, DayField
 
 __all__ = [
+    "PaidDayField",
     "PaymentForm",
     "PaymentsFileForm",
     "RemittanceForm",
@@ -53,8 +56,19 @@ class PoundsField(forms.CharField):
         return pence
 
 
+class PaidDayField(DayField):
+    """The day money was paid or received: not after today (a budget's or a plan's dates are
+    other fields)."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        late = after_today(str(self.label), value, timezone.localdate()) if value else None
+        if late:
+            raise forms.ValidationError(f"{late}.")
+
+
 class PaymentForm(forms.Form):
-    paid_on = DayField(widget=DATE, label="Date paid")
+    paid_on = PaidDayField(widget=DATE, label="Date paid")
     amount = PoundsField(label="Amount (£)", help_text="e.g. 4.38")
     band = forms.ChoiceField(
         choices=[("", "the member's band on the register")] + [(b, b) for b in RATE_BANDS],
@@ -83,7 +97,7 @@ class PaymentsFileForm(forms.Form):
 class RemittanceForm(forms.Form):
     unit = forms.ChoiceField(label="Paid to")
     period = forms.ChoiceField(label="For the month")
-    paid_on = DayField(widget=DATE, label="Date paid")
+    paid_on = PaidDayField(widget=DATE, label="Date paid")
     amount = PoundsField(label="Amount (£)", allow_negative=True)
     reference = forms.CharField(max_length=100, required=False, label="Reference (optional)")
 

@@ -9,11 +9,14 @@ actions call these checks, and the database repeats the balance check where it c
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
+
+from grassroots.dates import day as words
 
 __all__ = [
     "CATEGORIES",
@@ -22,6 +25,7 @@ __all__ = [
     "LedgerError",
     "Leg",
     "Unbalanced",
+    "after_today",
     "balances",
     "check_balanced",
     "exact_amount",
@@ -54,6 +58,15 @@ class Leg:
 
 # the years a date in the books may have: one outside is a typing slip (0001, 9999)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def after_today(what: str, day: dt.date, today: dt.date) -> str | None:
+    """Why ``day`` cannot be the date called ``what`` ("Date paid") of money already paid or
+    received, or None if it can: money is recorded once it has moved, never on a day to come
+    (a budget's or a plan's dates are not such dates)."""
+    if day <= today:
+        return None
+    return f"{what} ({words(day)}) cannot be after today ({words(today)})"
 
 
 def exact_amount(value: str | Decimal | int, currency: str) -> Decimal:

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from grassroots.finance.apportion import NoRule, RuleBook, RuleError, parse_pence
+from grassroots.finance.ledger import after_today
 
 __all__ = [
     "MAX_ROWS",
@@ -146,13 +147,15 @@ def parse(
     rules: RuleBook,
     recorded: frozenset[str] = frozenset(),
     bands: frozenset[str] | None = None,
+    today: dt.date | None = None,
 ) -> PaymentsFile:
     """Check every row of a payments file.
 
     ``members`` maps membership numbers to the members the importer may record payments for,
     ``emails`` (lower-cased) the same members by address; ``recorded`` holds the references of
     this source already stored (those rows are left out, not errors); ``bands`` the bands a
-    ``band`` column may name (default: any the rule in force has).
+    ``band`` column may name (default: any the rule in force has); a payment dated after
+    ``today`` is an error (money is recorded once it is paid).
     """
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:
@@ -180,9 +183,9 @@ def parse(
             continue
         row = dict(zip(header, (v.strip() for v in values), strict=True))
         if layout == "own":
-            _own_row(index, row, out, members, rules, recorded, seen, bands)
+            _own_row(index, row, out, members, rules, recorded, seen, bands, today)
         else:
-            _processor_row(index, row, out, members, emails or {}, rules, recorded, seen)
+            _processor_row(index, row, out, members, emails or {}, rules, recorded, seen, today)
     return out
 
 
@@ -231,12 +234,19 @@ def _amount(index: int, column: str, text: str, out: PaymentsFile) -> int | None
     return amount
 
 
-def _day(index: int, column: str, text: str, out: PaymentsFile) -> dt.date | None:
+def _day(
+    index: int, column: str, text: str, out: PaymentsFile, today: dt.date | None
+) -> dt.date | None:
     try:
-        return _date(text)
+        day = _date(text)
     except ValueError as e:
         out.errors.append(RowError(index, column, str(e)))
         return None
+    late = after_today("Date paid", day, today) if today is not None else None
+    if late:
+        out.errors.append(RowError(index, column, late))
+        return None
+    return day
 
 
 def _own_row(
@@ -248,6 +258,7 @@ def _own_row(
     recorded: frozenset[str],
     seen: dict[str, int],
     bands: frozenset[str] | None,
+    today: dt.date | None,
 ) -> None:
     number = row["number"]
     member = members.get(number)
@@ -255,7 +266,7 @@ def _own_row(
         problem = "no membership number" if not number else f"{number} is not a member you keep"
         out.errors.append(RowError(index, "number", problem))
         return
-    day = _day(index, "date", row["date"], out)
+    day = _day(index, "date", row["date"], out, today)
     amount = _amount(index, "amount", row["amount"], out)
     band = row.get("band", "") or member.band
     if bands is not None and band not in bands:
@@ -282,6 +293,7 @@ def _processor_row(
     rules: RuleBook,
     recorded: frozenset[str],
     seen: dict[str, int],
+    today: dt.date | None,
 ) -> None:
     reference = row["id"]
     if not reference or len(reference) > 100:
@@ -315,7 +327,7 @@ def _processor_row(
             )
         return
     date_column = next(c for c in PROCESSOR_DATE if c in row)
-    day = _day(index, date_column, row[date_column], out)
+    day = _day(index, date_column, row[date_column], out, today)
     amount = _amount(index, "Amount", row["Amount"], out)
     if day is None or amount is None:
         return

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from grassroots.finance import refund_figures
 from grassroots.finance.apportion import (
@@ -370,7 +371,11 @@ def check_payments(text: str, unit: Unit) -> PaymentsFile:
         if email:
             emails.setdefault(email.lower(), ref)
     book = rule_book()
-    first = parse(text, members=members, emails=emails, rules=book, bands=frozenset(RATE_BANDS))
+    today = timezone.localdate()
+    first = parse(
+        text, members=members, emails=emails, rules=book, bands=frozenset(RATE_BANDS),
+        today=today,
+    )  # fmt: skip
     refs = [r.reference for r in first.rows if r.reference]
     if not refs:
         return first
@@ -380,7 +385,7 @@ def check_payments(text: str, unit: Unit) -> PaymentsFile:
         return first
     return parse(
         text, members=members, emails=emails, rules=book, recorded=frozenset(recorded),
-        bands=frozenset(RATE_BANDS),
+        bands=frozenset(RATE_BANDS), today=today,
     )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from grassroots.audit.log import record
 from grassroots.finance.apportion import RuleError, format_pence
+from grassroots.finance.ledger import after_today
 from grassroots.finance.models import Payment, Refund
 from grassroots.finance.payments_csv import PaymentsFile, RowError
 from grassroots.finance.processor_refunds import read_refunds
@@ -80,8 +81,9 @@ def refund_payment(
     if not reason:
         raise ActionRefused("say why the payment is refunded")
     day = refunded_on or timezone.localdate()
-    if day > timezone.localdate():
-        raise ActionRefused(f"{day} is in the future: record a refund once it is made")
+    late = after_today("Date refunded", day, timezone.localdate())
+    if late:
+        raise ActionRefused(f"{late}: record a refund once it is made")
     if day < payment.paid_on:
         raise ActionRefused(
             f"a refund cannot be dated {day}, before the payment on {payment.paid_on}"

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from grassroots.audit.log import record
 from grassroots.finance import ledger
@@ -150,6 +151,9 @@ def pay_spend(
         )
     if bank.unit_id != spend.unit_id or not bank.is_bank:
         raise BooksRefused(f"{bank.name} is not a bank account of {spend.unit.name}")
+    late = ledger.after_today("Date paid", date, timezone.localdate())
+    if late:
+        raise BooksRefused(f"{late}: record a spend as paid once it is paid")
     spend.transaction = write_transaction(
         spend.unit,
         date=date,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from grassroots.audit.log import record
 from grassroots.finance.apportion import NoRule, RuleError, SplitRule, format_pence
 from grassroots.finance.arrays import distinct
+from grassroots.finance.ledger import after_today
 from grassroots.finance.models import Payment, Remittance, SubscriptionRule
 from grassroots.finance.payments_csv import PaymentsFile
 from grassroots.finance.split import (
@@ -129,8 +130,9 @@ def record_payment(
     _check(by, "record_subscriptions", member.branch)
     if amount <= 0:
         raise ActionRefused("a payment must be more than nothing")
-    if paid_on > timezone.localdate():
-        raise ActionRefused(f"{paid_on} is in the future: record a payment once it is made")
+    late = after_today("Date paid", paid_on, timezone.localdate())
+    if late:
+        raise ActionRefused(f"{late}: record a payment once it is made")
     if len(reference) > 100:
         raise ActionRefused("a reference is at most 100 characters")
     if reference and Payment.objects.filter(source="officer", reference=reference).exists():
@@ -187,6 +189,12 @@ def import_payments(
         )
     if not parsed.rows:
         raise ActionRefused("the file holds no payments to record")
+    today = timezone.localdate()
+    late = next((r for r in parsed.rows if r.paid_on > today), None)
+    if late is not None:
+        raise ActionRefused(
+            f"row {late.row}: {after_today('Date paid', late.paid_on, today)}; nothing was recorded"
+        )
     source = "processor" if parsed.layout == "processor" else "import"
     lock_rules()
     payments = _placed(parsed, unit)
@@ -294,8 +302,9 @@ def record_remittance(
         raise ActionRefused(f"{unit.name} does not receive remittances from the national office")
     if amount == 0:
         raise ActionRefused("a remittance must be an amount (a negative one takes money back)")
-    if paid_on > timezone.localdate():
-        raise ActionRefused(f"{paid_on} is in the future: record a remittance once it is paid")
+    late = after_today("Date paid", paid_on, timezone.localdate())
+    if late:
+        raise ActionRefused(f"{late}: record a remittance once it is paid")
     if len(reference) > 100:
         raise ActionRefused("a reference is at most 100 characters")
     month = period.replace(day=1)
