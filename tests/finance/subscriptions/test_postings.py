@@ -198,3 +198,50 @@ def test_a_hostile_month_is_named_and_nothing_is_posted(august: Org, client_as: 
     assert r.status_code == 200 and "Select a valid choice" in r.content.decode()
     assert client.get("/finance/units/hillford/remittances/post/").status_code == 302
     assert not SubscriptionPosting.objects.exists()
+
+
+def test_each_posting_on_the_members_page_leads_to_its_row_in_the_accounts_or_says_not_yet(
+    august: Org, client_as: Any
+) -> None:
+    """The member reads where each posting of her branch's income can be seen: its row in the
+    published accounts, or in words that no published accounts hold it yet; never a bare
+    transaction number. Whoever may see the books is led to accounts not yet published too."""
+    from grassroots.finance.actions.accounts import prepare_accounts
+    from grassroots.finance.models import PublishedAccounts
+
+    org = august
+    post_subscription_income(AUG, by=org.users["treasurer"])
+    record_remittance(org.hillford, period=AUG, paid_on=D(2025, 9, 10), amount=88, by=None)
+    share = SubscriptionPosting.objects.get(unit=org.hillford, kind="share").unit_transaction_id
+    cash = SubscriptionPosting.objects.get(unit=org.hillford, kind="remittance").unit_transaction_id
+    later = "not yet: shown once Hillford's accounts for 2025 are published"
+
+    def rows(who: str, address: str = "/me/subscription/?year=2025") -> str:
+        page = client_as(who).get(address).content.decode()
+        return page[
+            page.index('id="books-postings"') : page.index("</table>", page.index("books-postings"))
+        ]
+
+    mine = rows("member")
+    assert mine.count(later) == 2 and "no. " not in mine and "<a " not in mine
+    acc = prepare_accounts(
+        org.hillford, start=D(2025, 1, 1), end=D(2025, 12, 31), by=org.users["hilltreasurer"]
+    )
+    at = f"/finance/units/hillford/books/accounts/{acc.pk}/"
+    assert rows("member").count(later) == 2  # prepared, not published: not the member's to read
+    theirs = rows("hilltreasurer", "/finance/units/hillford/remittances/?year=2025")
+    assert f'href="{at}#line-subscriptions-txn-{share}"' in theirs
+    assert f'href="{at}#line-subscriptions-due-txn-{cash}"' in theirs
+    assert "1 January 2025 to 31 December 2025 (not yet published)" in theirs
+
+    PublishedAccounts.objects.filter(pk=acc.pk).update(state="published")
+    mine = rows("member")
+    assert later not in mine and "(not yet published)" not in mine
+    assert (
+        f'<a href="{at}#line-subscriptions-txn-{share}">1 January 2025 to 31 December 2025</a>'
+        in mine
+    )
+    page = client_as("member").get(at).content.decode()
+    row = page[page.index(f'id="line-subscriptions-txn-{share}"') :]
+    assert "Share of members&#x27; subscriptions for August 2025" in row[: row.index("</tr>")]
+    assert f'id="line-subscriptions-due-txn-{cash}"' in page

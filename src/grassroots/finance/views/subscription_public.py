@@ -166,7 +166,7 @@ def remittances(request: HttpRequest, code: str) -> HttpResponse:
             )
         owed, paid = sum(r.owed for r in rows_m), sum(r.paid for r in rows_m)
         context["totals"] = [owed, paid, owed - paid]
-        context["books"] = books_income(unit, year)
+        context["books"] = books_income(unit, year, drafts=can(request.user, "view_books", unit))
     return render(request, "finance/subscriptions/remittances.html", context)
 
 

@@ -70,7 +70,9 @@ def _page(request: HttpRequest, member: Member, own: bool) -> HttpResponse:
             "previous": year - 1,
             "next": year + 1 if year < timezone.localdate().year else None,
             "accounts": accounts_url(member.branch),
-            "books": books_income(member.branch, year),
+            "books": books_income(
+                member.branch, year, drafts=can(request.user, "view_books", member.branch)
+            ),
             "may_record": can(request.user, "record_subscriptions", member.branch),
             "may_refund": not own and can(request.user, "refund_subscriptions", member.branch),
         },
