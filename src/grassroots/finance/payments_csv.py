@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 
 from grassroots.finance.apportion import NoRule, RuleBook, RuleError, parse_pence
 from grassroots.finance.ledger import after_today
+from grassroots.textfiles import heading_delimiter
 
 __all__ = [
+    "DELIMITERS",
     "MAX_ROWS",
     "MemberRef",
     "PaymentRow",
@@ -37,6 +39,8 @@ __all__ = [
 ]
 
 MAX_ROWS = 1_000_000
+# commas, or tabs (Excel's "Unicode text"); not semicolons, whose files write 4,38 for 4.38
+DELIMITERS = ",\t"
 OWN = ("number", "date", "amount")
 OWN_OPTIONAL = ("reference", "band")
 PROCESSOR = ("id", "Amount", "Currency", "Status")
@@ -157,7 +161,8 @@ def parse(
     ``band`` column may name (default: any the rule in force has); a payment dated after
     ``today`` is an error (money is recorded once it is paid).
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=heading_delimiter(text, DELIMITERS))
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error as e:  # a heading over the field limit, say

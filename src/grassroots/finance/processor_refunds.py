@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from grassroots.finance.apportion import parse_pence
-from grassroots.finance.payments_csv import RowError
+from grassroots.finance.payments_csv import DELIMITERS, RowError
+from grassroots.textfiles import heading_delimiter
 
 __all__ = ["RefundLine", "RefundLines", "read_refunds"]
 
@@ -55,7 +56,8 @@ def _readable(reader: Iterator[list[str]]) -> Iterator[list[str]]:
 def read_refunds(text: str) -> RefundLines:
     """Every refunded payment in a processor's export (nothing for another kind of file)."""
     out = RefundLines()
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=heading_delimiter(text, DELIMITERS))
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error:

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from grassroots.textfiles import unicode_text
+
 __all__ = ["BodyLimitMiddleware", "NulRefusingMiddleware", "csv_text", "upload_limit"]
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -118,9 +120,19 @@ class NulRefusingMiddleware:
         return None
 
 
-def csv_text(form: Any, raw: bytes, field: str = "file") -> str | None:
+def csv_text(form: Any, raw: bytes, field: str = "file", *, utf16: bool = False) -> str | None:
     """An uploaded CSV file as text (the byte-order mark spreadsheets write dropped), or None
-    with the form's ``field`` told how to save the file instead."""
+    with the form's ``field`` told how to save the file instead. ``utf16``: the reader also
+    takes UTF-16 with its byte-order mark, and the tabs of Excel's "Unicode text"."""
+    if utf16:
+        text = unicode_text(raw)
+        if text is None:
+            form.add_error(
+                field,
+                "The file is neither UTF-8 nor UTF-16 text; save it from your spreadsheet as "
+                "'CSV UTF-8'.",
+            )
+        return text
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

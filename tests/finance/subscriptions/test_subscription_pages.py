@@ -4,7 +4,9 @@ remittances, and anyone reads the rules, every unit's totals, remittances and th
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -157,11 +159,68 @@ def test_a_file_that_is_not_text_is_refused_in_words(org: Org, client_as: Any) -
         client_as("secretary")
         .post(
             "/finance/units/hillford/payments/import/",
-            {"file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00bad", "text/csv")},
+            {"file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00bad\xff", "text/csv")},
         )
         .content.decode()
     )
-    assert "The file is not UTF-8 text" in page
+    assert "The file is neither UTF-8 nor UTF-16 text" in page
+
+
+# Excel's "Unicode text": UTF-16 with its byte-order mark, tab-separated, Windows line ends
+UNICODE_TEXT = "number\tdate\tamount\r\nM1\t01/02/2025\t4.38\r\nM1\t01/03/2025\t4.38\r\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        UNICODE_TEXT.encode("utf-16"),  # little-endian with its mark, as Windows writes it
+        codecs.BOM_UTF16_LE + UNICODE_TEXT.encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + UNICODE_TEXT.encode("utf-16-be"),
+        codecs.BOM_UTF16_LE + UNICODE_TEXT.replace("\t", ",").encode("utf-16-le"),
+    ],
+    ids=["utf-16", "utf-16-le", "utf-16-be", "utf-16-commas"],
+)
+def test_a_payments_file_saved_as_utf16_unicode_text_is_read_and_recorded(
+    org: Org, client_as: Any, data: bytes
+) -> None:
+    c = client_as("secretary")
+    page = c.post(
+        "/finance/units/hillford/payments/import/",
+        {"file": SimpleUploadedFile("feb.txt", data, "text/plain")},
+    ).content.decode()
+    assert "2 payments totalling £8.76 to record" in page and not Payment.objects.exists()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    r = c.post("/finance/units/hillford/payments/import/confirm/", {"token": token})
+    assert r.status_code == 302
+    assert sorted(Payment.objects.values_list("paid_on", flat=True)) == [
+        D(2025, 2, 1),
+        D(2025, 3, 1),
+    ]
+
+
+def test_a_utf16_payments_file_with_bad_rows_names_each_row_column_and_problem(
+    org: Org, client_as: Any
+) -> None:
+    text = "number\tdate\tamount\r\nM1\t01/02/2025\t4.38\r\nM2\t01/02/2025\t4.38\r\n"
+    text += "M1\t31/02/2025\t4.38\r\nM1\t01/03/2025\tfour\r\nM1\t01/04/2025\r\n"
+    page = (
+        client_as("secretary")
+        .post(
+            "/finance/units/hillford/payments/import/",
+            {"file": SimpleUploadedFile("bad.txt", text.encode("utf-16"), "text/plain")},
+        )
+        .content.decode()
+    )
+    cells = re.findall(r'data-label="(?:Row|Column|Problem)">([^<]*)<', page)
+    found = [tuple(cells[i : i + 3]) for i in range(0, len(cells), 3)]
+    assert found[:4] == [
+        ("3", "number", "M2 is not a member you keep"),
+        ("4", "date", "&#x27;31/02/2025&#x27; is not a date; write it as 2025-03-01 or 01/03/2025"),
+        ("5", "amount", found[2][2]),
+        ("6", "", "2 values where the header has 3"),
+    ]
+    assert "four" in found[2][2] and "nothing in it can be recorded" in page
+    assert not Payment.objects.exists()
 
 
 def test_anyone_reads_the_rules_unit_totals_remittances_and_what_if(org: Org) -> None:

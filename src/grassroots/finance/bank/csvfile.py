@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -12,6 +11,7 @@ from decimal import Decimal
 
 from grassroots.finance.bank import LineProblem, Parsed, StatementLine, too_big
 from grassroots.finance.ledger import LedgerError, exact_amount
+from grassroots.textfiles import heading_delimiter, unicode_text
 
 __all__ = ["Columns", "read_csv"]
 
@@ -62,15 +62,8 @@ def _amount(text: str, columns: Columns, currency: str) -> Decimal | None:
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without the byte-order mark), UTF-16 with its byte-order mark (Excel's
     "Unicode text"), else the Windows encoding banks still use."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass  # not UTF-16 after all: read below, where its NULs name it as no text
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    text = unicode_text(data)
+    return text if text is not None else data.decode("cp1252", errors="replace")
 
 
 def read_csv(data: bytes, columns: Columns, currency: str) -> Parsed:
@@ -92,13 +85,7 @@ def read_csv(data: bytes, columns: Columns, currency: str) -> Parsed:
             )
         )
         return out
-    # only the delimiter is sniffed, from the heading: the sniffer's guess at quoting from one
-    # line without quotes would read a doubled quote ("He said ""hi""") as two fields' worth
-    try:
-        delimiter = csv.Sniffer().sniff((text.splitlines() or [""])[0], ",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
+    rows = csv.reader(io.StringIO(text), csv.excel, delimiter=heading_delimiter(text))
     try:
         heading = [h.strip() for h in next(rows)]
     except (StopIteration, csv.Error):

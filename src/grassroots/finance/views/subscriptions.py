@@ -32,6 +32,7 @@ from grassroots.members.models import Member, Unit
 from grassroots.members.permissions import can, require
 from grassroots.site import once
 from grassroots.site.uploads import csv_text, upload_limit
+from grassroots.textfiles import unicode_text
 
 __all__ = [
     "accounts_url",
@@ -194,7 +195,7 @@ def payments_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         raw = upload.read()
-        text = csv_text(form, raw)
+        text = csv_text(form, raw, utf16=True)
         if text is not None:
             parsed, plan = _check(text, unit, request.user)
             token = ""
@@ -219,7 +220,7 @@ def payments_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     if raw is None:
         messages.error(request, "That upload has expired; please upload the file again.")
         return redirect("finance:payments_import", code=unit.code)
-    parsed, plan = _check(raw.decode("utf-8-sig"), unit, request.user)
+    parsed, plan = _check(unicode_text(raw) or "", unit, request.user)
     if _digest(parsed, plan) != staged.get("plan"):
         staged["plan"] = _digest(parsed, plan)
         request.session[f"payments:{token}"] = staged
