@@ -357,6 +357,19 @@ def test_accounts_for_a_period_in_year_1_or_9999_are_refused_in_words_not_a_serv
     assert not PublishedAccounts.objects.exists()
 
 
+def test_accounts_for_a_period_that_ends_before_it_starts_are_refused_with_the_form_kept(
+    books: Any,
+) -> None:
+    from grassroots.finance.models import PublishedAccounts
+
+    r = login("treasurer").post(hill("accounts/new/"), {"start": "31/12/2025", "end": "01/01/2025"})
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert "the period starts on 31 December 2025, after it ends on 1 January 2025" in page
+    assert 'value="31/12/2025"' in page and 'value="01/01/2025"' in page
+    assert not PublishedAccounts.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("data", "problem"),
     [

@@ -78,6 +78,11 @@ def prepare_accounts(
             f"{end.day:02}/{end.month:02}/{end.year:04} is outside the years the books "
             f"keep ({ledger.FIRST_YEAR} to {ledger.LAST_YEAR})"
         )
+    if start > end:
+        raise BooksRefused(
+            f"the period starts on {start:%-d %B %Y}, after it ends on {end:%-d %B %Y}: "
+            "give the first day, then the last"
+        )
     loose = BankLine.objects.filter(
         account__unit=unit, date__gte=start, date__lte=end, transaction__isnull=True
     ).count()
