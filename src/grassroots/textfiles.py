@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Iterator
 
-__all__ = ["heading_delimiter", "unicode_text"]
+__all__ = ["heading_delimiter", "records", "unicode_text"]
 
 
 def unicode_text(data: bytes) -> str | None:
@@ -37,3 +38,21 @@ def heading_delimiter(text: str, candidates: str = ",;\t") -> str:
         return csv.Sniffer().sniff((text.splitlines() or [""])[0], candidates).delimiter
     except csv.Error:
         return ","
+
+
+def records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """The records after the heading, numbered as a spreadsheet numbers its rows (the heading
+    is row 1), blank ones left out; a record the reader cannot read (a field over the csv
+    module's limit, a NUL byte) comes as its error, so the importer can name its row."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield number, exc
+            continue
+        if any(cell.strip() for cell in record):
+            yield number, record

@@ -21,12 +21,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from grassroots.finance.apportion import NoRule, RuleBook, RuleError, parse_pence
 from grassroots.finance.ledger import after_today
-from grassroots.textfiles import heading_delimiter
+from grassroots.textfiles import heading_delimiter, records
 
 __all__ = [
     "DELIMITERS",
@@ -127,22 +127,6 @@ def _header_problem(header: list[str]) -> tuple[str, str | None]:
     )
 
 
-def _rows(reader: Iterator[list[str]], out: PaymentsFile) -> Iterator[list[str]]:
-    """The reader's rows until one cannot be read (a value over the CSV field limit, say):
-    that one is named in ``out`` and the rest left unread, since the file is refused anyway."""
-    index = 1
-    while True:
-        index += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            out.errors.append(RowError(index, "", f"this row cannot be read as CSV ({e})"))
-            return
-        yield row
-
-
 def parse(
     text: str,
     *,
@@ -175,12 +159,13 @@ def parse(
         out.errors.append(RowError(1, "", problem))
         return out
     seen: dict[str, int] = {}
-    for index, values in enumerate(_rows(reader, out), start=2):
+    for index, values in records(reader):
+        if isinstance(values, csv.Error):  # a value over the CSV field limit, say
+            out.errors.append(RowError(index, "", f"this row cannot be read as CSV ({values})"))
+            break  # the file is refused anyway: the rest is left unread
         if index - 1 > MAX_ROWS:
             out.errors.append(RowError(index, "", f"a file holds at most {MAX_ROWS:,} payments"))
             break
-        if not any(v.strip() for v in values):
-            continue
         if len(values) != len(header):
             out.errors.append(
                 RowError(index, "", f"{len(values)} values where the header has {len(header)}")

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import sys
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,7 @@ from grassroots.members.fieldrules import (
     line_problem,
 )
 from grassroots.members.identifiers import number_problem
+from grassroots.textfiles import records
 
 __all__ = [
     "COLUMNS",
@@ -44,6 +45,7 @@ __all__ = [
     "export_writer",
     "match_existing",
     "parse",
+    "read_heading",
     "write",
 ]
 
@@ -209,15 +211,23 @@ def _unguarded(text: str) -> str:
     )
 
 
-def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
-    """The reader's records, with a record it cannot read given as its error instead."""
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield exc
+def read_heading(
+    reader: Iterator[list[str]], columns: Sequence[str], required: Sequence[str]
+) -> tuple[list[str], list[RowError]]:
+    """The heading row, lower-cased, and what is wrong with it: empty, unreadable, a column
+    not among ``columns``, one of ``required`` missing, or a column named twice."""
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return [], [RowError(1, "-", "the file is empty: expected a header row")]
+    except csv.Error as exc:
+        return [], [RowError(1, "-", f"the header cannot be read as CSV: {exc}")]
+    expected = f"unknown column; expected some of {', '.join(columns)}"
+    errors = [RowError(1, h or "(blank)", expected) for h in header if h not in columns]
+    errors += [RowError(1, h, "required column is missing") for h in required if h not in header]
+    if len(set(header)) != len(header):
+        errors.append(RowError(1, "-", "a column name appears twice"))
+    return header, errors
 
 
 def _date(text: str) -> dt.date:
@@ -242,26 +252,7 @@ def parse(
     lines: Iterator[str] = iter(io.StringIO(text) if isinstance(text, str) else text)
     reader = csv.reader(lines)
     result = ParseResult()
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        result.errors.append(RowError(1, "-", "the file is empty: expected a header row"))
-        return result
-    except csv.Error as exc:
-        result.errors.append(RowError(1, "-", f"the header cannot be read as CSV: {exc}"))
-        return result
-    for h in header:
-        if h not in COLUMNS:
-            result.errors.append(
-                RowError(
-                    1, h or "(blank)", f"unknown column; expected some of {', '.join(COLUMNS)}"
-                )
-            )
-    for h in REQUIRED:
-        if h not in header:
-            result.errors.append(RowError(1, h, "required column is missing"))
-    if len(set(header)) != len(header):
-        result.errors.append(RowError(1, "-", "a column name appears twice"))
+    header, result.errors = read_heading(reader, COLUMNS, REQUIRED)
     if result.errors:
         return result
     result.columns = tuple(header)
@@ -272,15 +263,12 @@ def parse(
     # one object per distinct date and short code, shared by the rows: a 500,000-row file
     # otherwise holds 1.5 million dates and as many copies of "full" and "standard"
     days: dict[str, dt.date] = {}
-    for rownum, raw in enumerate(_records(reader), start=2):
+    for rownum, raw in records(reader):
+        result.total += 1
         if isinstance(raw, csv.Error):
             # e.g. a field longer than the csv module reads (131,072 characters), a NUL byte
-            result.total += 1
             result.errors.append(RowError(rownum, "-", f"cannot be read as CSV: {raw}"))
             continue
-        if not any(c.strip() for c in raw):
-            continue  # blank lines are not rows
-        result.total += 1
         errs: list[RowError] = []
         if len(raw) != width:
             errs.append(RowError(rownum, "-", f"expected {width} fields, found {len(raw)}"))

@@ -14,9 +14,10 @@ import io
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from grassroots.members.csvio import RowError
+from grassroots.members.csvio import RowError, read_heading
 from grassroots.members.fieldrules import NAME_MAX, date_problem, email_problem, line_problem
 from grassroots.network.dedup import normalise_email, normalise_number
+from grassroots.textfiles import records
 
 __all__ = ["COLUMNS", "REQUIRED", "ListRow", "Parsed", "parse"]
 
@@ -48,37 +49,13 @@ def parse(text: str, *, today: dt.date, on_list: Collection[str] = ()) -> Parsed
     """Check every row; ``on_list`` holds the normalised addresses already on the group's list."""
     out = Parsed()
     reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        out.errors.append(RowError(1, "-", "the file is empty: expected a header row"))
-        return out
-    except csv.Error as exc:
-        out.errors.append(RowError(1, "-", f"the header cannot be read as CSV: {exc}"))
-        return out
-    for h in header:
-        if h not in COLUMNS:
-            expected = ", ".join(COLUMNS)
-            out.errors.append(RowError(1, h or "(blank)", f"unknown column; expected {expected}"))
-    for h in REQUIRED:
-        if h not in header:
-            out.errors.append(RowError(1, h, "required column is missing"))
-    if len(set(header)) != len(header):
-        out.errors.append(RowError(1, "-", "a column name appears twice"))
+    header, out.errors = read_heading(reader, COLUMNS, REQUIRED)
     if out.errors:
         return out
     seen: dict[str, int] = {}
-    rownum = 1
-    while True:
-        rownum += 1
-        try:
-            raw = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            out.errors.append(RowError(rownum, "-", f"cannot be read as CSV: {exc}"))
-            continue
-        if not any(c.strip() for c in raw):
+    for rownum, raw in records(reader):
+        if isinstance(raw, csv.Error):
+            out.errors.append(RowError(rownum, "-", f"cannot be read as CSV: {raw}"))
             continue
         if len(raw) != len(header):
             out.errors.append(

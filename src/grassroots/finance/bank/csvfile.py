@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from grassroots.finance.bank import LineProblem, Parsed, StatementLine, too_big
 from grassroots.finance.ledger import LedgerError, exact_amount
-from grassroots.textfiles import heading_delimiter, unicode_text
+from grassroots.textfiles import heading_delimiter, records, unicode_text
 
 __all__ = ["Columns", "read_csv"]
 
@@ -115,18 +115,9 @@ def read_csv(data: bytes, columns: Columns, currency: str) -> Parsed:
         )
         return out
     at = {h: i for i, h in enumerate(heading)}
-    number = 1
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            number += 1
-            out.problems.append(LineProblem(f"row {number}", f"unreadable CSV ({e})"))
-            continue
-        number += 1
-        if not any(cell.strip() for cell in row):
+    for number, row in records(rows):
+        if isinstance(row, csv.Error):
+            out.problems.append(LineProblem(f"row {number}", f"unreadable CSV ({row})"))
             continue
         problem = _row(row, number, at, columns, currency, out)
         if problem:
