@@ -42,7 +42,8 @@ def _late(field: str, day: dt.date) -> str:
     return f"{field} ({_words(day)}) cannot be after today ({_words(_today())})"
 
 
-def _approved(books: Any) -> Spend:
+def approved_spend(books: Any) -> Spend:
+    """£40 of leaflets for Hillford, proposed by its treasurer and approved by its chair."""
     o = books.org
     s = spending.propose_spend(
         o.hillford,
@@ -59,7 +60,7 @@ def _approved(books: Any) -> Spend:
 def test_a_spend_paid_after_today_is_refused_in_the_form_naming_the_field_and_today(
     books: Any, ahead: int
 ) -> None:
-    s = _approved(books)
+    s = approved_spend(books)
     day = _today() + dt.timedelta(days=ahead)
     r = login("treasurer").post(
         hill(f"spends/{s.pk}/"), {"pay": "1", "bank": str(books.bank.pk), "date": f"{day:%d/%m/%Y}"}
@@ -73,7 +74,7 @@ def test_a_spend_paid_after_today_is_refused_in_the_form_naming_the_field_and_to
 def test_a_spend_paid_after_today_is_refused_by_the_action_but_paid_today_or_budgeted_ahead_is_not(
     books: Any,
 ) -> None:
-    s = _approved(books)
+    s = approved_spend(books)
     tomorrow = _today() + dt.timedelta(days=1)
     with pytest.raises(BooksRefused, match=re.escape(_late("Date paid", tomorrow))):
         spending.pay_spend(s, bank=books.bank, date=tomorrow, by=books.org.users["treasurer"])

@@ -409,19 +409,10 @@ def test_a_payments_file_with_a_value_over_the_csv_field_limit_is_refused_naming
 def test_a_spend_paid_on_a_date_outside_the_books_years_is_refused_and_stays_approved(
     books: Any, day: str
 ) -> None:
-    from grassroots.finance.actions import spending
     from grassroots.finance.models import Transaction
+    from tests.finance.test_dates_paid import approved_spend
 
-    o = books.org
-    s = spending.propose_spend(
-        o.hillford,
-        payee="Printers",
-        amount="40",
-        purpose="Leaflets",
-        budget_line=books.leaflets,
-        by=o.users["treasurer"],
-    )
-    spending.approve_spend(s, by=o.users["chair"])
+    s = approved_spend(books)
     r = login("treasurer").post(
         hill(f"spends/{s.pk}/"), {"pay": "1", "bank": str(books.bank.pk), "date": day}
     )

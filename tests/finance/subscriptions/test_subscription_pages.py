@@ -130,39 +130,35 @@ def test_a_rule_set_in_the_form_is_recorded_and_a_bad_one_refused_in_words(
     assert "&#x27;£x&#x27; is not an amount of money" in odd.content.decode()
 
 
+def _checked(c: Client, name: str, data: bytes) -> str:
+    """The page answering a payments file sent to Hillford's import."""
+    kind = "text/plain" if name.endswith(".txt") else "text/csv"  # as a browser labels it
+    upload = SimpleUploadedFile(name, data, kind)
+    return c.post("/finance/units/hillford/payments/import/", {"file": upload}).content.decode()
+
+
+def _confirmed(c: Client, page: str) -> Any:
+    """The answer to "Record" pressed on a checked file's ``page``."""
+    token = page.split('name="token" value="')[1].split('"')[0]
+    return c.post("/finance/units/hillford/payments/import/confirm/", {"token": token})
+
+
 def test_a_payments_file_with_a_bad_row_records_nothing_and_a_good_one_is_confirmed(
     org: Org, client_as: Any
 ) -> None:
     c = client_as("secretary")
-    bad = b"number,date,amount\nM1,01/02/2025,4.38\nM2,01/02/2025,4.38\n"
-    page = c.post(
-        "/finance/units/hillford/payments/import/",
-        {"file": SimpleUploadedFile("feb.csv", bad, "text/csv")},
-    ).content.decode()
+    page = _checked(c, "feb.csv", b"number,date,amount\nM1,01/02/2025,4.38\nM2,01/02/2025,4.38\n")
     assert "M2 is not a member you keep" in page and "nothing in it can be recorded" in page
     assert "Record 1 payment" not in page
-    good = b"number,date,amount\nM1,01/02/2025,4.38\nM1,01/03/2025,4.38\n"
-    page = c.post(
-        "/finance/units/hillford/payments/import/",
-        {"file": SimpleUploadedFile("feb.csv", good, "text/csv")},
-    ).content.decode()
+    page = _checked(c, "feb.csv", b"number,date,amount\nM1,01/02/2025,4.38\nM1,01/03/2025,4.38\n")
     assert "2 payments totalling £8.76 to record" in page and not Payment.objects.exists()
-    token = page.split('name="token" value="')[1].split('"')[0]
-    r = c.post("/finance/units/hillford/payments/import/confirm/", {"token": token})
-    assert r.status_code == 302 and Payment.objects.count() == 2
-    again = c.post("/finance/units/hillford/payments/import/confirm/", {"token": token})
+    assert _confirmed(c, page).status_code == 302 and Payment.objects.count() == 2
+    again = _confirmed(c, page)
     assert again.status_code == 302 and Payment.objects.count() == 2  # spent token: nothing twice
 
 
 def test_a_file_that_is_not_text_is_refused_in_words(org: Org, client_as: Any) -> None:
-    page = (
-        client_as("secretary")
-        .post(
-            "/finance/units/hillford/payments/import/",
-            {"file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00bad\xff", "text/csv")},
-        )
-        .content.decode()
-    )
+    page = _checked(client_as("secretary"), "x.csv", b"\xff\xfe\x00bad\xff")
     assert "The file is neither UTF-8 nor UTF-16 text" in page
 
 
@@ -184,14 +180,9 @@ def test_a_payments_file_saved_as_utf16_unicode_text_is_read_and_recorded(
     org: Org, client_as: Any, data: bytes
 ) -> None:
     c = client_as("secretary")
-    page = c.post(
-        "/finance/units/hillford/payments/import/",
-        {"file": SimpleUploadedFile("feb.txt", data, "text/plain")},
-    ).content.decode()
+    page = _checked(c, "feb.txt", data)
     assert "2 payments totalling £8.76 to record" in page and not Payment.objects.exists()
-    token = page.split('name="token" value="')[1].split('"')[0]
-    r = c.post("/finance/units/hillford/payments/import/confirm/", {"token": token})
-    assert r.status_code == 302
+    assert _confirmed(c, page).status_code == 302
     assert sorted(Payment.objects.values_list("paid_on", flat=True)) == [
         D(2025, 2, 1),
         D(2025, 3, 1),
@@ -203,14 +194,7 @@ def test_a_utf16_payments_file_with_bad_rows_names_each_row_column_and_problem(
 ) -> None:
     text = "number\tdate\tamount\r\nM1\t01/02/2025\t4.38\r\nM2\t01/02/2025\t4.38\r\n"
     text += "M1\t31/02/2025\t4.38\r\nM1\t01/03/2025\tfour\r\nM1\t01/04/2025\r\n"
-    page = (
-        client_as("secretary")
-        .post(
-            "/finance/units/hillford/payments/import/",
-            {"file": SimpleUploadedFile("bad.txt", text.encode("utf-16"), "text/plain")},
-        )
-        .content.decode()
-    )
+    page = _checked(client_as("secretary"), "bad.txt", text.encode("utf-16"))
     cells = re.findall(r'data-label="(?:Row|Column|Problem)">([^<]*)<', page)
     found = [tuple(cells[i : i + 3]) for i in range(0, len(cells), 3)]
     assert found[:4] == [
