@@ -168,6 +168,23 @@ def test_an_officer_with_an_authenticator_app_sees_the_register(org: Org) -> Non
     assert signed_in(org.users["secretary"]).get("/units/hillford/").status_code == 200
 
 
+def test_an_authenticator_code_of_the_30_seconds_just_gone_is_accepted_but_not_older() -> None:
+    """A code read in the last seconds of its step reaches the server in the next one."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    import pyotp
+    from allauth.mfa.totp.internal import auth
+
+    secret = pyotp.random_base32()
+    totp = pyotp.TOTP(secret)
+    now = 1_800_000_015  # the middle of a 30-second step: the check's clock is held there
+    with mock.patch.object(auth, "time", SimpleNamespace(time=lambda: now)):
+        assert auth.validate_totp_code(secret, totp.at(now))
+        assert auth.validate_totp_code(secret, totp.at(now - 30))
+        assert not auth.validate_totp_code(secret, totp.at(now - 60))
+
+
 @pytest.mark.sign_in_guards
 def test_repeated_wrong_passwords_lock_the_account_and_the_page_says_why(
     org: Org, settings: Any

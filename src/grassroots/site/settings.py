@@ -242,6 +242,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": False}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = os.environ.get("GRASSROOTS_MFA_ISSUER", "grassroots")
+# an authenticator code read in the last seconds of its 30 reaches the server in the next
+# ones: the step just gone and the next are accepted too (RFC 6238's allowance for delay)
+MFA_TOTP_TOLERANCE = 1
 # WebAuthn needs HTTPS except on localhost; the demo runs on plain HTTP
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = GRASSROOTS_DEMO
 # Officers whose roles see personal data must have a second factor (on unless switched off)
