@@ -333,35 +333,41 @@ def test_the_csv_and_pdf_downloads_carry_the_figures_and_the_hash() -> None:
     assert len(pdf) > 1000
 
 
+def _year(
+    year: int, opening: dict[str, Decimal], transactions: list[statements.PeriodTransaction]
+) -> dict[str, Any]:
+    """A test unit's accounts for ``year`` over ``ACCOUNTS``, with no bank statement."""
+    return statements.prepare(
+        unit="Test",
+        currency="GBP",
+        start=dt.date(year, 1, 1),
+        end=dt.date(year, 12, 31),
+        accounts=ACCOUNTS,
+        opening=opening,
+        transactions=transactions,
+        bank_statement={},
+    )
+
+
 def test_a_years_surplus_is_in_the_next_years_funds_at_the_start() -> None:
     """Income and spending are never closed into a fund account, so the funds at the start of a
     period carry every surplus before it; they and the balances then add up."""
     gift = [Leg("bank", D("500"), "GBP"), Leg("gifts", D("-500"), "GBP")]
     leaflets = [Leg("print", D("120"), "GBP"), Leg("bank", D("-120"), "GBP")]
     put_in = [Leg("bank", D("1000"), "GBP"), Leg("fund", D("-1000"), "GBP")]
-    first = statements.prepare(
-        unit="Test", currency="GBP", start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31),
-        accounts=ACCOUNTS, opening={},
-        transactions=[
-            statements.PeriodTransaction(1, dt.date(2025, 1, 2), "opening sum", "", put_in),
-            statements.PeriodTransaction(2, dt.date(2025, 3, 1), "a gift", "", gift),
-            statements.PeriodTransaction(3, dt.date(2025, 4, 1), "leaflets", "", leaflets),
-        ],
-        bank_statement={},
-    )  # fmt: skip
+    first = _year(2025, {}, [
+        statements.PeriodTransaction(1, dt.date(2025, 1, 2), "opening sum", "", put_in),
+        statements.PeriodTransaction(2, dt.date(2025, 3, 1), "a gift", "", gift),
+        statements.PeriodTransaction(3, dt.date(2025, 4, 1), "leaflets", "", leaflets),
+    ])  # fmt: skip
     assert first["funds"] == {
         "opening": "0.00", "put_in": "1000.00", "surplus": "380.00", "closing": "1380.00"
     }  # fmt: skip
     # the next year opens with every account's balance at the end of the first
     opening = {"bank": D("1380"), "fund": D("-1000"), "gifts": D("-500"), "print": D("120")}
-    second = statements.prepare(
-        unit="Test", currency="GBP", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
-        accounts=ACCOUNTS, opening=opening,
-        transactions=[
-            statements.PeriodTransaction(4, dt.date(2026, 5, 1), "leaflets", "", leaflets),
-        ],
-        bank_statement={},
-    )  # fmt: skip
+    second = _year(2026, opening, [
+        statements.PeriodTransaction(4, dt.date(2026, 5, 1), "leaflets", "", leaflets),
+    ])  # fmt: skip
     assert second["funds"] == {
         "opening": "1380.00", "put_in": "0.00", "surplus": "-120.00", "closing": "1260.00"
     }  # fmt: skip

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from grassroots.finance.apportion import parse_pence
 from grassroots.finance.payments_csv import DELIMITERS, RowError
-from grassroots.textfiles import heading_delimiter
+from grassroots.textfiles import heading_delimiter, records
 
 __all__ = ["RefundLine", "RefundLines", "read_refunds"]
 
@@ -44,15 +43,6 @@ def _pence(text: str) -> int:
     return pence
 
 
-def _readable(reader: Iterator[list[str]]) -> Iterator[list[str]]:
-    """The rows up to the first that cannot be read (the payments' own check names it)."""
-    while True:
-        try:
-            yield next(reader)
-        except (StopIteration, csv.Error):
-            return
-
-
 def read_refunds(text: str) -> RefundLines:
     """Every refunded payment in a processor's export (nothing for another kind of file)."""
     out = RefundLines()
@@ -64,8 +54,10 @@ def read_refunds(text: str) -> RefundLines:
         return out  # the payments' own check names the unreadable header
     if not {"id", "Amount", "Status"} <= set(header):
         return out
-    for index, values in enumerate(_readable(reader), start=2):
-        if len(values) != len(header) or not any(v.strip() for v in values):
+    for index, values in records(reader):
+        if isinstance(values, csv.Error):
+            break  # the payments' own check names the row that cannot be read
+        if len(values) != len(header):
             continue  # the payments' own check names a malformed row
         row = dict(zip(header, (v.strip() for v in values), strict=True))
         status = row["Status"].lower()
